@@ -1,0 +1,495 @@
+"""The :class:`Chronology`: one immutable object holding validated events, rejects and provenance,
+with fluent verbs that return new objects. The verbs are thin: each calls a plain function in its
+stage module (:mod:`chronology.metrics`, :mod:`chronology.themes`, :mod:`chronology.plot`,
+:mod:`chronology.report`).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+import pandas as pd
+
+from .errors import OptionError
+from .schema import CANONICAL_COLUMNS, REJECT_COLUMNS, empty_events, empty_rejects, validate_events
+
+if TYPE_CHECKING:
+    import plotly.graph_objects as go
+
+    from .rules import Expect, Interval
+
+__all__ = ["Chronology", "combine", "read", "read_case"]
+
+PathLike = str | os.PathLike[str]
+
+PROVENANCE_COLUMNS = [
+    "source",
+    "source_sheet",
+    "agency",
+    "case_id",
+    "format",
+    "rows_read",
+    "events",
+    "rejects",
+    "blank_rows",
+    "header_row",
+    "mapping",
+    "date_formats",
+    "encoding",
+    "delimiter",
+]
+
+
+def _empty_provenance() -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype="object") for c in PROVENANCE_COLUMNS})
+
+
+def _sort_events(events: pd.DataFrame) -> pd.DataFrame:
+    """Sort by start, then source order (file, sheet, row), with a fresh RangeIndex."""
+    if events.empty:
+        return events.reset_index(drop=True)
+    return events.sort_values(
+        ["start", "source", "source_sheet", "source_row"], kind="stable", na_position="first"
+    ).reset_index(drop=True)
+
+
+@dataclass(frozen=True, eq=False)
+class Chronology:
+    """An integrated chronology: validated events, rejected rows and per-file provenance.
+
+    Immutable: every verb returns a new ``Chronology``; ``.events`` is a plain DataFrame you may use
+    with pandas (copy it before changing it). Build one with :func:`chronology.read`,
+    :func:`chronology.read_case`, :func:`chronology.combine` or :meth:`Chronology.from_events`.
+
+    Attributes
+    ----------
+    events
+        The canonical event table (see ``chronology.schema``), sorted by ``start`` then source order.
+    rejects
+        Every input row that could not become an event: ``source, source_sheet, source_row, column,
+        value, reason, hint``.
+    provenance
+        One row per file (and sheet): rows read, events, rejects, blank rows, and what was inferred
+        (column mapping, date formats, encoding, delimiter).
+    tags
+        Theme tags (``event_id, theme, polarity, rule, evidence``) after :meth:`tag`, else ``None``.
+    title
+        A display title (from ``case.toml`` when read with :func:`read_case`).
+
+    Examples
+    --------
+    >>> import chronology as chron
+    >>> c = chron.Chronology.from_events(pd.DataFrame({
+    ...     "case_id": ["x", "x"], "agency": ["police", "csc"],
+    ...     "start": ["2024-03-01 10:00", "2024-03-04"],
+    ...     "description": ["Police called to home", "Referral received"]}))
+    >>> c
+    <Chronology: 2 events, 0 rejects, 1 case, 2 agencies, 2024-03-01 to 2024-03-04>
+    >>> c.events[["agency", "event_type", "precision"]].astype(str).values.tolist()
+    [['police', 'police_callout', 'minute'], ['csc', 'referral', 'day']]
+    """
+
+    events: pd.DataFrame
+    rejects: pd.DataFrame = field(default_factory=empty_rejects)
+    provenance: pd.DataFrame = field(default_factory=_empty_provenance)
+    tags: pd.DataFrame | None = None
+    title: str | None = None
+
+    # ------------------------------------------------------------------ construction
+    def _replace(self, **changes: Any) -> Chronology:
+        """A new Chronology with some fields changed; the one place objects are derived."""
+        return replace(self, **changes)
+
+    @classmethod
+    def from_events(
+        cls,
+        events: pd.DataFrame,
+        *,
+        source: str = "<frame>",
+        title: str | None = None,
+    ) -> Chronology:
+        """Build a Chronology from a frame that already has canonical column names.
+
+        Missing columns are filled (``event_id``, ``precision`` from the dates, ``event_type``
+        inferred from the text, lineage), values are normalised as :func:`read` would, and the
+        result is validated. The input frame is not modified.
+        """
+        from .normalise import events_from_canonical
+
+        ev, rejects, prov = events_from_canonical(events, source=source)
+        return cls(events=_sort_events(ev), rejects=rejects, provenance=prov, title=title)
+
+    # ------------------------------------------------------------------ display
+    @property
+    def case_ids(self) -> list[str]:
+        """The case ids present, sorted."""
+        return sorted(self.events["case_id"].dropna().unique().tolist())
+
+    @property
+    def agencies(self) -> list[str]:
+        """The agencies present, in vocabulary order."""
+        return [a for a in self.events["agency"].cat.categories if a in set(self.events["agency"])]
+
+    def _summary(self) -> str:
+        ev = self.events
+        n_cases = ev["case_id"].nunique()
+        n_ag = ev["agency"].nunique()
+        span = ""
+        if len(ev):
+            span = f", {ev['start'].min():%Y-%m-%d} to {ev['start'].max():%Y-%m-%d}"
+        return (
+            f"{len(ev)} events, {len(self.rejects)} rejects, {n_cases} case{'s' * (n_cases != 1)}, "
+            f"{n_ag} agenc{'ies' if n_ag != 1 else 'y'}{span}"
+        )
+
+    def __repr__(self) -> str:
+        return f"<Chronology: {self._summary()}>"
+
+    def __len__(self) -> int:
+        return len(self.events)
+
+    def _repr_html_(self) -> str:
+        from html import escape
+
+        head = escape(self.title or "Chronology")
+        cols = ["start", "agency", "service", "event_type", "description", "action", "child_seen"]
+        table = self.events[cols].head(20).to_html(index=False, na_rep="", escape=True)
+        more = (
+            f"<p><i>showing 20 of {len(self.events)} events; use .events for all</i></p>"
+            if len(self.events) > 20
+            else ""
+        )
+        rej = ""
+        if len(self.rejects):
+            rej = (
+                f"<details><summary>{len(self.rejects)} rejected rows (see .rejects)</summary>"
+                + self.rejects.head(20).to_html(index=False, na_rep="", escape=True)
+                + "</details>"
+            )
+        return f"<div><b>{head}</b>: {escape(self._summary())}{table}{more}{rej}</div>"
+
+    # ------------------------------------------------------------------ plain verbs
+    def pipe(self, func: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        """Apply ``func(self, *args, **kwargs)``, for the user's own steps in a chain."""
+        return func(self, *args, **kwargs)
+
+    def filter(
+        self,
+        mask: pd.Series | Callable[[pd.DataFrame], pd.Series] | None = None,
+        *,
+        case_id: str | Iterable[str] | None = None,
+        agency: str | Iterable[str] | None = None,
+        start: Any = None,
+        end: Any = None,
+    ) -> Chronology:
+        """A new Chronology with only the events selected (rejects and provenance kept).
+
+        Examples
+        --------
+        >>> import chronology as chron
+        >>> c = chron.samples.load("cassie")                       # doctest: +SKIP
+        >>> c.filter(agency="police", start="2024-03-01")          # doctest: +SKIP
+        """
+        ev = self.events
+        keep = pd.Series(True, index=ev.index)
+        if mask is not None:
+            m = mask(ev) if callable(mask) else mask
+            keep &= m.reindex(ev.index, fill_value=False).astype(bool)
+        if case_id is not None:
+            keep &= ev["case_id"].isin([case_id] if isinstance(case_id, str) else list(case_id))
+        if agency is not None:
+            keep &= ev["agency"].isin([agency] if isinstance(agency, str) else list(agency))
+        if start is not None:
+            keep &= ev["start"] >= _as_london(start)
+        if end is not None:
+            keep &= ev["start"] <= _as_london(end)
+        new = ev[keep].reset_index(drop=True)
+        tags = None
+        if self.tags is not None:
+            tags = self.tags[self.tags["event_id"].isin(new["event_id"])].reset_index(drop=True)
+        return self._replace(events=new, tags=tags)
+
+    def validate(self) -> Chronology:
+        """Re-validate the events against the schema (useful after editing a copy by hand)."""
+        validate_events(self.events)
+        return self
+
+    # ------------------------------------------------------------------ metrics
+    def gaps(
+        self,
+        min_days: float = 0,
+        by: Literal["agency"] | None = None,
+        exact_only: bool = False,
+        working_days: bool = False,
+    ) -> pd.DataFrame:
+        """Periods with no recorded event; see :func:`chronology.metrics.gaps`."""
+        from .metrics import gaps
+
+        return gaps(
+            self.events, min_days=min_days, by=by, exact_only=exact_only, working_days=working_days
+        )
+
+    def intervals(self, rules: Interval | Sequence[Interval]) -> pd.DataFrame:
+        """Elapsed time between events against limits; see :func:`chronology.metrics.intervals`."""
+        from .metrics import intervals
+
+        return intervals(self.events, rules)
+
+    def breaches(self, rules: Sequence[Interval] | PathLike | None = None) -> pd.DataFrame:
+        """Statutory timescales (plus your own rules) checked; see :func:`chronology.metrics.breaches`."""
+        from .metrics import breaches
+
+        return breaches(self.events, rules)
+
+    def missing(self, expectations: Expect | Sequence[Expect] | None = None) -> pd.DataFrame:
+        """Trigger events with no follow-up in time; see :func:`chronology.metrics.missing`."""
+        from .metrics import missing
+
+        return missing(self.events, expectations)
+
+    def voice(self, freq: str = "M") -> pd.DataFrame:
+        """Share of events where the child was seen and heard; see :func:`chronology.metrics.voice`."""
+        from .metrics import voice
+
+        return voice(self.events, freq=freq)
+
+    def silences(self) -> pd.DataFrame:
+        """Longest stretches with the child not seen or not heard; see :func:`chronology.metrics.silences`."""
+        from .metrics import silences
+
+        return silences(self.events)
+
+    def activity(self, freq: str = "W") -> pd.DataFrame:
+        """Events per agency per period; see :func:`chronology.metrics.activity`."""
+        from .metrics import activity
+
+        return activity(self.events, freq=freq)
+
+    def duplicates(self, **kwargs: Any) -> pd.DataFrame:
+        """Candidate groups of the same event told by several agencies; see :func:`chronology.metrics.duplicates`."""
+        from .metrics import duplicates
+
+        return duplicates(self.events, **kwargs)
+
+    def merge_duplicates(self, groups: pd.DataFrame) -> Chronology:
+        """A new Chronology with each duplicate group merged into one event (only when asked)."""
+        from .metrics import merge_duplicates
+
+        return self._replace(events=_sort_events(merge_duplicates(self.events, groups)))
+
+    # ------------------------------------------------------------------ themes
+    def tag(self, taxonomy: PathLike | Sequence[PathLike] | None = None) -> Chronology:
+        """A new Chronology with ``tags`` set; see :func:`chronology.themes.tag`."""
+        from .themes import tag
+
+        return self._replace(tags=tag(self.events, taxonomy=taxonomy))
+
+    def _tags(self) -> pd.DataFrame:
+        return self.tags if self.tags is not None else self.tag().tags  # type: ignore[return-value]
+
+    def themes(self, by: Literal["agency", "case", "period"] | None = None, freq: str = "M") -> pd.DataFrame:
+        """Theme counts, overall or by agency, case or period (tags the events first if needed)."""
+        from .themes import summary
+
+        return summary(self.events, self._tags(), by=by, freq=freq)
+
+    def top_themes(self, n: int = 5) -> pd.DataFrame:
+        """The top themes of each case with their strongest evidence."""
+        from .themes import top_themes
+
+        return top_themes(self.events, self._tags(), n=n)
+
+    def prompts(self, templates: PathLike | None = None) -> pd.DataFrame:
+        """Reflective supervision prompts quoting dated evidence; see :func:`chronology.themes.prompts`."""
+        from .themes import prompts
+
+        return prompts(self.events, self._tags(), templates=templates)
+
+    # ------------------------------------------------------------------ plots and reports
+    def timeline(self, color: str = "event_type", gaps: bool = True, breaches: bool = True, **kwargs: Any) -> go.Figure:
+        """An interactive plotly timeline, one lane per agency; see :func:`chronology.plot.timeline`."""
+        from .plot import timeline
+
+        return timeline(self, color=color, gaps=gaps, breaches=breaches, **kwargs)
+
+    def to_excel(self, path: PathLike, **kwargs: Any) -> Path:
+        """Write the integrated chronology and its analyses to an Excel workbook."""
+        from .report import to_excel
+
+        return to_excel(self, path, **kwargs)
+
+    def to_html(self, path: PathLike, **kwargs: Any) -> Path:
+        """Write one self-contained, offline HTML report."""
+        from .report import to_html
+
+        return to_html(self, path, **kwargs)
+
+    def to_docx(self, path: PathLike, **kwargs: Any) -> Path:
+        """Write the integrated chronology as a Word table."""
+        from .report import to_docx
+
+        return to_docx(self, path, **kwargs)
+
+
+def _as_london(value: Any) -> pd.Timestamp:
+    ts = pd.Timestamp(value)
+    return ts.tz_localize("Europe/London") if ts.tzinfo is None else ts.tz_convert("Europe/London")
+
+
+# ---------------------------------------------------------------------- module-level verbs
+def read(
+    path: PathLike,
+    agency: str | None = None,
+    case_id: str | None = None,
+    columns: Mapping[str, str] | None = None,
+    *,
+    sheet: str | int | None = None,
+    date_formats: Sequence[str] | None = None,
+    encoding: str | None = None,
+    service: str | None = None,
+) -> Chronology:
+    """Read one agency chronology file (``.csv``, ``.xlsx``, ``.docx``) into a :class:`Chronology`.
+
+    Parameters
+    ----------
+    path
+        The file.
+    agency
+        The agency that sent it: a code (``"police"``) or a name (``"Metropolitan Police"``).
+        Required unless the file has an agency column.
+    case_id
+        The child / case the file is about. Required unless the file has a case id column
+        ("Case ref", "Child ID"); then one file can hold a caseload.
+    columns
+        Explicit mapping ``{source heading: canonical field}``; it wins over the inferred mapping.
+        Fields: ``case_id, agency, service, date, time, datetime, end_date, end_time, event_type,
+        description, action, child_seen, child_voice, practitioner``, or ``None``/``"ignore"`` to
+        keep a column unmapped.
+    sheet
+        Excel only: one sheet by name or position; by default every sheet with a chronology.
+    date_formats
+        strftime formats to try first, before the built-in UK day-first ones.
+    encoding
+        CSV only; by default utf-8, utf-8 with BOM or cp1252 is detected.
+    service
+        A service / team name for every row when the file has none.
+
+    Every row becomes an event or a reject; see ``.provenance`` for the counts and what was inferred.
+
+    Examples
+    --------
+    >>> import chronology as chron
+    >>> c = chron.read(chron.samples.path("cassie") / "police.csv", agency="police",
+    ...                case_id="cassie")                               # doctest: +SKIP
+    """
+    from .io import read_tables
+    from .normalise import normalise_tables
+
+    tables = read_tables(path, sheet=sheet, encoding=encoding)
+    events, rejects, prov = normalise_tables(
+        tables,
+        agency=agency,
+        case_id=case_id,
+        columns=columns,
+        date_formats=date_formats,
+        service=service,
+    )
+    return Chronology(events=_sort_events(events), rejects=rejects, provenance=prov)
+
+
+def read_case(folder: PathLike, *, progress: bool = False) -> Chronology:
+    """Read every file listed in ``folder/case.toml`` and combine them into one Chronology.
+
+    The manifest names the case (``case_id``, ``title``) and each file with its ``agency`` and
+    optional ``sheet``, ``columns``, ``date_formats`` and ``service``. See ``DESIGN.md``.
+
+    Examples
+    --------
+    >>> import chronology as chron
+    >>> c = chron.read_case(chron.samples.path("cassie"))               # doctest: +SKIP
+    """
+    from .manifest import load_manifest
+
+    manifest = load_manifest(folder)
+    files = manifest.files
+    iterator: Iterable[Any] = files
+    if progress:
+        from tqdm.auto import tqdm
+
+        iterator = tqdm(files, desc=f"reading {manifest.case_id}", unit="file")
+    parts = [
+        read(
+            f.path,
+            agency=f.agency,
+            case_id=f.case_id or manifest.case_id,
+            columns=f.columns,
+            sheet=f.sheet,
+            date_formats=f.date_formats,
+            service=f.service,
+        )
+        for f in iterator
+    ]
+    return combine(parts, title=manifest.title)
+
+
+def combine(chronologies: Sequence[Chronology], *, title: str | None = None) -> Chronology:
+    """Merge several Chronologies (e.g. one per agency) into one integrated Chronology.
+
+    Events are stacked and sorted by start then source order; rejects and provenance are stacked;
+    tags are dropped (call :meth:`Chronology.tag` again). Event ids must stay unique: reading the
+    same file twice is an error.
+
+    Examples
+    --------
+    >>> import chronology as chron
+    >>> a = chron.Chronology.from_events(pd.DataFrame({"case_id": ["x"], "agency": ["police"],
+    ...     "start": ["2024-03-01"], "description": ["Call"]}), source="a")
+    >>> b = chron.Chronology.from_events(pd.DataFrame({"case_id": ["x"], "agency": ["csc"],
+    ...     "start": ["2024-02-01"], "description": ["Referral"]}), source="b")
+    >>> chron.combine([a, b]).events["agency"].tolist()
+    ['csc', 'police']
+    """
+    chronologies = list(chronologies)
+    if not chronologies:
+        return Chronology(events=empty_events(), title=title)
+    for c in chronologies:
+        if not isinstance(c, Chronology):
+            raise OptionError(
+                "combine() takes Chronology objects",
+                value=type(c).__name__,
+                hint="read each file with chronology.read() first",
+            )
+    events = _concat([c.events for c in chronologies], empty_events())
+    dup = events["event_id"].duplicated(keep=False)
+    if dup.any():
+        from .errors import EventValidationError
+
+        first = events.loc[dup, "event_id"].iloc[0]
+        raise EventValidationError(
+            "the same event id appears in two of the chronologies being combined",
+            value=first,
+            hint="a file was probably read twice; combine each agency file once",
+        )
+    rejects = _concat([c.rejects for c in chronologies], empty_rejects())
+    prov = _concat([c.provenance for c in chronologies], _empty_provenance())
+    validate_events(events)
+    titles = {c.title for c in chronologies if c.title}
+    if title is None and len(titles) == 1:
+        title = titles.pop()
+    return Chronology(events=_sort_events(events), rejects=rejects[REJECT_COLUMNS + [c for c in rejects.columns if c not in REJECT_COLUMNS]], provenance=prov, title=title)
+
+
+def _concat(frames: list[pd.DataFrame], empty: pd.DataFrame) -> pd.DataFrame:
+    frames = [f for f in frames if len(f)]
+    if not frames:
+        return empty
+    out = pd.concat(frames, ignore_index=True, sort=False)
+    # keep canonical dtypes (concat of categoricals with equal categories keeps them)
+    for col in CANONICAL_COLUMNS:
+        if col in empty.columns and col in out.columns and out[col].dtype != empty[col].dtype:
+            out[col] = out[col].astype(empty[col].dtype)
+    return out

@@ -1,0 +1,52 @@
+"""The period an approximate date stands for.
+
+An event with ``precision="month"`` and ``start=2007-01-01`` happened some time in January 2007: its
+period runs from ``start`` to :func:`period_end` (exclusive). Metrics use it to mark results from
+approximate dates; plots draw the whole period.
+
+Examples
+--------
+>>> import pandas as pd
+>>> start = pd.Series(pd.to_datetime(["2007-01-01", "2006-12-25", "2024-03-12 10:30"], format="ISO8601"))
+>>> prec = pd.Series(["month", "week", "minute"])
+>>> period_end(start, prec).astype(str).tolist()
+['2007-02-01 00:00:00', '2007-01-01 00:00:00', '2024-03-12 10:31:00']
+>>> is_approximate(prec).tolist()
+[True, True, False]
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+__all__ = ["APPROXIMATE", "is_approximate", "period_end"]
+
+#: precision levels coarser than a day
+APPROXIMATE = ("week", "month", "year")
+
+
+def is_approximate(precision: pd.Series) -> pd.Series:
+    """True where the precision is coarser than a day."""
+    return pd.Series(precision).astype("str").isin(APPROXIMATE)
+
+
+def period_end(start: pd.Series, precision: pd.Series) -> pd.Series:
+    """Exclusive end of the period each ``start`` stands for, given its ``precision``.
+
+    minute: +1 minute; day: next midnight; week: +7 days; month: first of next month; year: 1 January
+    of the next year. Vectorised; the inputs are not modified.
+    """
+    start = pd.Series(start)
+    prec = pd.Series(precision, index=start.index).astype("str")
+    out = start + pd.Timedelta(minutes=1)
+    day = start.dt.normalize()
+    out = out.mask(prec.eq("day"), day + pd.Timedelta(days=1))
+    out = out.mask(prec.eq("week"), day + pd.Timedelta(days=7))
+    if prec.isin(["month", "year"]).any():
+        month_first = day - pd.to_timedelta(start.dt.day - 1, unit="D")
+        out = out.mask(prec.eq("month"), month_first + pd.DateOffset(months=1))
+        out = out.mask(
+            prec.eq("year"),
+            day - pd.to_timedelta(start.dt.dayofyear - 1, unit="D") + pd.DateOffset(years=1),
+        )
+    return out.where(start.notna())

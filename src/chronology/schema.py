@@ -1,0 +1,187 @@
+"""The canonical event table and its validation (validate only: nothing is repaired here).
+
+Parsing and repair live in :mod:`chronology.normalise`; this module only checks. Columns and their meaning
+are listed in ``DESIGN.md``; :data:`CANONICAL_COLUMNS` gives their order.
+
+Examples
+--------
+>>> from chronology.schema import CANONICAL_COLUMNS, empty_events
+>>> CANONICAL_COLUMNS[:4]
+['event_id', 'case_id', 'agency', 'service']
+>>> empty_events().shape
+(0, 17)
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pandera.pandas as pa
+from pandera.typing import Series
+
+from ._data import agency_codes, event_type_codes, precision_levels
+from .errors import EventValidationError
+
+__all__ = [
+    "AGENCY_DTYPE",
+    "CANONICAL_COLUMNS",
+    "EVENT_TYPE_DTYPE",
+    "PRECISION_DTYPE",
+    "REJECT_COLUMNS",
+    "TZ",
+    "EventSchema",
+    "empty_events",
+    "empty_rejects",
+    "validate_events",
+]
+
+TZ = "Europe/London"
+AGENCY_DTYPE = pd.CategoricalDtype(agency_codes())
+EVENT_TYPE_DTYPE = pd.CategoricalDtype(event_type_codes())
+PRECISION_DTYPE = pd.CategoricalDtype(precision_levels(), ordered=True)
+DATETIME_DTYPE = pd.DatetimeTZDtype(unit="us", tz=TZ)
+
+CANONICAL_COLUMNS: list[str] = [
+    "event_id",
+    "case_id",
+    "agency",
+    "service",
+    "start",
+    "end",
+    "precision",
+    "uncertain",
+    "event_type",
+    "description",
+    "action",
+    "child_seen",
+    "child_voice",
+    "practitioner",
+    "source",
+    "source_sheet",
+    "source_row",
+]
+
+#: dtype of each canonical column, used to build empty frames and by the normaliser.
+CANONICAL_DTYPES: dict[str, Any] = {
+    "event_id": "str",
+    "case_id": "str",
+    "agency": AGENCY_DTYPE,
+    "service": "str",
+    "start": DATETIME_DTYPE,
+    "end": DATETIME_DTYPE,
+    "precision": PRECISION_DTYPE,
+    "uncertain": "bool",
+    "event_type": EVENT_TYPE_DTYPE,
+    "description": "str",
+    "action": "str",
+    "child_seen": "boolean",
+    "child_voice": "str",
+    "practitioner": "str",
+    "source": "str",
+    "source_sheet": "str",
+    "source_row": "int64",
+}
+
+REJECT_COLUMNS: list[str] = [
+    "source",
+    "source_sheet",
+    "source_row",
+    "column",
+    "value",
+    "reason",
+    "hint",
+]
+
+
+class EventSchema(pa.DataFrameModel):
+    """pandera model of the canonical event table.
+
+    Validation never coerces: a frame that does not already have the right dtypes fails.
+    Extra (unmapped source) columns are allowed.
+    """
+
+    event_id: Series[str] = pa.Field(unique=True)
+    case_id: Series[str] = pa.Field(str_length={"min_value": 1})
+    agency: Series[pd.CategoricalDtype] = pa.Field(
+        dtype_kwargs={"categories": agency_codes(), "ordered": False}
+    )
+    service: Series[str] = pa.Field(nullable=True)
+    start: Series[pd.DatetimeTZDtype] = pa.Field(dtype_kwargs={"unit": "us", "tz": TZ})
+    end: Series[pd.DatetimeTZDtype] = pa.Field(
+        nullable=True, dtype_kwargs={"unit": "us", "tz": TZ}
+    )
+    precision: Series[pd.CategoricalDtype] = pa.Field(
+        dtype_kwargs={"categories": precision_levels(), "ordered": True}
+    )
+    uncertain: Series[bool]
+    event_type: Series[pd.CategoricalDtype] = pa.Field(
+        dtype_kwargs={"categories": event_type_codes(), "ordered": False}
+    )
+    description: Series[str] = pa.Field(str_length={"min_value": 1})
+    action: Series[str] = pa.Field(nullable=True)
+    child_seen: Series[pd.BooleanDtype] = pa.Field(nullable=True)
+    child_voice: Series[str] = pa.Field(nullable=True)
+    practitioner: Series[str] = pa.Field(nullable=True)
+    source: Series[str]
+    source_sheet: Series[str] = pa.Field(nullable=True)
+    source_row: Series[np.int64] = pa.Field(ge=0)
+
+    @pa.dataframe_check(error="end is before start")
+    @classmethod
+    def end_not_before_start(cls, df: pd.DataFrame) -> Series[bool]:
+        return df["end"].isna() | (df["end"] >= df["start"])
+
+    class Config:
+        strict = False
+        coerce = False
+        ordered = False
+
+
+def empty_events() -> pd.DataFrame:
+    """An events frame with no rows and the canonical dtypes."""
+    return pd.DataFrame(
+        {c: pd.Series(dtype=CANONICAL_DTYPES[c]) for c in CANONICAL_COLUMNS}
+    )
+
+
+def empty_rejects() -> pd.DataFrame:
+    """A rejects frame with no rows."""
+    df = pd.DataFrame({c: pd.Series(dtype="str") for c in REJECT_COLUMNS})
+    df["source_row"] = df["source_row"].astype("int64")
+    return df
+
+
+def validate_events(events: pd.DataFrame, *, source: str | None = None) -> pd.DataFrame:
+    """Validate ``events`` against :class:`EventSchema`, collecting every failure.
+
+    Returns the frame unchanged when valid; raises :class:`~chronology.errors.EventValidationError`
+    naming the first few failures (column, check, value, source row) otherwise.
+
+    Examples
+    --------
+    >>> validate_events(empty_events()).empty
+    True
+    """
+    try:
+        return EventSchema.validate(events, lazy=True)
+    except pa.errors.SchemaErrors as exc:
+        fc = exc.failure_cases
+        lines = []
+        for rec in fc.head(5).to_dict("records"):
+            idx = rec.get("index")
+            where = ""
+            if idx is not None and idx in events.index and "source_row" in events:
+                row = events.loc[idx]
+                where = f"{row.get('source', '?')} row {row.get('source_row', '?')}, "
+            lines.append(
+                f"{where}column {rec.get('column')!r} failed {rec.get('check')}: {rec.get('failure_case')!r}"
+            )
+        more = f" (and {len(fc) - 5} more)" if len(fc) > 5 else ""
+        raise EventValidationError(
+            "the events table breaks the schema: " + "; ".join(lines) + more,
+            file=source,
+            hint="events should be built by chronology.read(); if you edited .events by hand, "
+            "keep the dtypes of chronology.schema.CANONICAL_DTYPES",
+        ) from exc
