@@ -38,15 +38,17 @@ def period_end(start: pd.Series, precision: pd.Series) -> pd.Series:
     """
     start = pd.Series(start)
     prec = pd.Series(precision, index=start.index).astype("str")
-    out = start + pd.Timedelta(minutes=1)
-    day = start.dt.normalize()
+    tz = getattr(start.dtype, "tz", None)
+    wall = start.dt.tz_localize(None) if tz is not None else start  # calendar maths on wall time
+    day = wall.dt.normalize()
+    out = wall + pd.Timedelta(minutes=1)
     out = out.mask(prec.eq("day"), day + pd.Timedelta(days=1))
     out = out.mask(prec.eq("week"), day + pd.Timedelta(days=7))
     if prec.isin(["month", "year"]).any():
-        month_first = day - pd.to_timedelta(start.dt.day - 1, unit="D")
+        month_first = day.dt.to_period("M").dt.to_timestamp().astype(wall.dtype)
+        year_first = day.dt.to_period("Y").dt.to_timestamp().astype(wall.dtype)
         out = out.mask(prec.eq("month"), month_first + pd.DateOffset(months=1))
-        out = out.mask(
-            prec.eq("year"),
-            day - pd.to_timedelta(start.dt.dayofyear - 1, unit="D") + pd.DateOffset(years=1),
-        )
+        out = out.mask(prec.eq("year"), year_first + pd.DateOffset(years=1))
+    if tz is not None:
+        out = out.dt.tz_localize(tz, ambiguous="NaT", nonexistent="shift_forward")
     return out.where(start.notna())
