@@ -41,6 +41,8 @@ PROVENANCE_COLUMNS = [
     "date_formats",
     "encoding",
     "delimiter",
+    "repeated_headers",
+    "notes",
 ]
 
 
@@ -121,6 +123,7 @@ class Chronology:
         from .normalise import events_from_canonical
 
         ev, rejects, prov = events_from_canonical(events, source=source)
+        validate_events(ev, source=source)
         return cls(events=_sort_events(ev), rejects=rejects, provenance=prov, title=title)
 
     # ------------------------------------------------------------------ display
@@ -389,7 +392,7 @@ def read(
     from .io import read_tables
     from .normalise import normalise_tables
 
-    tables = read_tables(path, sheet=sheet, encoding=encoding)
+    tables = read_tables(path, sheet=sheet, encoding=encoding, columns=columns)
     events, rejects, prov = normalise_tables(
         tables,
         agency=agency,
@@ -398,6 +401,7 @@ def read(
         date_formats=date_formats,
         service=service,
     )
+    validate_events(events, source=Path(path).name)
     return Chronology(events=_sort_events(events), rejects=rejects, provenance=prov)
 
 

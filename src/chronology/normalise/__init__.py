@@ -1,0 +1,340 @@
+"""Parse raw tables into canonical events and rejects (everything that repairs or infers lives here).
+
+For each table: map the headings (:mod:`.headers`), parse dates (:mod:`.dates`), apply vocabularies
+(:mod:`.vocab`), build events and rejects, and record what was inferred in provenance. Every data row
+ends as exactly one event or one reject (the first problem found), so rows read = events + rejects +
+blank rows + repeated header rows.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from ..errors import ColumnMappingError
+from ..schema import CANONICAL_COLUMNS, CANONICAL_DTYPES, REJECT_COLUMNS, empty_events, empty_rejects
+from .dates import combine_date_time, flag_month_first, parse_dates, parse_times, to_london
+from .headers import map_headers
+from .vocab import child_seen, clean_text, map_agency, map_event_type, resolve_agency
+
+if TYPE_CHECKING:
+    from ..io import RawTable
+
+__all__ = ["events_from_canonical", "normalise_table", "normalise_tables"]
+
+_RESERVED = set(CANONICAL_COLUMNS)
+
+
+def _first(mapping: Mapping[str, str], field: str) -> str | None:
+    for heading, f in mapping.items():
+        if f == field:
+            return heading
+    return None
+
+
+def _parse_when(
+    cells: pd.DataFrame,
+    date_col: str | None,
+    time_col: str | None,
+    date_formats: Sequence[str] | None,
+) -> tuple[pd.DataFrame, str | None]:
+    """Parse a date (+ time) pair of columns; returns the parsed frame and the column to blame."""
+    assert date_col is not None
+    parsed = parse_dates(cells[date_col], date_formats)
+    ambiguous = flag_month_first(cells[date_col], parsed)
+    if ambiguous.any():
+        parsed.loc[ambiguous, "reason"] = "ambiguous date: this column also holds month-first (US) dates"
+        parsed.loc[ambiguous, "hint"] = (
+            "UK dates are day-first; correct the month-first cells, or if the whole file is "
+            "month-first pass date_formats=['%m/%d/%Y']"
+        )
+        parsed.loc[ambiguous, ["start", "precision"]] = [pd.NaT, None]
+    parsed["blame"] = date_col
+    if time_col is not None:
+        times = parse_times(cells[time_col])
+        parsed = combine_date_time(parsed, times)
+        bad_time = parsed["reason"].isna() & parsed["time_reason"].notna()
+        parsed.loc[bad_time, "reason"] = "not a time"
+        parsed.loc[bad_time, "hint"] = "write the time as HH:MM (24-hour) or leave it blank"
+        parsed.loc[bad_time, "blame"] = time_col
+    # a whole column of 00:00 times means "time not recorded": already day precision
+    return parsed, date_col
+
+
+def normalise_table(
+    table: RawTable,
+    *,
+    agency: str | None = None,
+    case_id: str | None = None,
+    columns: Mapping[str, str | None] | None = None,
+    date_formats: Sequence[str] | None = None,
+    service: str | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, Any]]:
+    """Events, rejects and one provenance record for one raw table. The table is not modified."""
+    cells = table.cells
+    mapping = map_headers(list(cells.columns), columns, file=table.source, sheet=table.sheet)
+    date_col = _first(mapping, "datetime") or _first(mapping, "date")
+    desc_col = _first(mapping, "description")
+    headings = ", ".join(map(str, cells.columns))
+    if date_col is None:
+        raise ColumnMappingError(
+            "no date column was recognised",
+            file=table.source,
+            sheet=table.sheet,
+            hint=f"the headings are: {headings}; name the date column with columns={{'<heading>': 'date'}}",
+        )
+    if desc_col is None:
+        raise ColumnMappingError(
+            "no description column was recognised",
+            file=table.source,
+            sheet=table.sheet,
+            hint=f"the headings are: {headings}; name it with columns={{'<heading>': 'description'}}",
+        )
+    n = len(cells)
+    index = cells.index
+    time_col = _first(mapping, "time")
+    when, _ = _parse_when(cells, date_col, time_col, date_formats)
+
+    reason = when["reason"].copy()
+    hint = when["hint"].copy()
+    blame = when["blame"].copy()
+
+    end_col = _first(mapping, "end_date")
+    end_time_col = _first(mapping, "end_time")
+    end = pd.Series(pd.NaT, index=index, dtype="datetime64[us]")
+    if end_col is not None:
+        ew, _ = _parse_when(cells, end_col, end_time_col, date_formats)
+        present = ew["reason"].ne("empty") | ew["start"].notna()
+        bad = reason.isna() & present & ew["reason"].notna()
+        reason[bad] = "end: " + ew.loc[bad, "reason"].astype(str)
+        hint[bad] = ew.loc[bad, "hint"]
+        blame[bad] = ew.loc[bad, "blame"]
+        end = ew["start"].where(present)
+        backwards = reason.isna() & end.notna() & (end < when["start"])
+        reason[backwards] = "ends before it starts"
+        hint[backwards] = "check the start and end dates (dates are read day-first)"
+        blame[backwards] = end_col
+
+    description = clean_text(cells[desc_col])
+    no_desc = reason.isna() & description.isna()
+    reason[no_desc] = "no description"
+    hint[no_desc] = "every event needs a description of what happened; fill the cell"
+    blame[no_desc] = desc_col
+
+    # case id
+    case_col = _first(mapping, "case_id")
+    if case_col is not None:
+        case = clean_text(cells[case_col])
+        if case_id is not None:
+            case = case.fillna(case_id)
+        no_case = reason.isna() & case.isna()
+        reason[no_case] = "no case id"
+        hint[no_case] = "fill the case reference, or pass case_id=... for the whole file"
+        blame[no_case] = case_col
+    elif case_id is not None:
+        case = pd.Series(str(case_id), index=index, dtype="str")
+    else:
+        raise ColumnMappingError(
+            "no case id: the file has no case reference column",
+            file=table.source,
+            sheet=table.sheet,
+            hint="pass case_id='<child or case>' to read(), or map a column with "
+            "columns={'<heading>': 'case_id'}",
+        )
+
+    # agency
+    agency_col = _first(mapping, "agency")
+    code = resolve_agency(agency) if agency is not None else None
+    if agency_col is not None:
+        ag = map_agency(clean_text(cells[agency_col]))
+        if code is not None:
+            ag = ag.fillna(code)
+        no_ag = reason.isna() & ag.isna()
+        reason[no_ag] = "no agency"
+        hint[no_ag] = "fill the agency cell, or pass agency=... for the whole file"
+        blame[no_ag] = agency_col
+    elif code is not None:
+        ag = pd.Series(code, index=index, dtype="object")
+    else:
+        raise ColumnMappingError(
+            "no agency: the file has no agency column",
+            file=table.source,
+            sheet=table.sheet,
+            hint="pass agency='police' (or another code, or the agency's name) to read()",
+        )
+
+    ok = reason.isna().to_numpy()
+    # ---------------------------------------------------------------- events
+    def col(field: str) -> pd.Series | None:
+        h = _first(mapping, field)
+        return None if h is None else cells[h]
+
+    ev = pd.DataFrame(index=index)
+    rows = pd.Series(table.rows, index=index, dtype="int64")
+    sheet_part = f"{table.sheet}:" if table.sheet else ""
+    ev["event_id"] = case.astype("str") + f":{table.source}:{sheet_part}" + rows.astype("str")
+    ev["case_id"] = case.astype("str")
+    ev["agency"] = ag.astype(CANONICAL_DTYPES["agency"])
+    svc = clean_text(col("service")) if col("service") is not None else pd.Series(pd.NA, index=index, dtype="str")
+    if service is not None:
+        svc = svc.fillna(service)
+    ev["service"] = svc.astype("str")
+    ev["start"] = when["start"]
+    ev["end"] = end
+    ev["precision"] = when["precision"]
+    ev["uncertain"] = when["uncertain"].astype(bool)
+    type_col = col("event_type")
+    ev["event_type"] = map_event_type(
+        clean_text(type_col) if type_col is not None else None, description
+    )
+    ev["description"] = description
+    for field in ("action", "child_voice", "practitioner"):
+        c = col(field)
+        ev[field] = clean_text(c) if c is not None else pd.Series(pd.NA, index=index, dtype="str")
+    seen = col("child_seen")
+    ev["child_seen"] = child_seen(seen) if seen is not None else pd.Series(pd.NA, index=index, dtype="boolean")
+    ev["source"] = table.source
+    ev["source_sheet"] = pd.Series(table.sheet, index=index, dtype="str")
+    ev["source_row"] = rows
+    # unmapped columns are kept as text
+    for heading in cells.columns:
+        if heading in mapping:
+            continue
+        name = heading if heading not in _RESERVED else f"source_{heading}"
+        ev[name] = clean_text(cells[heading])
+    events = ev[ok].reset_index(drop=True)
+    events = _finish_events(events)
+
+    # ---------------------------------------------------------------- rejects
+    bad = ~ok
+    if bad.any():
+        values = []
+        for b, i in zip(blame[bad], np.flatnonzero(bad), strict=True):
+            v = cells[b].iloc[i] if b in cells.columns else None
+            values.append(None if v is None or (isinstance(v, float) and np.isnan(v)) else str(v))
+        rejects = pd.DataFrame(
+            {
+                "source": table.source,
+                "source_sheet": pd.Series(table.sheet, index=range(int(bad.sum())), dtype="str"),
+                "source_row": rows[bad].to_numpy(),
+                "column": blame[bad].astype("str").to_numpy(),
+                "value": pd.Series(values, dtype="str").to_numpy(),
+                "reason": reason[bad].astype("str").to_numpy(),
+                "hint": hint[bad].astype("str").to_numpy(),
+            }
+        )
+        for c in ("source", "source_sheet", "column", "value", "reason", "hint"):
+            rejects[c] = rejects[c].astype("str")
+    else:
+        rejects = empty_rejects()
+
+    formats = Counter(when.loc[ok, "format"].dropna().tolist())
+    prov = {
+        "source": table.source,
+        "source_sheet": table.sheet,
+        "agency": code if agency_col is None else f"column {agency_col!r}",
+        "case_id": case_id if case_col is None else f"column {case_col!r}",
+        "format": table.format,
+        "rows_read": table.rows_read,
+        "events": int(ok.sum()),
+        "rejects": int((~ok).sum()),
+        "blank_rows": table.blank_rows,
+        "repeated_headers": table.repeated_headers,
+        "header_row": table.header_row,
+        "mapping": dict(mapping),
+        "date_formats": dict(formats),
+        "encoding": table.encoding,
+        "delimiter": table.delimiter,
+        "notes": "; ".join(table.notes) if table.notes else None,
+    }
+    assert prov["rows_read"] == prov["events"] + prov["rejects"] + prov["blank_rows"] + prov["repeated_headers"]
+    return events, rejects, prov
+
+
+def _finish_events(ev: pd.DataFrame) -> pd.DataFrame:
+    """Cast canonical columns to their dtypes (times localised to Europe/London)."""
+    if ev.empty:
+        base = empty_events()
+        extra = [c for c in ev.columns if c not in base.columns]
+        for c in extra:
+            base[c] = pd.Series(dtype="str")
+        return base
+    ev = ev.copy()
+    ev["start"] = to_london(ev["start"])
+    ev["end"] = to_london(ev["end"])
+    for c in CANONICAL_COLUMNS:
+        if c not in ("start", "end"):
+            ev[c] = ev[c].astype(CANONICAL_DTYPES[c])
+    order = CANONICAL_COLUMNS + [c for c in ev.columns if c not in CANONICAL_COLUMNS]
+    return ev[order]
+
+
+def normalise_tables(
+    tables: Sequence[RawTable],
+    *,
+    agency: str | None = None,
+    case_id: str | None = None,
+    columns: Mapping[str, str | None] | None = None,
+    date_formats: Sequence[str] | None = None,
+    service: str | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Normalise several raw tables (e.g. the sheets of a workbook) and stack the results."""
+    from ..chronology import PROVENANCE_COLUMNS
+
+    evs, rjs, provs = [], [], []
+    for t in tables:
+        e, r, p = normalise_table(
+            t, agency=agency, case_id=case_id, columns=columns, date_formats=date_formats, service=service
+        )
+        evs.append(e)
+        rjs.append(r)
+        provs.append(p)
+    events = pd.concat([e for e in evs if len(e)], ignore_index=True) if any(len(e) for e in evs) else evs[0]
+    rejects = pd.concat([r for r in rjs if len(r)], ignore_index=True) if any(len(r) for r in rjs) else empty_rejects()
+    prov = pd.DataFrame(provs, columns=PROVENANCE_COLUMNS)
+    return events, rejects[REJECT_COLUMNS], prov
+
+
+def events_from_canonical(
+    frame: pd.DataFrame, *, source: str = "<frame>"
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Normalise a frame whose columns already use canonical names (``case_id, agency, start, ...``).
+
+    ``start`` and ``end`` may be text in any supported style or datetimes; ``event_type`` and
+    ``precision`` are inferred when absent. Lineage columns are used when present, else ``source`` and
+    the row position (from 1). The input frame is not modified.
+    """
+    from ..io import RawTable
+
+    df = frame.reset_index(drop=True)
+    rename = {"start": "datetime", "end": "end_date"}
+    cols = {c: rename.get(c, c) for c in df.columns}
+    known = {
+        "case_id", "agency", "service", "datetime", "end_date", "event_type", "description",
+        "action", "child_seen", "child_voice", "practitioner",
+    }
+    mapping = {c: f for c, f in cols.items() if f in known}
+    cells = df[[c for c in df.columns if c not in ("event_id", "source", "source_sheet", "source_row", "precision", "uncertain")]]
+    cells = cells.astype("object").where(cells.notna(), None)
+    rows = df["source_row"].to_numpy(dtype="int64") if "source_row" in df else np.arange(1, len(df) + 1)
+    src = str(df["source"].iloc[0]) if "source" in df and len(df) else source
+    sheet = df["source_sheet"].iloc[0] if "source_sheet" in df and len(df) and pd.notna(df["source_sheet"].iloc[0]) else None
+    table = RawTable(
+        cells=cells, rows=rows, source=src, path=src, sheet=sheet, format="frame",
+        header_row=0, rows_read=len(df),
+    )
+    columns: dict[str, str | None] = {c: f for c, f in mapping.items()}
+    ev, rej, prov = normalise_tables([table], columns=columns)
+    if len(ev) == len(df):
+        if "precision" in df:
+            given = df["precision"].astype("str")
+            ev["precision"] = given.where(given.notna(), ev["precision"].astype("str")).astype(CANONICAL_DTYPES["precision"]).to_numpy()
+        if "uncertain" in df:
+            ev["uncertain"] = df["uncertain"].fillna(False).astype(bool).to_numpy() | ev["uncertain"].to_numpy()
+        if "event_id" in df:
+            ev["event_id"] = df["event_id"].astype("str").to_numpy()
+    return ev, rej, prov

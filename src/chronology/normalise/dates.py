@@ -1,0 +1,463 @@
+"""UK day-first date parsing, vectorised.
+
+Cells may be text in many styles, real datetimes (Excel date cells) or Excel serial numbers. Each distinct
+value is parsed once: explicit formats are tried in order on what is still unparsed (never
+``format="mixed"``, never month-first unless you pass such a format). The result gives, per cell, the
+wall-clock start, its precision (``minute``, ``day``, ``week``, ``month``, ``year``), whether the source
+marked it as approximate, the format that read it, and for failures a reason and a hint.
+
+Recognised, besides real date cells and Excel serials:
+
+- day: ``12/03/2024``, ``12/03/24``, ``12.03.2024``, ``12-03-2024``, ``12-Mar-2024``, ``12 March 2024``,
+  ``25th July 2007``, ``Tuesday 12 March 2024``, ISO ``2024-03-12``;
+- minute: any of those with ``HH:MM`` (or ``HH:MM:SS``, ``HH.MM``), ISO ``2024-03-12T14:30``;
+  ``00:00`` is read as "time not recorded" (precision day);
+- week: ``w/c 25 Dec 2006``, ``w/c 25/12/2006``, ``week commencing ...``, ``w/b ...``;
+- month: ``Jan 2007``, ``January 2007``, ``Jul-2006``, ``Jul-06``, ``2007-01``, ``01/2007``;
+- year: ``2007``;
+- uncertain: ``?12/03/2024``, ``12/03/2024?``, ``approx. 12/03/2024``, ``c. March 2024``, ``circa``,
+  ``about``, ``around``, ``est.``, ``(approx)``.
+
+Examples
+--------
+>>> import pandas as pd
+>>> r = parse_dates(pd.Series(["12/03/2024 14:30", "w/c 25 Dec 2006", "?Jan 2007", "31/02/2024",
+...                            "25th July 2007", "03/25/2024", "12/03/2024 00:00"]))
+>>> [str(x) for x in r["start"]]
+['2024-03-12 14:30:00', '2006-12-25 00:00:00', '2007-01-01 00:00:00', 'NaT', '2007-07-25 00:00:00', 'NaT', '2024-03-12 00:00:00']
+>>> r["precision"].fillna("-").tolist()
+['minute', 'week', 'month', '-', 'day', '-', 'day']
+>>> r["uncertain"].tolist()
+[False, False, True, False, False, False, False]
+>>> print(r["reason"][3])
+not a real calendar date
+>>> print(r["reason"][5])
+not a valid day-first date; it looks month-first (US style)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+__all__ = [
+    "DAY_FORMATS",
+    "MINUTE_FORMATS",
+    "MONTH_FORMATS",
+    "combine_date_time",
+    "parse_dates",
+    "parse_times",
+]
+
+#: formats with a time of day, tried first
+MINUTE_FORMATS: tuple[str, ...] = (
+    "%d/%m/%Y %H:%M",
+    "%d/%m/%Y %H:%M:%S",
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%d %H:%M",
+    "%Y-%m-%dT%H:%M:%S",
+    "%Y-%m-%dT%H:%M",
+    "%d/%m/%y %H:%M",
+    "%d.%m.%Y %H:%M",
+    "%d-%m-%Y %H:%M",
+    "%d-%b-%Y %H:%M",
+    "%d %b %Y %H:%M",
+    "%d %B %Y %H:%M",
+    "%d/%m/%Y %H.%M",
+    "%d/%m/%Y %H%M",
+    "%d-%b-%y %H:%M",
+    "%d/%m/%Y, %H:%M",
+    "%d %b %Y, %H:%M",
+    "%d %B %Y, %H:%M",
+    "%Y-%m-%dT%H:%M:%S.%f",
+)
+#: formats for a whole day
+DAY_FORMATS: tuple[str, ...] = (
+    "%d/%m/%Y",
+    "%Y-%m-%d",
+    "%d/%m/%y",
+    "%d-%b-%Y",
+    "%d %B %Y",
+    "%d %b %Y",
+    "%d.%m.%Y",
+    "%d-%m-%Y",
+    "%d-%b-%y",
+    "%d %b %y",
+    "%d %B %y",
+    "%d.%m.%y",
+    "%d-%m-%y",
+    "%Y/%m/%d",
+    "%d-%B-%Y",
+    "%d %b, %Y",
+    "%d %B, %Y",
+    "%Y%m%d",
+)
+#: formats for a month
+MONTH_FORMATS: tuple[str, ...] = (
+    "%b %Y",
+    "%B %Y",
+    "%b-%Y",
+    "%B-%Y",
+    "%b-%y",
+    "%b %y",
+    "%Y-%m",
+    "%m/%Y",
+    "%B-%y",
+    "%b/%Y",
+    "%m-%Y",
+    "%m.%Y",
+)
+YEAR_FORMATS: tuple[str, ...] = ("%Y",)
+
+_UNCERTAIN_RE = re.compile(
+    r"^\s*(?:\?+|~|approx(?:imately|\.)?|c\.|ca\.|circa|about|around|est(?:imated|\.)?|"
+    r"\(approx(?:\.|imate)?\))\s*|\s*(?:\?+|\(approx(?:\.|imate)?\)|\(?est(?:imated|\.)?\)?|approx\.?)\s*$",
+    re.IGNORECASE,
+)
+_WEEK_RE = re.compile(
+    r"^\s*(?:w/?c|w/?b|wc|wb|week\s+(?:commencing|beginning|starting)|w\.c\.|w/e)\s*[:.\-]?\s*",
+    re.IGNORECASE,
+)
+_WEEKDAY_RE = re.compile(
+    r"^\s*(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)(?:day|nesday|sday|urday|rsday)?\.?,?\s+",
+    re.IGNORECASE,
+)
+_ORDINAL_RE = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)?(?:\s+of)?\b(?=\s+[a-z])|\b(\d{1,2})(?:st|nd|rd|th)\b", re.IGNORECASE)
+_SEPT_RE = re.compile(r"\bsept\b", re.IGNORECASE)
+_INVISIBLE_RE = re.compile("[\u200b\u200c\u200d\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+_NUMERIC_DATE_RE = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2}|\d{4})(?:[ ,T].*)?$")
+_SERIAL_RE = re.compile(r"^\d{4,5}(?:\.\d+)?$")
+
+#: Excel's day zero for serial numbers (the 1900 date system, after its leap-year bug)
+EXCEL_EPOCH = pd.Timestamp("1899-12-30")
+
+
+def _clean_text(values: pd.Series) -> pd.DataFrame:
+    """Strip markers from text dates; return cleaned text, uncertain and week flags (vectorised)."""
+    s = values.astype("str")
+    s = s.str.replace(_INVISIBLE_RE, "", regex=True).str.replace("\u00a0", " ").str.strip()
+    s = s.str.replace(r"\s+", " ", regex=True)
+    uncertain = pd.Series(False, index=s.index)
+    # markers may be stacked ("approx. ?12/03/2024"): strip up to twice
+    for _ in range(2):
+        hit = s.str.contains(_UNCERTAIN_RE, regex=True).fillna(False).astype(bool)
+        uncertain |= hit
+        s = s.str.replace(_UNCERTAIN_RE, "", regex=True).str.strip()
+    week = s.str.contains(_WEEK_RE, regex=True).fillna(False).astype(bool)
+    s = s.str.replace(_WEEK_RE, "", regex=True)
+    s = s.str.replace(_WEEKDAY_RE, "", regex=True)
+    s = s.str.replace(_ORDINAL_RE, lambda m: m.group(1) or m.group(2), regex=True)
+    s = s.str.replace(_SEPT_RE, "Sep", regex=True)
+    return pd.DataFrame({"text": s.str.strip(), "uncertain": uncertain, "week": week})
+
+
+def _try_formats(
+    text: pd.Series, formats: Sequence[str], result: pd.DataFrame, precision: str
+) -> None:
+    """Parse what is still unparsed in ``result`` with each format in turn (in place)."""
+    for fmt in formats:
+        todo = result["start"].isna() & text.notna()
+        if not todo.any():
+            return
+        parsed = pd.to_datetime(text[todo], format=fmt, errors="coerce")
+        ok = parsed.notna()
+        if ok.any():
+            idx = parsed.index[ok]
+            result.loc[idx, "start"] = parsed[ok].astype("datetime64[us]")
+            result.loc[idx, "precision"] = precision
+            result.loc[idx, "format"] = fmt
+
+
+def _excel_serial(values: pd.Series) -> pd.Series:
+    return EXCEL_EPOCH + pd.to_timedelta(values.astype("float64"), unit="D").dt.round("min")
+
+
+def parse_dates(
+    values: pd.Series,
+    date_formats: Sequence[str] | None = None,
+    *,
+    min_year: int = 1900,
+    max_year: int | None = None,
+) -> pd.DataFrame:
+    """Parse a column of date cells (UK day-first). The input is not modified.
+
+    Parameters
+    ----------
+    values
+        Cells: text, ``datetime``/``Timestamp`` (Excel date cells), numbers (Excel serials) or NA.
+    date_formats
+        strftime formats to try first (precision ``minute`` if the format has ``%H``, else ``day``).
+        Pass ``["%m/%d/%Y"]`` to read a file that really is month-first.
+    min_year, max_year
+        Dates outside are rejected as implausible (``max_year`` defaults to five years from now).
+
+    Returns
+    -------
+    DataFrame
+        Same index as ``values``: ``start`` (naive wall time, ``datetime64[us]``), ``precision`` (str or
+        None), ``uncertain`` (bool), ``format`` (what read it), ``reason`` and ``hint`` (None when parsed;
+        ``reason="empty"`` for a blank cell).
+    """
+    values = pd.Series(values)
+    n = len(values)
+    index = values.index
+    if max_year is None:
+        max_year = dt.date.today().year + 5
+    out = pd.DataFrame(
+        {
+            "start": pd.Series(pd.NaT, index=index, dtype="datetime64[us]"),
+            "precision": pd.Series(None, index=index, dtype="object"),
+            "uncertain": pd.Series(False, index=index),
+            "format": pd.Series(None, index=index, dtype="object"),
+            "reason": pd.Series(None, index=index, dtype="object"),
+            "hint": pd.Series(None, index=index, dtype="object"),
+        }
+    )
+    if n == 0:
+        return out
+
+    obj = values.astype("object")
+    is_na = obj.isna().to_numpy()
+    is_ts = np.fromiter(
+        (isinstance(v, dt.datetime | dt.date) for v in obj.to_numpy()), dtype=bool, count=n
+    ) if obj.dtype == object else np.zeros(n, dtype=bool)
+    is_num = np.fromiter(
+        (isinstance(v, int | float | np.integer | np.floating) and not isinstance(v, bool)
+         for v in obj.to_numpy()), dtype=bool, count=n
+    ) & ~is_na
+
+    # 1. real date cells
+    if is_ts.any():
+        ts = pd.to_datetime(obj[is_ts], errors="coerce", utc=False)
+        if isinstance(ts.dtype, pd.DatetimeTZDtype):
+            ts = ts.dt.tz_convert("Europe/London").dt.tz_localize(None)
+        ts = ts.astype("datetime64[us]")
+        has_time = (ts - ts.dt.normalize()) != pd.Timedelta(0)
+        out.loc[ts.index, "start"] = ts
+        out.loc[ts.index, "precision"] = np.where(has_time, "minute", "day")
+        out.loc[ts.index, "format"] = "date cell"
+
+    # 2. numbers: Excel serials
+    if is_num.any():
+        num = pd.to_numeric(obj[is_num], errors="coerce").astype("float64")
+        good = num.between(1, 2958465)
+        ts = _excel_serial(num[good])
+        has_time = (ts - ts.dt.normalize()) != pd.Timedelta(0)
+        out.loc[ts.index, "start"] = ts.astype("datetime64[us]")
+        out.loc[ts.index, "precision"] = np.where(has_time, "minute", "day")
+        out.loc[ts.index, "format"] = "Excel serial number"
+
+    # 3. text, parsed once per distinct value
+    text_mask = ~(is_na | is_ts | is_num)
+    if text_mask.any():
+        raw = obj[text_mask].astype("str")
+        uniq = pd.Series(raw.unique())
+        cleaned = _clean_text(uniq)
+        t = cleaned["text"].mask(cleaned["text"].eq(""))
+        res = pd.DataFrame(
+            {
+                "start": pd.Series(pd.NaT, index=uniq.index, dtype="datetime64[us]"),
+                "precision": pd.Series(None, index=uniq.index, dtype="object"),
+                "format": pd.Series(None, index=uniq.index, dtype="object"),
+            }
+        )
+        if date_formats:
+            for fmt in date_formats:
+                _try_formats(t, [fmt], res, "minute" if "%H" in fmt else "day")
+        # serial numbers written as text, e.g. from a CSV saved from Excel
+        serial = t.str.fullmatch(_SERIAL_RE).fillna(False).astype(bool) & res["start"].isna()
+        if serial.any():
+            num = t[serial].astype("float64")
+            good = num.between(20000, 80000)  # 1954..2119: otherwise not a plausible serial
+            ts = _excel_serial(num[good])
+            res.loc[ts.index, "start"] = ts.astype("datetime64[us]")
+            res.loc[ts.index, "precision"] = np.where(
+                (ts - ts.dt.normalize()) != pd.Timedelta(0), "minute", "day"
+            )
+            res.loc[ts.index, "format"] = "Excel serial number"
+        _try_formats(t, MINUTE_FORMATS, res, "minute")
+        _try_formats(t, DAY_FORMATS, res, "day")
+        _try_formats(t, MONTH_FORMATS, res, "month")
+        yr = t.str.fullmatch(r"(?:19|20)\d\d").fillna(False).astype(bool) & res["start"].isna()
+        if yr.any():
+            _try_formats(t.where(yr), YEAR_FORMATS, res, "year")
+        # week markers: the date is the week's first day
+        wk = cleaned["week"] & res["start"].notna()
+        res.loc[wk, "precision"] = "week"
+        res.loc[wk, "start"] = res.loc[wk, "start"].dt.normalize()
+        res["uncertain"] = cleaned["uncertain"]
+        res["reason"] = None
+        res["hint"] = None
+        _explain_failures(t, res)
+        # map distinct results back to the cells
+        pos = pd.Index(uniq).get_indexer(raw)
+        for col in ("start", "precision", "format", "uncertain", "reason", "hint"):
+            out.loc[raw.index, col] = res[col].to_numpy()[pos]
+
+    # 00:00 means the time was not recorded
+    midnight = out["precision"].eq("minute") & (out["start"] == out["start"].dt.normalize())
+    out.loc[midnight, "precision"] = "day"
+
+    # implausible years
+    year = out["start"].dt.year
+    bad_year = out["start"].notna() & ((year < min_year) | (year > max_year))
+    if bad_year.any():
+        out.loc[bad_year, "reason"] = "implausible year"
+        out.loc[bad_year, "hint"] = (
+            f"years must be between {min_year} and {max_year}; check for a typing error"
+        )
+        out.loc[bad_year, ["start", "precision", "format"]] = [pd.NaT, None, None]
+
+    out.loc[is_na, "reason"] = "empty"
+    out.loc[is_na, "hint"] = "every event needs a date; fill the cell (an approximate date such as 'Mar 2024' or 'w/c 04/03/2024' is fine)"
+    out["uncertain"] = out["uncertain"].astype(bool)
+    out["start"] = out["start"].astype("datetime64[us]")
+    return out
+
+
+def _explain_failures(text: pd.Series, res: pd.DataFrame) -> None:
+    """Set a reason and hint on each distinct text that did not parse (in place)."""
+    failed = res["start"].isna()
+    if not failed.any():
+        return
+    t = text[failed]
+    res.loc[failed, "reason"] = "not a date"
+    res.loc[failed, "hint"] = (
+        "dates are read day-first (dd/mm/yyyy, 12-Mar-2024, 12 March 2024, Mar 2024, w/c 04/03/2024); "
+        "correct the cell or pass date_formats=[...]"
+    )
+    empty = t.isna()
+    res.loc[empty[empty].index, "reason"] = "empty"
+    res.loc[empty[empty].index, "hint"] = "every event needs a date; fill the cell"
+    parts = t.str.extract(_NUMERIC_DATE_RE)
+    numeric = parts[0].notna()
+    if numeric.any():
+        a = parts[0].astype("float64")
+        b = parts[1].astype("float64")
+        us = numeric & (b > 12) & (b <= 31) & (a <= 12)
+        impossible = numeric & ~us
+        res.loc[impossible[impossible].index, "reason"] = "not a real calendar date"
+        res.loc[impossible[impossible].index, "hint"] = (
+            "check the day and month (dates are read day-first: dd/mm/yyyy)"
+        )
+        res.loc[us[us].index, "reason"] = "not a valid day-first date; it looks month-first (US style)"
+        res.loc[us[us].index, "hint"] = (
+            "UK dates are day-first; correct the cell, or if the whole file is month-first pass "
+            "date_formats=['%m/%d/%Y'] (or '%m/%d/%Y %H:%M')"
+        )
+
+
+def flag_month_first(values: pd.Series, parsed: pd.DataFrame) -> pd.Series:
+    """Rows whose day-first reading is ambiguous because the column looks month-first.
+
+    A column looks month-first when it holds more dates that only make sense month-first
+    (``03/25/2024``) than dates that only make sense day-first (``25/03/2024``). Then the dates that
+    parsed day-first but could be either (``03/04/2024``: 3 April or 4 March?) cannot be trusted:
+    they are returned True so the caller rejects them rather than guess. A UK column with a stray
+    US-style typo is not affected: only the typo is rejected.
+    """
+    us = parsed["reason"].eq("not a valid day-first date; it looks month-first (US style)")
+    if not us.any():
+        return pd.Series(False, index=values.index)
+    txt = values.astype("str")
+    parts = txt.str.extract(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](?:\d{2}|\d{4})")
+    first = parts[0].astype("float64")
+    second = parts[1].astype("float64")
+    uk_only = (first > 12) & parsed["start"].notna()
+    if int(us.sum()) <= int(uk_only.sum()):
+        return pd.Series(False, index=values.index)
+    either = (first <= 12) & (second <= 12)
+    return (either & parsed["start"].notna() & parsed["format"].ne("date cell")).fillna(False).astype(bool)
+
+
+def parse_times(values: pd.Series) -> pd.DataFrame:
+    """Parse a column of times of day (``14:30``, ``14.30``, ``1430``, ``14:30:00``, ``2:30pm``, Excel
+    time cells or day fractions). Returns ``offset`` (timedelta, NaT when blank or unreadable) and
+    ``reason`` (None, ``"empty"`` or ``"not a time"``).
+
+    Examples
+    --------
+    >>> parse_times(pd.Series(["14:30", "0915", "2:05pm", None, "late", 0.5]))["offset"].tolist()
+    [Timedelta('0 days 14:30:00'), Timedelta('0 days 09:15:00'), Timedelta('0 days 14:05:00'), NaT, NaT, Timedelta('0 days 12:00:00')]
+    """
+    values = pd.Series(values)
+    index = values.index
+    offset = pd.Series(pd.NaT, index=index, dtype="timedelta64[us]")
+    reason = pd.Series(None, index=index, dtype="object")
+    obj = values.astype("object")
+    is_na = obj.isna().to_numpy()
+    arr = obj.to_numpy()
+    is_time = np.fromiter((isinstance(v, dt.time) for v in arr), dtype=bool, count=len(arr))
+    is_dtm = np.fromiter((isinstance(v, dt.datetime) for v in arr), dtype=bool, count=len(arr))
+    is_num = np.fromiter(
+        (isinstance(v, int | float) and not isinstance(v, bool) for v in arr), dtype=bool, count=len(arr)
+    ) & ~is_na
+    if is_time.any():
+        tt = obj[is_time]
+        offset[is_time] = pd.to_timedelta(
+            [f"{v.hour:02d}:{v.minute:02d}:{v.second:02d}" for v in tt]
+        )
+    if is_dtm.any():
+        d = pd.to_datetime(obj[is_dtm])
+        offset[is_dtm] = (d - d.dt.normalize()).to_numpy()
+    if is_num.any():
+        f = obj[is_num].astype("float64")
+        frac = f.where((f >= 0) & (f < 1))
+        offset[is_num] = pd.to_timedelta(frac, unit="D").dt.round("min").to_numpy()
+    text_mask = ~(is_na | is_time | is_dtm | is_num)
+    if text_mask.any():
+        s = obj[text_mask].astype("str").str.strip().str.lower()
+        s = s.str.replace(_INVISIBLE_RE, "", regex=True)
+        parts = s.str.extract(r"^(\d{1,2})[:.]?(\d{2})(?::(\d{2}))?\s*(am|pm|hrs|h)?$")
+        ok = parts[0].notna()
+        h = parts[0].astype("float64")
+        m = parts[1].astype("float64")
+        sec = parts[2].astype("float64").fillna(0)
+        h = h.where(~(parts[3].eq("pm") & (h < 12)), h + 12)
+        h = h.where(~(parts[3].eq("am") & (h == 12)), 0)
+        # "2pm"
+        p2 = s.str.extract(r"^(\d{1,2})\s*(am|pm)$")
+        only_h = p2[0].notna() & ~ok
+        h = h.where(~only_h, p2[0].astype("float64") + np.where(p2[1].eq("pm"), 12, 0))
+        h = h.where(~(only_h & p2[1].eq("pm") & p2[0].astype("float64").eq(12)), 12)
+        m = m.where(~only_h, 0)
+        ok = (ok | only_h) & h.between(0, 23) & m.between(0, 59)
+        td = pd.to_timedelta(h * 3600 + m * 60 + sec, unit="s")
+        offset[s.index[ok]] = td[ok].to_numpy()
+        reason[s.index[~ok]] = "not a time"
+    reason[is_na] = "empty"
+    bad_num = is_num & offset.isna().to_numpy()
+    reason[bad_num] = "not a time"
+    return pd.DataFrame({"offset": offset, "reason": reason})
+
+
+def combine_date_time(dates: pd.DataFrame, times: pd.DataFrame) -> pd.DataFrame:
+    """Add parsed times to parsed day-precision dates (in a copy).
+
+    A time is used only where the date has day precision and no time of its own; ``00:00`` and blank
+    times leave the precision at ``day``. Unreadable times are reported in ``time_reason``.
+    """
+    out = dates.copy()
+    use = out["precision"].eq("day") & times["offset"].notna()
+    use &= times["offset"] != pd.Timedelta(0)
+    out.loc[use, "start"] = out.loc[use, "start"] + times.loc[use, "offset"]
+    out.loc[use, "precision"] = "minute"
+    out["time_reason"] = times["reason"].where(times["reason"].ne("empty"))
+    return out
+
+
+def to_london(wall: pd.Series) -> pd.Series:
+    """Localise naive wall-clock times to Europe/London (ambiguous autumn hour read as BST)."""
+    wall = pd.Series(wall).astype("datetime64[us]")
+    return wall.dt.tz_localize(
+        "Europe/London", ambiguous=np.ones(len(wall), dtype=bool), nonexistent="shift_forward"
+    )
+
+
+def _debug(values: Any) -> pd.DataFrame:  # pragma: no cover - convenience for notebooks
+    return parse_dates(pd.Series(values))
