@@ -101,6 +101,7 @@ def read_csv(
             hint="open it in its own program and save it as CSV UTF-8, or pass the real .xlsx/.docx",
         )
     text, enc = _decode(raw, path, encoding)
+    _csv.field_size_limit(2**31 - 1)  # agencies paste whole reports into one cell
     delim = _sniff(text)
     try:
         width = max(

@@ -18,7 +18,7 @@ from .csv import _no_header
 __all__ = ["read_excel"]
 
 
-def _open(path: Path) -> Any:
+def _open(path: Path, data_only: bool = True) -> Any:
     head = path.read_bytes()[:8]
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         raise SourceReadError(
@@ -36,7 +36,7 @@ def _open(path: Path) -> Any:
     from openpyxl.utils.exceptions import InvalidFileException
 
     try:
-        return openpyxl.load_workbook(path, read_only=True, data_only=True)
+        return openpyxl.load_workbook(path, read_only=True, data_only=data_only)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError, TypeError) as exc:
         raise SourceReadError(
             f"is corrupt and cannot be opened as a workbook ({type(exc).__name__}: {exc})",
@@ -53,6 +53,7 @@ def read_excel(
 ) -> list[RawTable]:
     """Read the chronology sheets of a workbook (all sheets with a header row, or ``sheet``)."""
     wb = _open(path)
+    formulas: Any = None
     try:
         names = list(wb.sheetnames)
         if sheet is not None:
@@ -82,6 +83,19 @@ def read_excel(
             if not values:
                 skipped.append(name)
                 continue
+            if any(v is None for r in values for v in r):
+                # formula cells never calculated (e.g. written by a script) have no cached value:
+                # keep the formula's text rather than lose the cell
+                if formulas is None:
+                    formulas = _open(path, data_only=False)
+                raw = list(formulas[name].iter_rows(values_only=True))
+                values = [
+                    tuple(
+                        f if v is None and isinstance(f, str) and f.startswith("=") else v
+                        for v, f in zip(r, fr, strict=False)
+                    ) + tuple(r[len(fr):])
+                    for r, fr in zip(values, raw, strict=False)
+                ]
             width = max(len(r) for r in values)
             grid = pd.DataFrame([list(r) + [None] * (width - len(r)) for r in values], dtype="object")
             probe = grid.head(HEADER_SEARCH_ROWS).values.tolist()
@@ -108,3 +122,5 @@ def read_excel(
         return tables
     finally:
         wb.close()
+        if formulas is not None:
+            formulas.close()

@@ -285,6 +285,16 @@ def normalise_tables(
     """Normalise several raw tables (e.g. the sheets of a workbook) and stack the results."""
     from ..chronology import PROVENANCE_COLUMNS
 
+    if tables and sum(t.rows_read for t in tables) == 0:
+        t0 = tables[0]
+        from ..errors import SourceReadError
+
+        raise SourceReadError(
+            "has a header row but no data rows",
+            file=t0.source,
+            sheet=t0.sheet,
+            hint="check the right file was sent; the chronology rows are missing",
+        )
     evs, rjs, provs = [], [], []
     for t in tables:
         e, r, p = normalise_table(

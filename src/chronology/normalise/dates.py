@@ -420,11 +420,11 @@ def parse_times(values: pd.Series) -> pd.DataFrame:
         sec = parts[2].astype("float64").fillna(0)
         h = h.where(~(parts[3].eq("pm") & (h < 12)), h + 12)
         h = h.where(~(parts[3].eq("am") & (h == 12)), 0)
-        # "2pm"
+        # "2pm", "12am"
         p2 = s.str.extract(r"^(\d{1,2})\s*(am|pm)$")
         only_h = p2[0].notna() & ~ok
-        h = h.where(~only_h, p2[0].astype("float64") + np.where(p2[1].eq("pm"), 12, 0))
-        h = h.where(~(only_h & p2[1].eq("pm") & p2[0].astype("float64").eq(12)), 12)
+        hour12 = p2[0].astype("float64") % 12 + np.where(p2[1].eq("pm"), 12, 0)
+        h = h.where(~only_h, hour12)
         m = m.where(~only_h, 0)
         ok = (ok | only_h) & h.between(0, 23) & m.between(0, 59)
         td = pd.to_timedelta(h * 3600 + m * 60 + sec, unit="s")

@@ -1,0 +1,57 @@
+# chronology: the two commands a newcomer needs are `make demo` and `make test`.
+# Both create .venv and install the project with its extras themselves.
+
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed-stamp
+EXTRAS := dev,notebook,image
+
+.PHONY: help install demo test lint typecheck pytest lab bench browser notebooks clean
+
+help:
+	@echo "make demo   - set up, run the worked examples, write reports/ (start here)"
+	@echo "make test   - set up, lint, type-check and run every test and notebook"
+	@echo "make lab    - open JupyterLab on notebooks/"
+	@echo "make bench  - run the caseload-scale benchmarks (writes benchmarks/RESULTS.md)"
+
+$(STAMP): pyproject.toml
+	@echo "==> creating $(VENV) and installing chronology[$(EXTRAS)]"
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[$(EXTRAS)]"
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+# Chromium renders the HTML report in a browser test and exports PNGs with kaleido. Best effort:
+# installed from Debian's packages when missing and we are root; the tests that need it skip otherwise.
+browser:
+	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || \
+	  { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && \
+	    echo "==> installing chromium (for the browser test and image export)" && \
+	    (apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) ; } || \
+	  echo "==> chromium not available: browser tests will be skipped"
+
+lint: install
+	$(VENV)/bin/ruff check src tests benchmarks scripts notebooks
+
+typecheck: install
+	$(VENV)/bin/mypy
+
+pytest: install
+	$(VENV)/bin/pytest
+
+test: install browser lint typecheck pytest
+
+demo: install
+	$(VENV)/bin/chronology demo
+
+lab: install
+	$(VENV)/bin/jupyter lab --notebook-dir=notebooks
+
+bench: install
+	$(PY) benchmarks/run.py
+
+clean:
+	rm -rf $(VENV) reports .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,101 @@
+"""Shared fixtures: tiny agency files written on the fly (synthetic, fictional)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import chronology as chron
+
+
+@pytest.fixture
+def small_events() -> pd.DataFrame:
+    """A hand-made canonical-named frame of six events across three agencies."""
+    return pd.DataFrame(
+        {
+            "case_id": ["k"] * 6,
+            "agency": ["police", "health_acute", "health_acute", "csc", "csc", "education"],
+            "start": [
+                "01/03/2024 14:30", "02/03/2024 09:00", "Mar 2024", "2024-03-10", "w/c 18/03/2024",
+                "25th March 2024",
+            ],
+            "description": [
+                "Police called to home address", "Attended A&E with cut to arm",
+                "Seen in clinic", "Referral received from school", "Home visit, child seen alone",
+                "Teacher concerned about attendance",
+            ],
+            "child_seen": ["", "Y", "N", "", "Yes", "n/k"],
+        }
+    )
+
+
+@pytest.fixture
+def small(small_events: pd.DataFrame) -> chron.Chronology:
+    return chron.Chronology.from_events(small_events, source="small")
+
+
+@pytest.fixture
+def police_xlsx(tmp_path: Path) -> Path:
+    """Workbook: a title sheet, a chronology sheet with two preamble rows, real date cells, text dates
+    and an Excel serial in one column; a second chronology sheet."""
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Cover"
+    ws["A1"] = "Review of involvement: fictional child K"
+    ws2 = wb.create_sheet("Incidents")
+    ws2.append(["Chronology of police involvement - CONFIDENTIAL"])
+    ws2.append([])
+    ws2.append(["Date/Time", "Incident type", "Details", "Action taken", "Officer"])
+    ws2.append([dt.datetime(2024, 3, 1, 14, 30), "Concern for welfare", "Police called to home", "Advice", "PC"])
+    ws2.append(["02/03/2024 22:15", None, "Child reported missing from home", "Found safe", "PS"])
+    ws2.append([45386.5, None, "Officers attended school", None, "PC"])
+    ws2.append([None, None, None, None, None])
+    ws2.append(["Mar 2024", None, "Intelligence report submitted", None, "DC"])
+    ws3 = wb.create_sheet("Custody")
+    ws3.append(["Date", "Time", "Details"])
+    ws3.append([dt.datetime(2024, 3, 5), "23:10", "Arrested and booked into custody"])
+    p = tmp_path / "police.xlsx"
+    wb.save(p)
+    return p
+
+
+@pytest.fixture
+def school_docx(tmp_path: Path) -> Path:
+    """Word document: a cover table, a chronology table with a merged date cell, a repeated header
+    row, line breaks in a cell, and a second table continuing on the next page without a header."""
+    import docx
+    from docx.enum.section import WD_ORIENT
+
+    d = docx.Document()
+    d.sections[0].orientation = WD_ORIENT.LANDSCAPE
+    cover = d.add_table(rows=2, cols=2)
+    cover.cell(0, 0).text, cover.cell(0, 1).text = "Child", "K (fictional)"
+    cover.cell(1, 0).text, cover.cell(1, 1).text = "School", "Northgate Academy"
+    d.add_paragraph("Chronology")
+    t = d.add_table(rows=6, cols=4)
+    rows = [
+        ["Date", "Details", "Outcome", "Child seen (Y/N)"],
+        ["w/c 04/03/2024", "Teacher noticed bruise on arm", "DSL informed", "Y"],
+        ["", "Child said: \"I don't want to go home\"", "Referral to MASH", "Y"],
+        ["Date", "Details", "Outcome", "Child seen (Y/N)"],
+        ["12-Mar-2024", "Attendance meeting with mother\nChild not present", "Plan agreed", "N"],
+        ["Jan 2024", "Attendance dropped", "Letter home", ""],
+    ]
+    for i, r in enumerate(rows):
+        for j, v in enumerate(r):
+            t.cell(i, j).text = v
+    # the first column of rows 1-2 is one merged cell (same week)
+    t.cell(1, 0).merge(t.cell(2, 0))
+    t.cell(1, 0).text = "w/c 04/03/2024"
+    d.add_page_break()
+    t2 = d.add_table(rows=1, cols=4)
+    for j, v in enumerate(["?15/04/2024", "Approx date: exclusion meeting", "Reduced timetable", "Y"]):
+        t2.cell(0, j).text = v
+    p = tmp_path / "school.docx"
+    d.save(p)
+    return p
