@@ -313,7 +313,7 @@ class Chronology:
         return prompts(self.events, self._tags(), templates=templates)
 
     # ------------------------------------------------------------------ plots and reports
-    def timeline(self, color: str = "event_type", gaps: bool = True, breaches: bool = True, **kwargs: Any) -> go.Figure:
+    def timeline(self, color: Literal["event_type", "theme", "agency"] = "event_type", gaps: bool = True, breaches: bool = True, **kwargs: Any) -> go.Figure:
         """An interactive plotly timeline, one lane per agency; see :func:`chronology.plot.timeline`."""
         from .plot import timeline
 

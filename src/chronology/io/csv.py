@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..errors import SourceReadError
+from ..errors import ColumnMappingError, SourceReadError
 from ._table import RawTable, find_header, make_table
 
 __all__ = ["read_csv"]
@@ -147,9 +147,7 @@ def read_csv(
     ]
 
 
-def _no_header(name: str, sheet: str | None, probe: list[list[Any]]) -> SourceReadError:
-    from ..errors import ColumnMappingError
-
+def _no_header(name: str, sheet: str | None, probe: list[list[Any]]) -> ColumnMappingError:
     first = next((r for r in probe if any(c is not None for c in r)), [])
     shown = ", ".join(str(c) for c in first if c is not None)[:200]
     return ColumnMappingError(

@@ -16,7 +16,13 @@ import numpy as np
 import pandas as pd
 
 from ..errors import ColumnMappingError
-from ..schema import CANONICAL_COLUMNS, CANONICAL_DTYPES, REJECT_COLUMNS, empty_events, empty_rejects
+from ..schema import (
+    CANONICAL_COLUMNS,
+    CANONICAL_DTYPES,
+    REJECT_COLUMNS,
+    empty_events,
+    empty_rejects,
+)
 from .dates import combine_date_time, flag_month_first, parse_dates, parse_times, to_london
 from .headers import map_headers
 from .vocab import child_seen, clean_text, map_agency, map_event_type, resolve_agency
@@ -94,7 +100,6 @@ def normalise_table(
             sheet=table.sheet,
             hint=f"the headings are: {headings}; name it with columns={{'<heading>': 'description'}}",
         )
-    n = len(cells)
     index = cells.index
     time_col = _first(mapping, "time")
     when, _ = _parse_when(cells, date_col, time_col, date_formats)
@@ -233,7 +238,7 @@ def normalise_table(
         rejects = empty_rejects()
 
     formats = Counter(when.loc[ok, "format"].dropna().tolist())
-    prov = {
+    prov: dict[str, Any] = {
         "source": table.source,
         "source_sheet": table.sheet,
         "agency": code if agency_col is None else f"column {agency_col!r}",
@@ -251,7 +256,8 @@ def normalise_table(
         "delimiter": table.delimiter,
         "notes": "; ".join(table.notes) if table.notes else None,
     }
-    assert prov["rows_read"] == prov["events"] + prov["rejects"] + prov["blank_rows"] + prov["repeated_headers"]
+    accounted = int(ok.sum()) + int((~ok).sum()) + table.blank_rows + table.repeated_headers
+    assert table.rows_read == accounted, "every row is an event, a reject, blank or a repeated header"
     return events, rejects, prov
 
 
@@ -337,7 +343,7 @@ def events_from_canonical(
         cells=cells, rows=rows, source=src, path=src, sheet=sheet, format="frame",
         header_row=0, rows_read=len(df),
     )
-    columns: dict[str, str | None] = {c: f for c, f in mapping.items()}
+    columns: dict[str, str | None] = dict(mapping)
     ev, rej, prov = normalise_tables([table], columns=columns)
     if len(ev) == len(df):
         if "precision" in df:

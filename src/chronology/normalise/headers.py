@@ -153,7 +153,7 @@ def map_headers(
         if field in taken:
             continue
         # a combined date-time column and separate date columns cannot both be "the" date
-        if field == "date" and "datetime" in taken or field == "datetime" and "date" in taken:
+        if (field == "date" and "datetime" in taken) or (field == "datetime" and "date" in taken):
             continue
         mapping[heading] = field
         taken.add(field)
