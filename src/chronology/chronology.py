@@ -100,6 +100,7 @@ class Chronology:
     provenance: pd.DataFrame = field(default_factory=_empty_provenance)
     tags: pd.DataFrame | None = None
     title: str | None = None
+    redactions: pd.DataFrame | None = None
 
     # ------------------------------------------------------------------ construction
     def _replace(self, **changes: Any) -> Chronology:
@@ -311,6 +312,31 @@ class Chronology:
         from .themes import prompts
 
         return prompts(self.events, self._tags(), templates=templates)
+
+    # ------------------------------------------------------------------ privacy
+    def pseudonymise(
+        self, names: Mapping[str, str] | PathLike, key: PathLike | None = None
+    ) -> Chronology:
+        """Replace real names with role labels ("Child C", "Mother", "SW1") in every text column;
+        see :func:`chronology.privacy.pseudonymise`. Writes the key file when ``key`` is given."""
+        from .privacy import pseudonymise
+
+        return self._replace(events=pseudonymise(self.events, names, key=key), tags=None)
+
+    def personalise(self, key: PathLike) -> Chronology:
+        """Undo :meth:`pseudonymise` with its key file; see :func:`chronology.privacy.personalise`."""
+        from .privacy import personalise
+
+        return self._replace(events=personalise(self.events, key), tags=None)
+
+    def redact(self, kinds: Sequence[str] | None = None) -> Chronology:
+        """Replace identifiers (NHS numbers, phones, postcodes, emails, dates of birth, addresses) in free
+        text with labelled placeholders; ``.redactions`` lists what was redacted where.
+        See :func:`chronology.privacy.redact`."""
+        from .privacy import redact
+
+        events, table = redact(self.events, kinds=kinds)
+        return self._replace(events=events, redactions=table, tags=None)
 
     # ------------------------------------------------------------------ plots and reports
     def timeline(self, color: Literal["event_type", "theme", "agency"] = "event_type", gaps: bool = True, breaches: bool = True, **kwargs: Any) -> go.Figure:
