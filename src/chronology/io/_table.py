@@ -94,10 +94,12 @@ def find_header(
 def _is_blank(frame: pd.DataFrame) -> np.ndarray:
     if frame.empty:
         return np.zeros(len(frame), dtype=bool)
-    as_text = frame.astype("object").where(frame.notna(), "")
     blank = np.ones(len(frame), dtype=bool)
-    for col in as_text.columns:
-        blank &= as_text[col].astype("str").str.strip().eq("").to_numpy()
+    for col in frame.columns:
+        s = frame[col].astype("str")
+        blank &= (s.isna() | s.str.strip().eq("")).to_numpy()
+        if not blank.any():
+            break
     return blank
 
 
@@ -125,9 +127,10 @@ def make_table(
     repeated = np.zeros(len(body), dtype=bool)
     if len(body):
         first_col = body.columns[0]
-        maybe = body[first_col].astype("str").map(normalise_heading, na_action="ignore").eq(
-            norm_header[0]
-        ).fillna(False).to_numpy()
+        head0 = str(header_cells[0]).strip().lower() if header_cells[0] is not None else ""
+        maybe = (
+            body[first_col].astype("str").str.strip().str.lower().eq(head0).fillna(False).to_numpy()
+        )
         for pos in np.flatnonzero(maybe & ~blank):
             vals = [normalise_heading(v) if v is not None and v == v else "" for v in body.iloc[pos]]
             if vals == norm_header:

@@ -131,7 +131,8 @@ def read_csv(
     if header is None:
         raise _no_header(path.name, None, probe)
     rows = np.arange(1, len(grid) + 1)
-    grid = grid.astype("object").where(grid.ne(""), None)
+    grid = grid.astype("str")
+    grid = grid.mask(grid.eq(""))
     return [
         make_table(
             grid,

@@ -137,9 +137,29 @@ _SERIAL_RE = re.compile(r"^\d{4,5}(?:\.\d+)?$")
 EXCEL_EPOCH = pd.Timestamp("1899-12-30")
 
 
+_PLAIN_RE = r"[0-9][0-9/:.\- T]*[0-9]"
+
+
 def _clean_text(values: pd.Series) -> pd.DataFrame:
-    """Strip markers from text dates; return cleaned text, uncertain and week flags (vectorised)."""
-    s = values.astype("str")
+    """Strip markers from text dates; return cleaned text, uncertain and week flags (vectorised).
+
+    Plain numeric dates (``12/03/2024 14:30``, ISO) need no cleaning and skip the regex passes.
+    """
+    s = values.astype("str").str.strip()
+    plain = s.str.fullmatch(_PLAIN_RE).fillna(False).astype(bool)
+    if plain.all():
+        return pd.DataFrame({"text": s, "uncertain": False, "week": False}, index=s.index)
+    if plain.any():
+        rest = _clean_text_full(s[~plain])
+        out = pd.DataFrame({"text": s, "uncertain": False, "week": False}, index=s.index)
+        out.loc[~plain, ["text", "uncertain", "week"]] = rest
+        out["uncertain"] = out["uncertain"].astype(bool)
+        out["week"] = out["week"].astype(bool)
+        return out
+    return _clean_text_full(s)
+
+
+def _clean_text_full(s: pd.Series) -> pd.DataFrame:
     s = s.str.replace(_INVISIBLE_RE, "", regex=True).str.replace("\u00a0", " ").str.strip()
     s = s.str.replace(r"\s+", " ", regex=True)
     uncertain = pd.Series(False, index=s.index)

@@ -44,18 +44,23 @@ def _null_tokens() -> frozenset[str]:
 
 def clean_text(values: pd.Series) -> pd.Series:
     """Text cells as ``str`` dtype: invisible characters removed, trimmed, null tokens to NA."""
-    s = pd.Series(values)
-    if s.dtype == object:
-        s = s.map(lambda v: v if v is None or isinstance(v, str) else str(v), na_action="ignore")
-    s = s.astype("str")
-    s = s.str.replace(_INVISIBLE, "", regex=True).str.replace("\r\n", "\n").str.strip()
+    s = pd.Series(values).astype("str")
+    if s.str.contains(_INVISIBLE, regex=True).any():
+        s = s.str.replace(_INVISIBLE, "", regex=True)
+    if s.str.contains("\r", regex=False).any():
+        s = s.str.replace("\r\n", "\n", regex=False)
+    s = s.str.strip()
     return s.mask(null_mask(s))
 
 
 def null_mask(values: pd.Series) -> pd.Series:
     """True where a cell is empty or a null token (``N/K``, ``n/a``, ``-``, ``unknown``...)."""
     s = pd.Series(values).astype("str")
-    return s.isna() | s.str.strip().str.lower().isin(_null_tokens())
+    short = s.str.len() <= max(len(t) for t in _null_tokens())  # null tokens are short
+    out = s.isna()
+    if short.any():
+        out |= short.fillna(False).astype(bool) & s.str.strip().str.lower().isin(_null_tokens())
+    return out
 
 
 @cache

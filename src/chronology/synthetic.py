@@ -1,0 +1,201 @@
+"""Seeded synthetic caseloads: realistic, messy agency exports for benchmarks and property tests.
+
+Each agency table looks like a case-management export for a whole caseload: its own headings and date
+habits (police ``dd/mm/yyyy HH:MM`` with ``00:00`` placeholders, hospital ``12-Mar-2024`` plus a time
+column, social care ISO with some month-only dates, school ``w/c`` weeks, CAMHS ``12.03.2024`` with a few
+``?`` uncertain dates), a "Case ref" column, free text that carries theme phrases, Y/N child-seen columns
+and occasional blank and null-token cells. Generation is vectorised (numpy), so a million rows take a few
+seconds. Everything is invented; nothing resembles a real person.
+
+Examples
+--------
+>>> tables = synthetic(n_cases=3, events_per_case=20, seed=1)
+>>> sorted(tables)
+['csc', 'education', 'health_acute', 'health_camhs', 'police']
+>>> sum(len(t) for t in tables.values())
+60
+>>> list(tables["police"].columns)
+['Case ref', 'Date/Time', 'Incident type', 'Details', 'Action taken', 'Officer']
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["synthetic", "write_synthetic"]
+
+#: share of a caseload's events each agency records
+_SHARES = {"police": 0.22, "health_acute": 0.2, "csc": 0.3, "education": 0.16, "health_camhs": 0.12}
+
+_PHRASES = {
+    "police": [
+        "Police called to home address after report of shouting",
+        "Officers attended; child present but not spoken to",
+        "Child reported missing from placement, found at friend's address",
+        "Arrested following assault on peer; booked into custody",
+        "Concern for welfare check, no answer at the door",
+        "Child interviewed under caution with appropriate adult from volunteer scheme",
+        "Strategy discussion with social care, police to lead",
+        "Intelligence report: child seen with older males",
+    ],
+    "health_acute": [
+        "Attended A&E with cut to forearm, self-harm disclosed",
+        "Admitted to paediatric ward awaiting CAMHS assessment",
+        "Discharged from ward to mother's care",
+        "Remains in A&E, no bed or placement identified",
+        "Paediatric liaison referral to social care",
+        "Took overdose of paracetamol, medically fit after 24 hours",
+        "Safeguarding concern raised by nurse; escalated to named nurse",
+        "Child's views recorded: wants to go home",
+    ],
+    "csc": [
+        "Referral received from school",
+        "Home visit, child seen alone and views recorded",
+        "Strategy discussion held with police and health",
+        "Child and family assessment completed",
+        "No placement available; emergency accommodation sourced",
+        "Escalated to service manager: no suitable placement",
+        "Statutory visit, child not seen",
+        "Child protection conference, plan agreed",
+    ],
+    "education": [
+        "Teacher noticed bruise on arm, DSL informed",
+        "Attendance dropped below 80 per cent",
+        "Child said she does not feel safe at home",
+        "Exclusion meeting held with mother",
+        "Referral to MASH made by DSL",
+        "Child seen by school nurse",
+    ],
+    "health_camhs": [
+        "Referral received, placed on waiting list",
+        "Mental health assessment completed, low mood",
+        "Appointment not attended; letter sent",
+        "Crisis team assessment in A&E",
+        "Therapy session, child engaged and spoke about her fears",
+        "Discharged from CAMHS after non-engagement",
+    ],
+}
+
+#: second sentences, so free text is as varied as real records (and as long)
+_DETAILS = [
+    "Mother said she had not seen her since the evening before.",
+    "Information shared with the allocated social worker by phone.",
+    "Child was quiet and did not want to talk.",
+    "No views recorded.",
+    "Plan to review at the next core group.",
+    "Grandmother present throughout.",
+    "Concerns about older peers raised again.",
+    "Case discussed with the team manager; to monitor.",
+    "Father's whereabouts unknown.",
+    "Professional curiosity: asked about bruising, explanation accepted.",
+    "Child said she felt safer at school than at home.",
+    "Awaiting a bed; no suitable placement identified today.",
+    "Letter sent; no reply received.",
+    "Follow-up call arranged for the next working day.",
+    "Safety plan not shared with school.",
+]
+
+_ROLES = ["PC", "PS", "DC", "Nurse", "Registrar", "Social worker", "Team manager", "DSL", "Teacher", "Clinician"]
+
+
+def synthetic(
+    n_cases: int = 100, events_per_case: int = 50, seed: int = 0
+) -> dict[str, pd.DataFrame]:
+    """Raw agency exports (agency code -> table of text cells) for a synthetic caseload.
+
+    Parameters
+    ----------
+    n_cases
+        Number of children in the caseload.
+    events_per_case
+        Average events per child across all agencies (total rows = ``n_cases * events_per_case``).
+    seed
+        Random seed: the same arguments give the same tables.
+
+    Returns
+    -------
+    dict of DataFrame
+        One table per agency, all cells text, in that agency's own layout; write them with
+        :func:`write_synthetic` and read them back with :func:`chronology.read_case`.
+    """
+    rng = np.random.default_rng(seed)
+    total = n_cases * events_per_case
+    agencies = list(_SHARES)
+    counts = rng.multinomial(total, list(_SHARES.values()))
+    case_ids = np.array([f"SYN{i:06d}" for i in range(n_cases)])
+    # each case spans 6-18 months from a start in 2019-2024
+    case_start = pd.Timestamp("2019-01-01") + pd.to_timedelta(rng.integers(0, 5 * 365, n_cases), unit="D")
+    case_len = rng.integers(180, 540, n_cases)
+    out: dict[str, pd.DataFrame] = {}
+    for agency, n in zip(agencies, counts, strict=True):
+        case = rng.integers(0, n_cases, n)
+        offset_min = (rng.random(n) * case_len[case] * 24 * 60).astype("int64")
+        when = pd.Series(case_start[case]) + pd.to_timedelta(offset_min, unit="min")
+        when = when.dt.floor("min")
+        phrases = np.array(_PHRASES[agency], dtype=object)
+        details = np.array(_DETAILS, dtype=object)
+        text = (
+            pd.Series(phrases[rng.integers(0, len(phrases), n)])
+            + " " + pd.Series(details[rng.integers(0, len(details), n)])
+            + " Log " + pd.Series(rng.integers(1000, 999999, n)).astype("str") + "."
+        ).to_numpy()
+        action = np.array(["Advice given", "Referred on", "No further action", "Plan agreed", "N/K", ""], dtype=object)[
+            rng.integers(0, 6, n)
+        ]
+        seen = np.array(["Y", "N", "", "Yes", "No"], dtype=object)[rng.integers(0, 5, n)]
+        role = np.array(_ROLES, dtype=object)[rng.integers(0, len(_ROLES), n)]
+        ref = case_ids[case]
+        u = rng.random(n)
+        if agency == "police":
+            dt_text = when.dt.strftime("%d/%m/%Y %H:%M").where(u > 0.15, when.dt.strftime("%d/%m/%Y 00:00"))
+            df = pd.DataFrame({
+                "Case ref": ref, "Date/Time": dt_text,
+                "Incident type": np.where(rng.random(n) < 0.5, "Concern for welfare", ""),
+                "Details": text, "Action taken": action, "Officer": role,
+            })
+        elif agency == "health_acute":
+            df = pd.DataFrame({
+                "Case ref": ref, "Date": when.dt.strftime("%d-%b-%Y"),
+                "Time": when.dt.strftime("%H:%M").where(u > 0.1, ""),
+                "Details": text, "Outcome": action, "Child seen (Y/N)": seen, "Clinician": role,
+            })
+        elif agency == "csc":
+            date = when.dt.strftime("%Y-%m-%d").where(u > 0.05, when.dt.strftime("%b %Y"))
+            df = pd.DataFrame({
+                "Case ref": ref, "Date": date, "Team": np.where(rng.random(n) < 0.5, "MASH", "Locality Team"),
+                "Summary": text, "Outcome": action, "Child seen": seen, "Worker role": role,
+                "Child's views": np.where(rng.random(n) < 0.2, "I want to stay with my nan", ""),
+            })
+        elif agency == "education":
+            monday = when.dt.normalize() - pd.to_timedelta(when.dt.day_of_week, unit="D")
+            df = pd.DataFrame({
+                "Case ref": ref, "Week commencing": "w/c " + monday.dt.strftime("%d/%m/%Y"),
+                "Details": text, "Action": action, "Staff member": role,
+            })
+        else:
+            date = when.dt.strftime("%d.%m.%Y").where(u > 0.03, "?" + when.dt.strftime("%d.%m.%Y"))
+            df = pd.DataFrame({
+                "Case ref": ref, "Date": date, "Details": text, "Outcome": action,
+                "Seen": seen, "Clinician": role,
+            })
+        out[agency] = df.reset_index(drop=True)
+    return dict(sorted(out.items()))
+
+
+def write_synthetic(
+    tables: dict[str, pd.DataFrame], folder: str | os.PathLike[str], *, case_id: str = "caseload"
+) -> Path:
+    """Write the tables as CSV files with a ``case.toml`` manifest; returns the folder."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    lines = [f'case_id = "{case_id}"', 'title = "Synthetic caseload"']
+    for agency, df in tables.items():
+        name = f"{agency}.csv"
+        df.to_csv(folder / name, index=False)
+        lines += ["", "[[files]]", f'path = "{name}"', f'agency = "{agency}"', f"expected_events = {len(df)}"]
+    (folder / "case.toml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return folder
