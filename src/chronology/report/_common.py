@@ -25,9 +25,12 @@ __all__ = [
     "analysis_tables",
     "config",
     "display_dates",
+    "event_labels",
     "event_table",
+    "event_type_labels",
     "label",
     "summary_table",
+    "theme_labels",
     "themes_table",
     "to_wall_time",
 ]
@@ -39,18 +42,30 @@ def config() -> dict[str, Any]:
 
 
 def label(column: str) -> str:
-    """A readable header for a column name.
+    """A readable header for a column name (``"working_days"`` → ``"Working days"``).
 
     Examples
     --------
-    >>> label("child_seen"), label("working_days"), label("gap_start")
-    ('Child seen', 'Working days', 'Gap start')
+    >>> label("working_days"), label("case_id"), label("Child seen")
+    ('Working days', 'Case', 'Child seen')
     """
-    labels: dict[str, str] = config()["labels"]
-    if column in labels:
-        return labels[column]
+    if column == "case_id":
+        return "Case"
     text = str(column).replace("_", " ").strip()
     return text[:1].upper() + text[1:]
+
+
+def event_labels(columns: Sequence[str]) -> dict[str, str]:
+    """Readable headers of event-table columns (``start`` → ``Date``, ``source`` → ``Source file``),
+    from ``report.toml``; other columns are kept as written (unmapped source headings).
+
+    Examples
+    --------
+    >>> event_labels(["start", "child_voice", "Officer"])
+    {'start': 'Date', 'child_voice': "Child's views", 'Officer': 'Officer'}
+    """
+    labels: dict[str, str] = config()["labels"]
+    return {col: labels.get(col, col) for col in columns}
 
 
 def agency_labels(agency: pd.Series) -> pd.Series:
@@ -66,6 +81,32 @@ def agency_labels(agency: pd.Series) -> pd.Series:
     names = style_labels()
     text = agency.astype("str")
     return text.map(names).fillna(text).astype("str")
+
+
+def event_type_labels(event_type: pd.Series) -> pd.Series:
+    """Readable event types from the figures' style (``police_callout`` → ``Police callout``).
+
+    Examples
+    --------
+    >>> event_type_labels(pd.Series(["police_callout", "self_harm"])).tolist()
+    ['Police callout', 'Self-harm']
+    """
+    from ..plot.style import event_type_label
+
+    return _relabel(event_type, event_type_label)
+
+
+def theme_labels(theme: pd.Series) -> pd.Series:
+    """Readable theme names from the theme taxonomy (ids without a label are shown readably)."""
+    from ..plot.style import theme_label
+
+    return _relabel(theme, theme_label)
+
+
+def _relabel(values: pd.Series, label_of: Any) -> pd.Series:
+    text = values.astype("str")
+    mapping = {code: label_of(code) for code in text.dropna().unique()}
+    return text.map(mapping).astype("str")
 
 
 def to_wall_time(values: pd.Series) -> pd.Series:
@@ -94,7 +135,7 @@ def display_dates(events: pd.DataFrame, column: str = "start") -> pd.Series:
 
     Examples
     --------
-    >>> ev = pd.DataFrame({"start": pd.to_datetime(["2024-03-12 14:10", "2024-03-01"]).tz_localize("Europe/London"),
+    >>> ev = pd.DataFrame({"start": pd.to_datetime(["2024-03-12 14:10", "2024-03-01 00:00"]).tz_localize("Europe/London"),
     ...                    "precision": ["minute", "month"], "uncertain": [False, True]})
     >>> display_dates(ev).tolist()
     ['12/03/2024 14:10', '?Mar 2024']
@@ -131,7 +172,8 @@ def _as_text(values: pd.Series) -> pd.Series:
 
 def plain_values(frame: pd.DataFrame) -> pd.DataFrame:
     """A copy of ``frame`` with cells a report can show: wall-clock datetimes, text for categories,
-    objects and booleans ("Yes"/"No"), durations as days (column renamed ``... (days)``)."""
+    objects and booleans ("Yes"/"No"), agency codes as names (columns ``agency``, ``*_agency``),
+    durations as days (column renamed ``... (days)``)."""
     out = {}
     for col in frame.columns:
         s = frame[col]
@@ -139,12 +181,12 @@ def plain_values(frame: pd.DataFrame) -> pd.DataFrame:
         if isinstance(s.dtype, pd.DatetimeTZDtype):
             s = to_wall_time(s)
         elif pd.api.types.is_timedelta64_dtype(s.dtype):
-            s = s / pd.Timedelta(days=1)
+            s = s.dt.total_seconds() / 86400
             name = f"{col} (days)"
         elif pd.api.types.is_bool_dtype(s.dtype):
             s = s.map({True: "Yes", False: "No"}).astype("str")
         elif isinstance(s.dtype, pd.CategoricalDtype):
-            s = s.astype("str")
+            s = agency_labels(s) if str(col).endswith("agency") else s.astype("str")
         elif s.dtype == object:
             s = _as_text(s)
         out[name] = s
@@ -153,7 +195,8 @@ def plain_values(frame: pd.DataFrame) -> pd.DataFrame:
 
 def event_table(c: Chronology) -> pd.DataFrame:
     """The integrated chronology as a report table: canonical columns in reading order with
-    readable headers, then any unmapped source columns. Values are not yet made safe."""
+    readable headers (``report.toml``), then any unmapped source columns under their own
+    headings. Values are not yet made safe."""
     ev = c.events
     order = [
         "case_id",
@@ -177,7 +220,8 @@ def event_table(c: Chronology) -> pd.DataFrame:
     extra = [col for col in ev.columns if col not in order]
     table = ev[[col for col in order if col in ev.columns] + extra].copy()
     table["agency"] = agency_labels(table["agency"])
-    return table
+    table["event_type"] = event_type_labels(table["event_type"])
+    return table.rename(columns=event_labels(list(table.columns)))
 
 
 def themes_table(c: Chronology) -> pd.DataFrame:
@@ -189,13 +233,18 @@ def themes_table(c: Chronology) -> pd.DataFrame:
         ["event_id", "case_id", "start", "precision", "uncertain", "agency", "description", "source", "source_row"]
     ]
     joined = tags.merge(ev, on="event_id", how="left", validate="many_to_one")
-    joined["date"] = display_dates(joined)
     joined["agency"] = agency_labels(joined["agency"])
+    if "label" in joined.columns:  # the taxonomy's own label travels with each tag
+        joined["theme"] = joined["label"].fillna(joined["theme"]).astype("str")
+        joined = joined.drop(columns="label")
+    else:
+        joined["theme"] = theme_labels(joined["theme"])
     front = ["case_id", "start", "agency", "theme", "polarity", "evidence", "rule", "description"]
     back = ["source", "source_row", "event_id"]
     rest = [col for col in tags.columns if col not in front + back]
     cols = [col for col in front + rest + back if col in joined.columns]
-    return joined[cols].sort_values(["case_id", "start", "theme"], kind="stable").reset_index(drop=True)
+    table = joined[cols].sort_values(["case_id", "start", "theme"], kind="stable").reset_index(drop=True)
+    return table.rename(columns=event_labels(list(table.columns)))
 
 
 def summary_table(c: Chronology) -> pd.DataFrame:

@@ -96,7 +96,7 @@ def clean_text(series: pd.Series, *, max_chars: int | None = None) -> pd.Series:
     >>> clean_text(pd.Series(["a\\x0bb", "line1\\nline2"], dtype="str")).tolist()
     ['ab', 'line1\\nline2']
     >>> clean_text(pd.Series(["x" * 10], dtype="str"), max_chars=4).str.len().tolist()
-    [78]
+    [75]
     """
     if not is_text(series) or series.empty:
         return series.copy()

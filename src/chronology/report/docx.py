@@ -76,7 +76,7 @@ def to_docx(c: Chronology, path: str | os.PathLike[str], *, title: str | None = 
 
     settings = _common.config()["docx"]
     ev = c.events
-    multi_case = ev["case_id"].nunique() > 1
+    multi_case = len(c.case_ids) > 1
     columns = _columns(multi_case)
     widths = [float(settings["widths_mm"][key]) for key, _ in columns]
     if multi_case:  # make room for the Case column by narrowing "What happened"
@@ -104,9 +104,7 @@ def to_docx(c: Chronology, path: str | os.PathLike[str], *, title: str | None = 
 
     table = document.add_table(rows=1, cols=len(columns))
     table.style = document.styles["Table Grid"]
-    table.autofit = False
-    tbl_pr = table._tbl.tblPr
-    tbl_pr.append(parse_xml(f'<w:tblLayout xmlns:w="{_W}" w:type="fixed"/>'))
+    table.autofit = False  # a fixed layout (w:tblLayout), in schema order
     for col, width in zip(table.columns, widths, strict=True):
         col.width = Mm(width)
 

@@ -37,6 +37,10 @@ _HEADER_STYLE = "chronology header"
 _DATETIME_STYLE = "chronology datetime"
 _DATE_STYLE = "chronology date"
 _WRAP_STYLE = "chronology wrap"
+_TIME_NOTE = (
+    "UK local time (Europe/London): the time on a clock in England, BST in summer and GMT in "
+    "winter. Excel dates carry no time zone."
+)
 
 
 def to_excel(
@@ -127,6 +131,8 @@ def to_excel(
             )
 
     wb = Workbook(write_only=True)
+    wb.properties.title = c.title or "Integrated chronology"
+    wb.properties.description = "Written by the chronology library. " + _TIME_NOTE
     _add_styles(wb, settings)
     for name in names:
         _write_sheet(wb, name, frames[name], settings)
@@ -202,6 +208,7 @@ def _column_width(values: pd.Series, header: str, settings: dict[str, Any]) -> t
 
 def _write_sheet(wb: Workbook, name: str, frame: pd.DataFrame, settings: dict[str, Any]) -> None:
     from openpyxl.cell import WriteOnlyCell
+    from openpyxl.comments import Comment
     from openpyxl.utils import get_column_letter
 
     ws = wb.create_sheet(title=name)
@@ -226,9 +233,11 @@ def _write_sheet(wb: Workbook, name: str, frame: pd.DataFrame, settings: dict[st
     ws.page_setup.orientation = "landscape"
 
     header_cells = []
-    for text in headers:
+    for text, kind in zip(headers, kinds, strict=True):
         cell = WriteOnlyCell(ws, value=text)
         cell.style = _HEADER_STYLE
+        if kind == "datetime":
+            cell.comment = Comment(_TIME_NOTE, "chronology", width=260, height=80)
         header_cells.append(cell)
     ws.append(header_cells)
 
@@ -238,8 +247,8 @@ def _write_sheet(wb: Workbook, name: str, frame: pd.DataFrame, settings: dict[st
         if kinds[i] == "datetime":
             when = plain[col]
             midnight[i] = (when == when.dt.normalize()).fillna(False).to_numpy()
-    values = plain.astype(object).where(plain.notna(), None)
-    for r, row in enumerate(values.itertuples(index=False, name=None)):
+    objects = plain.astype(object).where(plain.notna(), None)
+    for r, row in enumerate(objects.itertuples(index=False, name=None)):
         cells: list[Any] = []
         for i, value in enumerate(row):
             kind = kinds[i]
