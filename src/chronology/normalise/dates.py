@@ -309,6 +309,7 @@ def parse_dates(
         # week markers: the date is the week's first day
         wk = cleaned["week"] & res["start"].notna()
         res.loc[wk, "precision"] = "week"
+        res.loc[wk, "format"] = "w/c " + res.loc[wk, "format"].astype(str)
         res.loc[wk, "start"] = res.loc[wk, "start"].dt.normalize()
         res["uncertain"] = cleaned["uncertain"]
         res["reason"] = None
