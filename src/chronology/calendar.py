@@ -66,13 +66,33 @@ def working_days_between(start: pd.Series, end: pd.Series) -> pd.Series:
 
 
 def add_working_days(when: pd.Series, n: int) -> pd.Series:
-    """Each datetime moved forward by ``n`` working days, keeping the time of day."""
+    """Each datetime moved to the ``n``-th working day after its day, keeping the time of day.
+
+    Consistent with :func:`working_days_between`: ``working_days_between(when, result) == n``,
+    also when ``when`` falls on a weekend or bank holiday (a Saturday plus one working day is the
+    Monday). ``n=0`` leaves the dates unchanged; negative ``n`` counts back.
+
+    Examples
+    --------
+    >>> sat = pd.Series(pd.to_datetime(["2024-03-02 09:30"]))
+    >>> add_working_days(sat, 1).astype(str).tolist()
+    ['2024-03-04 09:30:00']
+    """
     when = pd.Series(when)
+    tz = getattr(when.dtype, "tz", None)
+    if tz is not None:  # calendar arithmetic on wall-clock time, so DST never moves the date
+        wall = add_working_days(when.dt.tz_localize(None), n)
+        return wall.dt.tz_localize(tz, ambiguous="NaT", nonexistent="shift_forward")
     days = _days(when)
     ok = ~np.isnat(days)
     out = days.copy()
-    out[ok] = np.busday_offset(
-        days[ok], n, roll="forward", holidays=bank_holidays()
-    )
+    if n > 0:
+        out[ok] = np.busday_offset(
+            days[ok] + np.timedelta64(1, "D"), n - 1, roll="forward", holidays=bank_holidays()
+        )
+    elif n < 0:
+        out[ok] = np.busday_offset(
+            days[ok] - np.timedelta64(1, "D"), n + 1, roll="backward", holidays=bank_holidays()
+        )
     shift = pd.to_timedelta((out - days).astype("timedelta64[D]"))
     return when + pd.Series(shift, index=when.index)

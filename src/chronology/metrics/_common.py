@@ -1,0 +1,244 @@
+"""Shared helpers for the metrics: a working copy of the events with the derived time columns,
+day counting and limit checks. Private to :mod:`chronology.metrics`.
+
+Conventions used by every metric (documented once here, repeated in the public docstrings):
+
+* ``days`` is the number of calendar days between the two dates (date of the later minus date of
+  the earlier), the count a reviewer makes on a calendar; ``hours`` is the exact elapsed time from
+  the recorded times (a date without a time counts as midnight); ``working_days`` counts the
+  working days after the first date up to and including the second (weekends and England and
+  Wales bank holidays skipped), so it never exceeds ``days``.
+* An event is *approximate* when its date is coarser than a day (``precision`` week, month or
+  year) or the source marked it uncertain; any result computed from one carries
+  ``approximate=True``.
+* An approximate event stands for its whole period: it may have happened as late as the last day
+  of that period (see :func:`chronology.periods.period_end`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..calendar import working_days_between
+from ..errors import OptionError
+from ..periods import is_approximate, period_end
+from ..rules import Duration
+from ..schema import CANONICAL_DTYPES, TZ
+
+_REQUIRED = ("event_id", "case_id", "agency", "start", "precision", "description")
+_ONE_DAY = pd.Timedelta(days=1)
+_ONE_US = pd.Timedelta(microseconds=1)
+
+DT = CANONICAL_DTYPES["start"]
+AGENCY = CANONICAL_DTYPES["agency"]
+
+
+def check_events(events: Any) -> None:
+    """Raise :class:`OptionError` when ``events`` is not an events frame."""
+    if not isinstance(events, pd.DataFrame):
+        raise OptionError(
+            "expected the events DataFrame",
+            value=type(events).__name__,
+            hint="pass Chronology.events, or call the method on the Chronology",
+        )
+    missing = [c for c in _REQUIRED if c not in events.columns]
+    if missing:
+        raise OptionError(
+            "the events frame lacks canonical columns",
+            value=", ".join(missing),
+            hint="build events with chronology.read() or Chronology.from_events()",
+        )
+
+
+def _as_london(s: pd.Series) -> pd.Series:
+    s = pd.Series(s)
+    if not isinstance(s.dtype, pd.DatetimeTZDtype):
+        s = pd.to_datetime(s)
+        s = s.dt.tz_localize(TZ) if s.dt.tz is None else s
+    return s.dt.tz_convert(TZ).astype(DT)
+
+
+def prepare(events: pd.DataFrame) -> pd.DataFrame:
+    """A light working frame, sorted by ``case_id``, ``start``, ``event_id`` (input not modified).
+
+    Only the columns the metrics compute with are carried; text columns stay in ``events`` and are
+    gathered for the result rows with :func:`fetch` (``row`` is each event's position in
+    ``events``). Columns: ``row``, ``case_key`` (int code of ``case_id``, in sorted order),
+    ``case_id``, ``event_id``, ``agency``, ``event_type``, ``start``, ``end``, ``prec`` (the
+    precision), ``uncertain``, ``approx`` (coarser than a day, or uncertain), ``wall`` (start as
+    naive wall-clock time), ``pend`` (exclusive end of the date's period), ``reach`` (the latest
+    moment the event can have happened: its start for minute precision, else the last instant of
+    its period), ``last_day`` (the latest date it can have happened, as midnight), ``cover`` (its
+    ``end`` when later than ``last_day``: how far the event reaches), ``pos`` (0..n-1).
+    """
+    check_events(events)
+    n = len(events)
+    start_all = _as_london(events["start"])
+    valid = start_all.notna().to_numpy()
+    case_all = events["case_id"].astype("str")
+    case_code, _ = pd.factorize(case_all, sort=True)
+    s_i8 = start_all.dt.tz_convert(None).to_numpy().view("int64")
+    # ties on (case, start) are broken by event_id, so the order never depends on the input's
+    tie = pd.DataFrame({"c": case_code, "s": s_i8}).duplicated(keep=False).to_numpy()
+    rank = np.zeros(n, dtype="int64")
+    if tie.any():
+        ids = events["event_id"].astype("str").to_numpy()[tie]
+        rank[tie] = pd.factorize(pd.Series(ids, dtype="str"), sort=True)[0]
+    order = np.lexsort((rank, s_i8, case_code))
+    order = order[valid[order]]
+
+    def take(col: str, default: Any = None) -> pd.Series:
+        if col not in events:
+            return pd.Series(default, index=range(len(order)))
+        return pd.Series(events[col].array.take(order), name=col)
+
+    ev = pd.DataFrame(
+        {
+            "row": order,
+            "case_key": case_code[order],
+            "case_id": pd.Series(case_all.array.take(order)),
+            "event_id": take("event_id").astype("str"),
+            "agency": take("agency").astype(AGENCY),
+            "event_type": take("event_type", "other"),
+            "start": pd.Series(start_all.array.take(order)),
+            "end": pd.Series(_as_london(events["end"]).array.take(order)) if "end" in events
+            else pd.Series(pd.NaT, index=range(len(order)), dtype=DT),
+            "prec": take("precision"),
+            "uncertain": take("uncertain", False).fillna(False).astype(bool),
+        }
+    )
+    prec = ev["prec"].astype("str")
+    ev["approx"] = is_approximate(prec).to_numpy() | ev["uncertain"].to_numpy()
+    wall = ev["start"].dt.tz_localize(None)
+    ev["wall"] = wall
+    pend = period_end(ev["start"], prec)
+    ev["pend"] = pend
+    coarse = prec.isin(["week", "month", "year"]).to_numpy()
+    pend_wall = pend.dt.tz_localize(None)
+    last_day = wall.where(~coarse, pend_wall - _ONE_DAY)
+    ev["last_day"] = localize(last_day)
+    ev["reach"] = ev["start"].where(prec.eq("minute").to_numpy(), pend - _ONE_US)
+    ev["cover"] = ev["last_day"].where(ev["end"].isna() | (ev["end"] < ev["last_day"]), ev["end"])
+    ev["pos"] = np.arange(len(ev))
+    ev["prec"] = prec
+    return ev
+
+
+def fetch(events: pd.DataFrame, rows: Any, col: str) -> pd.Series:
+    """Column ``col`` of ``events`` at positions ``rows`` (-1 or NA: missing), with a RangeIndex."""
+    r = pd.Series(rows).astype("Float64").fillna(-1).astype("int64").to_numpy()
+    if col not in events:
+        return pd.Series(pd.NA, index=range(len(r)), dtype="object")
+    return pd.Series(events[col].array.take(r, allow_fill=True), name=col)
+
+
+def mask_of(matcher: Any, events: pd.DataFrame, ev: pd.DataFrame) -> np.ndarray:
+    """A :class:`~chronology.Match` (or AnyOf) evaluated on ``events``, in ``ev``'s order."""
+    return matcher.mask(events).to_numpy(dtype=bool)[ev["row"].to_numpy()]
+
+
+def localize(wall: pd.Series) -> pd.Series:
+    """Naive wall-clock times to ``Europe/London`` (a missing or skipped hour moves forward)."""
+    return pd.Series(wall).dt.tz_localize(TZ, ambiguous="NaT", nonexistent="shift_forward").astype(DT)
+
+
+def wall_day(s: pd.Series) -> pd.Series:
+    """Dates (naive midnight) of tz-aware timestamps, on the wall clock."""
+    return pd.Series(s).dt.tz_localize(None).dt.normalize()
+
+
+def calendar_days(start: pd.Series, end: pd.Series) -> pd.Series:
+    """Calendar days from each start date to each end date (``Int64``, NA where either is NaT)."""
+    d = (wall_day(end) - wall_day(start)).dt.days
+    return d.astype("Int64")
+
+
+def elapsed_hours(start: pd.Series, end: pd.Series) -> pd.Series:
+    """Exact elapsed hours (float, never negative; NaN where either is NaT)."""
+    delta = pd.Series(end) - pd.Series(start)
+    h = delta.dt.total_seconds() / 3600.0
+    return h.clip(lower=0).astype("float64")
+
+
+def measures(start: pd.Series, end: pd.Series) -> pd.DataFrame:
+    """``hours``, ``days`` and ``working_days`` between aligned start and end timestamps."""
+    days = calendar_days(start, end).clip(lower=0)
+    wd = working_days_between(start, end.set_axis(start.index)).clip(lower=0)
+    return pd.DataFrame(
+        {"hours": elapsed_hours(start, end), "days": days, "working_days": wd}, index=start.index
+    )
+
+
+def due_by(start: pd.Series, limit: Duration) -> pd.Series:
+    """When a limit measured from ``start`` runs out.
+
+    For minutes and hours: the exact moment. For days, weeks, months and working days: the due
+    date (as midnight, meaning "by the end of that day").
+    """
+    start = pd.Series(start)
+    if limit.unit in ("minutes", "hours"):
+        return (start + limit.to_timedelta()).astype(DT)
+    wall = wall_day(start)
+    return localize(limit.add(wall).dt.normalize())
+
+
+def exceeded(
+    start: pd.Series, end: pd.Series, limit: Duration, m: pd.DataFrame | None = None
+) -> pd.Series:
+    """Nullable boolean: True where the time from start to end exceeds the limit, in its unit.
+
+    Hours and minutes compare the exact elapsed time; days and weeks compare calendar ``days``;
+    working days compare ``working_days``; months compare the end date with the due date.
+    NA where ``end`` is missing.
+    """
+    if m is None:
+        m = measures(start, end)
+    unit = limit.unit
+    if unit in ("minutes", "hours"):
+        out = m["hours"] > limit.to_timedelta() / pd.Timedelta(hours=1)
+    elif unit in ("days", "weeks"):
+        n = limit.amount * (7 if unit == "weeks" else 1)
+        out = m["days"].astype("Float64") > n
+    elif unit == "working_days":
+        out = m["working_days"].astype("Float64") > limit.amount
+    else:  # months
+        out = wall_day(end) > wall_day(due_by(start, limit))
+    res = pd.Series(out, index=start.index).astype("boolean")
+    return res.mask(pd.Series(end).isna().to_numpy())
+
+
+def str_col(values: Any, index: pd.Index | None = None) -> pd.Series:
+    """A pandas ``str`` Series."""
+    return pd.Series(values, index=index, dtype="str")
+
+
+def empty_frame(spec: dict[str, Any]) -> pd.DataFrame:
+    """An empty result frame with the given column dtypes."""
+    return pd.DataFrame({c: pd.Series(dtype=d) for c, d in spec.items()})
+
+
+FREQS: dict[str, str] = {
+    "D": "D", "W": "W", "M": "M", "ME": "M", "MS": "M", "Q": "Q", "QE": "Q", "QS": "Q",
+    "Y": "Y", "YE": "Y", "YS": "Y", "A": "Y",
+}
+
+
+def period_of(ev: pd.DataFrame, freq: str) -> tuple[pd.Series, pd.Series]:
+    """The period each event falls in (as the period's first moment, tz-aware) and whether the
+    event's date is too coarse to place it in one period (its date period crosses the boundary,
+    or the date is marked uncertain)."""
+    key = FREQS.get(str(freq).upper()) if isinstance(freq, str) else None
+    if key is None:
+        raise OptionError(
+            "unknown freq", value=freq, hint="use 'D' (day), 'W' (week), 'M' (month), 'Q' (quarter) or 'Y' (year)"
+        )
+    wall = ev["wall"]
+    per = wall.dt.to_period(key)
+    last = (ev["pend"] - _ONE_US).dt.tz_localize(None).dt.to_period(key)
+    coarse = (per != last).to_numpy()
+    unc = ev["uncertain"].to_numpy()
+    start = localize(per.dt.start_time.astype("datetime64[us]"))
+    return start, pd.Series(coarse | unc, index=ev.index)
