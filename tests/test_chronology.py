@@ -101,3 +101,15 @@ def test_import_is_light() -> None:
         capture_output=True, text=True, check=True,
     )
     assert out.stdout.split() == ["False", "False"]
+
+
+def test_from_events_keeps_each_rows_source() -> None:
+    df = pd.DataFrame({
+        "case_id": ["k", "k", "k"], "agency": ["police", "csc", "csc"],
+        "start": ["2024-03-01", "2024-03-02", "2024-03-03"], "description": ["a", "b", "c"],
+        "source": ["p.csv", "c.csv", "c.csv"], "source_row": [2, 2, 3],
+    })
+    c = chron.Chronology.from_events(df)
+    assert c.events["source"].tolist() == ["p.csv", "c.csv", "c.csv"]
+    assert c.events["event_id"].tolist() == ["k:p.csv:2", "k:c.csv:2", "k:c.csv:3"]
+    assert c.provenance["source"].tolist() == ["p.csv", "c.csv"]

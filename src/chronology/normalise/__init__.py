@@ -327,6 +327,19 @@ def events_from_canonical(
     from ..io import RawTable
 
     df = frame.reset_index(drop=True)
+    if "source" in df and df["source"].nunique(dropna=False) > 1:
+        # one table per source, so each event keeps its own lineage
+        parts = [
+            events_from_canonical(part, source=source)
+            for _, part in df.groupby(df["source"].astype("str").fillna(source), sort=False)
+        ]
+        evs = [p[0] for p in parts if len(p[0])]
+        rjs = [p[1] for p in parts if len(p[1])]
+        return (
+            pd.concat(evs, ignore_index=True) if evs else parts[0][0],
+            pd.concat(rjs, ignore_index=True) if rjs else empty_rejects(),
+            pd.concat([p[2] for p in parts], ignore_index=True),
+        )
     rename = {"start": "datetime", "end": "end_date"}
     cols = {c: rename.get(c, c) for c in df.columns}
     known = {
