@@ -10,6 +10,7 @@ import pandas as pd
 
 from ..errors import MissingDependencyError, OptionError
 from ..periods import is_approximate, period_end
+from ..rules import parse_duration
 from . import style
 
 if TYPE_CHECKING:
@@ -85,7 +86,8 @@ def lanes(events: pd.DataFrame) -> tuple[pd.Series, list[str]]:
         agency = agency.astype("category")
     labels = style.agency_labels()
     ag_label = pd.Series(style.map_values(agency, labels, "Other"), index=events.index)
-    present = [a for a in agency.cat.categories if a in set(agency.dropna())]
+    seen = set(agency.dropna().astype("str").unique())
+    present = [a for a in agency.cat.categories if a in seen]
     cases = sorted(events["case_id"].dropna().unique().tolist()) if "case_id" in events else []
     if len(cases) <= 1:
         order = [labels.get(a, style.pretty(a)) for a in present]
@@ -98,6 +100,11 @@ def lanes(events: pd.DataFrame) -> tuple[pd.Series, list[str]]:
         ).sort_values(["case_id", "_o"])
         order = (pairs["case_id"].astype("str") + " · " + pairs["agency"].map(lambda a: labels.get(a, style.pretty(a))).astype("str")).tolist()
     return lane, list(dict.fromkeys(order))
+
+
+def several(values: pd.Series) -> bool:
+    """True when ``values`` holds more than one distinct (non-missing) value."""
+    return bool(values.dropna().drop_duplicates().size > 1)
 
 
 def escape(text: pd.Series) -> pd.Series:
@@ -211,7 +218,8 @@ def hover_text(events: pd.DataFrame, extra: pd.Series | None = None) -> pd.Serie
 
 def ms(delta: pd.Series) -> np.ndarray:
     """Timedeltas as float milliseconds (plotly's unit for bar lengths on a date axis)."""
-    return (delta / pd.Timedelta(milliseconds=1)).to_numpy(dtype="float64", na_value=np.nan)
+    arr = pd.Series(delta).to_numpy(dtype="timedelta64[us]")
+    return np.asarray(arr / np.timedelta64(1, "ms"), dtype="float64")
 
 
 def base_layout(title: str | None, height: int) -> dict[str, Any]:
@@ -224,6 +232,20 @@ def base_layout(title: str | None, height: int) -> dict[str, Any]:
         "margin": {"l": 10, "r": 10, "t": 70, "b": 60},
         "hoverlabel": {"align": "left"},
     }
+
+
+def legend_px(traces: Sequence[Any]) -> int:
+    """Height in pixels a vertical legend needs for ``traces`` (so a static image does not clip it)."""
+    entries = sum(1 for t in traces if t.showlegend is not False)
+    groups = len({t.legendgrouptitle.text for t in traces if t.legendgrouptitle and t.legendgrouptitle.text})
+    return 60 + 30 * entries + 40 * groups
+
+
+def legend_label(text: str, width: int = 34) -> str:
+    """Wrap a long legend label onto lines of about ``width`` characters with ``<br>``."""
+    import textwrap
+
+    return "<br>".join(textwrap.wrap(text, width)) or text
 
 
 def empty_figure(title: str, message: str) -> go.Figure:
@@ -259,3 +281,30 @@ def as_chronology(c: Chronology | pd.DataFrame) -> Chronology:
     if isinstance(c, Chronology):
         return c
     return Chronology(events=events_of(c))
+
+
+_DAYS_PER = {"minutes": 1 / 1440, "hours": 1 / 24, "days": 1.0, "weeks": 7.0, "months": 30.4375}
+
+
+def against_limit(r: pd.DataFrame) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """Time taken in each limit's unit (text), its ratio to the limit, and the limit text."""
+    lim = r["limit"].astype("str")
+    parsed = {v: parse_duration(v) for v in lim.dropna().unique()}
+    amount = lim.map({k: d.amount for k, d in parsed.items()}).astype(float)
+    unit = lim.map({k: d.unit for k, d in parsed.items()}).astype("str")
+    days = r["days"].astype("Float64") if "days" in r else pd.Series(np.nan, index=r.index, dtype="Float64")
+    value = pd.Series(np.nan, index=r.index, dtype="Float64")
+    for u, per in _DAYS_PER.items():
+        value = value.mask(unit.eq(u), days / per)
+    if "hours" in r:
+        hours = r["hours"].astype("Float64")
+        value = value.mask(unit.eq("hours") & hours.notna(), hours)
+        value = value.mask(unit.eq("minutes") & hours.notna(), hours * 60)
+    if "working_days" in r:
+        value = value.mask(unit.eq("working_days"), r["working_days"].astype("Float64"))
+    else:
+        value = value.mask(unit.eq("working_days"), days * 5 / 7)
+    word = unit.str.replace("_", " ", regex=False)
+    shown = value.round(1).astype("str").str.replace(r"\.0$", "", regex=True)
+    taken = (shown + " " + word).where(value.notna(), "")
+    return taken.astype("str"), (value / amount).astype("Float64").astype(float), lim

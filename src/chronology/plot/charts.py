@@ -1,5 +1,442 @@
-def activity_heatmap(): ...
-def gap_chart(): ...
-def interval_chart(): ...
-def theme_matrix(): ...
-def voice_strip(): ...
+"""Charts of the analyses: gaps, intervals against their limits, activity, themes, the child's voice.
+
+Each takes a :class:`~chronology.Chronology` (or the result frame of the matching metric) and returns a
+plotly ``Figure`` in the shared visual language (:mod:`chronology.plot.style`). Inputs are not modified.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Literal, cast
+
+import numpy as np
+import pandas as pd
+
+from ..rules import Interval
+from . import _common as cm
+from . import style
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    import plotly.graph_objects as go
+
+    from ..chronology import Chronology
+
+__all__ = ["activity_heatmap", "gap_chart", "interval_chart", "theme_matrix", "voice_strip"]
+
+_WITHIN = "#0072B2"  # Okabe-Ito blue
+_SEEN = "#009E73"  # Okabe-Ito bluish green
+_GREY = "#9E9E9E"
+
+
+def _is_chronology(c: Any) -> bool:
+    from ..chronology import Chronology
+
+    return isinstance(c, Chronology)
+
+
+# ---------------------------------------------------------------------- gaps
+def gap_chart(c: Chronology | pd.DataFrame, min_days: float = 14, *, by: Literal["agency"] | None = None,
+              title: str | None = None) -> go.Figure:
+    """The gaps with no recorded event, as bars of their length against the ``min_days`` threshold.
+
+    Parameters
+    ----------
+    c
+        A Chronology (its :meth:`~chronology.Chronology.gaps` are computed) or a gaps frame with
+        ``start, end, days`` (and optionally ``approximate``, ``case_id``, ``agency``).
+    min_days
+        Shortest gap shown; drawn as a dashed line.
+    by
+        ``"agency"``: gaps within each agency's own record (one colour per agency).
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        One horizontal bar per gap (``meta="gaps"``), in date order from the top, labelled with its
+        dates; approximate gaps (from a date known only to the week or month) are hatched.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> g = pd.DataFrame({"start": pd.to_datetime(["2024-01-01", "2024-03-01"]),
+    ...                   "end": pd.to_datetime(["2024-02-10", "2024-03-20"]), "days": [40.0, 19.0]})
+    >>> fig = gap_chart(g)
+    >>> fig.data[0].x.tolist(), fig.layout.shapes[0].x0
+    ([40.0, 19.0], 14)
+    """
+    go = cm.go_module()
+    if by is not None:
+        cm.check_option("by", by, ("agency",))
+    if _is_chronology(c) or (isinstance(c, pd.DataFrame) and "event_type" in c):
+        cc = cm.as_chronology(c)
+        g = cc.gaps(min_days=min_days, by=by)
+        heading = title or cm.title_of(c, "Gaps")
+    else:
+        g = cast(pd.DataFrame, c)
+        heading = title or "Gaps"
+    heading = f"{heading}: periods of {min_days:g}+ days with no recorded event" + (" (per agency)" if by else "")
+    if g is None or g.empty:
+        return cm.empty_figure(heading, f"No gaps of {min_days:g} days or more")
+    g = g[g["days"] >= min_days].sort_values("start", kind="stable")
+    if g.empty:
+        return cm.empty_figure(heading, f"No gaps of {min_days:g} days or more")
+    start, end = cm.wall(g["start"]), cm.wall(g["end"])
+    label = start.dt.strftime("%d/%m/%Y") + " to " + end.dt.strftime("%d/%m/%Y")
+    if "agency" in g and by:
+        ag = pd.Series(style.map_values(g["agency"], style.agency_labels(), "Other"), index=g.index)
+        label = ag.astype("str") + ": " + label
+    if "case_id" in g and cm.several(g["case_id"]):
+        label = g["case_id"].astype("str") + " · " + label
+    approx = g["approximate"].fillna(False).astype(bool) if "approximate" in g else pd.Series(False, index=g.index)
+    days = g["days"].astype(float)
+    text = days.round(0).astype("int64").astype("str") + " days"
+    text = text.where(~approx, "c. " + text)
+    hover = "<b>" + label + "</b><br>" + days.round(1).astype("str") + " days with no recorded event"
+    if "working_days" in g:
+        hover = hover + " (" + g["working_days"].astype("Float64").round(0).astype("Int64").astype("str") + " working days)"
+    for side, word in (("before", "Last event before"), ("after", "First event after")):
+        col = next((f for f in (f"{side}_description", f"description_{side}") if f in g), None)
+        if col:
+            hover = hover + "<br>" + word + ": " + cm.wrap(g[col].fillna("").astype("str"))
+    hover = hover.where(~approx, hover + "<br><i>approximate: a date either side is known only roughly</i>")
+    if by and "agency" in g:
+        colors = style.map_values(g["agency"], style.agency_colors(), _GREY)
+    else:
+        colors = np.full(len(g), "#555555", dtype=object)
+    fig = go.Figure(go.Bar(
+        x=days.to_numpy(), y=label.to_numpy(dtype=object), orientation="h", meta="gaps", name="gap",
+        text=text.to_numpy(dtype=object), textposition="outside", cliponaxis=False,
+        hovertext=hover.to_numpy(dtype=object), hoverinfo="text",
+        marker={"color": colors, "pattern": {"shape": np.where(approx, "/", "").astype(object)}},
+    ))
+    lay = cm.base_layout(heading, max(300, 150 + 26 * len(g)))
+    lay.update(
+        xaxis={"title": {"text": "Days with no recorded event"}, "range": [0, max(float(days.max()), min_days) * 1.15]},
+        yaxis={"autorange": "reversed", "automargin": True, "type": "category"},
+        showlegend=False,
+        shapes=[{"type": "line", "name": "threshold", "xref": "x", "yref": "paper", "x0": min_days,
+                 "x1": min_days, "y0": 0, "y1": 1, "line": {"dash": "dash", "color": "#000000", "width": 1.5},
+                 "label": {"text": f"threshold {min_days:g} days", "textposition": "end", "textangle": 0,
+                           "yanchor": "bottom", "font": {"size": 11}}}],
+    )
+    fig.update_layout(**lay)
+    return fig
+
+
+# ---------------------------------------------------------------------- intervals
+def interval_chart(c: Chronology | pd.DataFrame, rules: Interval | Sequence[Interval] | None = None, *,
+                   title: str | None = None) -> go.Figure:
+    """Intervals (time from one event to another) against their limits; breaches in vermillion.
+
+    Parameters
+    ----------
+    c
+        A Chronology, or an intervals / breaches frame (``rule`` or ``name``, ``start``, ``limit``,
+        ``breached`` and the elapsed time in ``days``, ``working_days`` or ``hours``).
+    rules
+        Rules for :meth:`~chronology.Chronology.intervals`; ``None`` checks the statutory timescales
+        (:meth:`~chronology.Chronology.breaches`).
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        One bar per interval (``meta="intervals"``) whose length is the time taken as a percentage of
+        its limit, a marker at each limit (``meta="limit"``) and a line at 100 %. Bars are labelled with
+        the time taken in the limit's own unit; the axis turns logarithmic when one interval is more
+        than four times its limit.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> r = pd.DataFrame({"rule": ["assessment"], "start": pd.to_datetime(["2024-01-02"]),
+    ...                   "working_days": [52.0], "days": [72.0], "limit": ["45 working days"],
+    ...                   "breached": [True]})
+    >>> fig = interval_chart(r)
+    >>> round(float(fig.data[0].x[0]), 1), fig.data[0].text[0]
+    (115.6, '52 working days (limit 45 working days)')
+    """
+    go = cm.go_module()
+    if _is_chronology(c) or (isinstance(c, pd.DataFrame) and "event_type" in c):
+        cc = cm.as_chronology(c)
+        r = cc.breaches() if rules is None else cc.intervals(rules)
+        heading = title or cm.title_of(c, "Timescales" if rules is None else "Intervals")
+    else:
+        r = cast(pd.DataFrame, c)
+        heading = title or "Intervals against their limits"
+    if r is None or r.empty or "limit" not in r:
+        return cm.empty_figure(heading, "No intervals to show")
+    r = r[r["limit"].notna()].sort_values("start", kind="stable") if "start" in r else r[r["limit"].notna()]
+    if r.empty:
+        return cm.empty_figure(heading, "No intervals with a limit to show")
+    taken, ratio, limit_txt = cm.against_limit(r)
+    breached = _flag(r, ("breached", "breach"))
+    known = r["breached"].notna().to_numpy() if "breached" in r else np.ones(len(r), dtype=bool)
+    approx = _flag(r, ("approximate",))
+    name = (r["rule"] if "rule" in r else r["name"] if "name" in r else pd.Series("interval", index=r.index)).astype("str")
+    when = cm.wall(r["start"]).dt.strftime("%d/%m/%Y") if "start" in r else pd.Series("", index=r.index)
+    label = name.map(style.pretty).astype("str") + " · " + when.fillna("?")
+    if "case_id" in r and cm.several(r["case_id"]):
+        label = r["case_id"].astype("str") + " · " + label
+    label = _unique_labels(label)
+    due = cm.wall(r["due_by"]).dt.strftime("%d/%m/%Y").fillna("?") if "due_by" in r else pd.Series("?", index=r.index)
+    missing_end = taken.eq("")
+    text = (taken + " (limit " + limit_txt + ")").where(
+        ~missing_end, ("none recorded by " + due + " (limit " + limit_txt + ")").where(breached, "open: no end recorded (limit " + limit_txt + ")"))
+    text = text.where(~approx, "c. " + text)
+    pct = (ratio * 100).to_numpy(dtype=float)
+    no_value = np.isnan(pct)
+    pct = np.where(no_value, 100.0, pct)
+    state = np.where(breached, "breached", np.where(known, "within the limit", "cannot tell yet"))
+    colors = np.where(breached, style.mark("breach_color"), np.where(known, _WITHIN, _GREY)).astype(object)
+    hover: Any = "<b>" + label + "</b><br>" + text + "<br>" + state
+    for col, word in (("start_description", "From"), ("end_description", "To")):
+        if col in r:
+            hover = hover + ("<br>" + word + ": " + cm.wrap(r[col].fillna("").astype("str"))).where(r[col].notna(), "")
+    if "source" in r:
+        hover = hover + "<br>source: " + cm.escape(r["source"].fillna("").astype("str"))
+    log = np.nanmax(pct) > 400
+    keys = [("breached", style.mark("breach_color")), ("within the limit", _WITHIN), ("cannot tell yet", _GREY)]
+    fig = go.Figure([
+        go.Bar(x=pct, y=label.to_numpy(dtype=object), orientation="h", meta="intervals", name="time taken",
+               marker={"color": colors, "pattern": {"shape": np.where(approx | no_value, "/", "").astype(object)}},
+               text=text.to_numpy(dtype=object), textposition="outside", cliponaxis=False,
+               hovertext=np.asarray(hover, dtype=object),
+               hoverinfo="text", showlegend=False),
+        go.Scatter(x=np.full(len(r), 100.0), y=label.to_numpy(dtype=object), mode="markers", meta="limit",
+                   name="limit", hoverinfo="skip",
+                   marker={"symbol": "line-ns", "size": 22, "line": {"width": 3, "color": "#000000"}}),
+        *[go.Bar(x=[None], y=[None], name=n, marker={"color": c}, meta="key") for n, c in keys if (state == n).any()],
+    ])
+    lay = cm.base_layout(f"{heading}: time taken against each limit", max(300, 150 + 30 * len(r)))
+    lay.update(
+        barmode="overlay",
+        xaxis=_pct_axis(pct, log),
+        yaxis={"autorange": "reversed", "automargin": True, "type": "category"},
+        legend={"orientation": "h", "y": -0.15},
+    )
+    fig.update_layout(**lay)
+    return fig
+
+
+def _pct_axis(pct: np.ndarray, log: bool) -> dict[str, Any]:
+    """x axis for interval bars: room on the right for the outside labels; decades only when log."""
+    top = float(np.nanmax(pct))
+    axis: dict[str, Any] = {"title": {"text": "Time taken, % of the limit (100 % = the limit)"}, "ticksuffix": " %"}
+    if log:
+        low = min(float(np.nanmin(pct)), 50.0)
+        axis.update(type="log", dtick=1, range=[np.log10(max(low, 1.0)) - 0.1, np.log10(top) + 0.9])
+    else:
+        axis.update(type="linear", range=[0, max(top, 100.0) * 1.6])
+    return axis
+
+
+def _flag(frame: pd.DataFrame, names: tuple[str, ...]) -> np.ndarray:
+    for n in names:
+        if n in frame:
+            return frame[n].astype("boolean").fillna(False).to_numpy(dtype=bool)
+    return np.zeros(len(frame), dtype=bool)
+
+
+def _unique_labels(label: pd.Series) -> pd.Series:
+    """Make category labels unique by numbering repeats (``"x"``, ``"x (2)"``)."""
+    n = label.groupby(label.to_numpy()).cumcount() + 1
+    return label.where(n.eq(1), label + " (" + n.astype("str") + ")")
+
+
+# ---------------------------------------------------------------------- activity
+def activity_heatmap(c: Chronology | pd.DataFrame, freq: str = "W", *, title: str | None = None) -> go.Figure:
+    """Events per agency per week (or ``freq``) as a heat map; empty periods show as white.
+
+    Parameters
+    ----------
+    c
+        A Chronology or its events frame; with several cases, one row per case and agency.
+    freq
+        ``"D"``, ``"W"`` (weeks starting Monday), ``"M"`` or ``"Q"``.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        One ``Heatmap`` (``meta="activity"``): ``z`` counts, ``y`` lanes in vocabulary order, ``x`` period
+        starts (every period of the range, so silences show).
+
+    Examples
+    --------
+    >>> import pandas as pd, chronology as chron
+    >>> c = chron.Chronology.from_events(pd.DataFrame({"case_id": "a", "agency": ["police", "police", "csc"],
+    ...     "start": ["04/03/2024", "06/03/2024", "20/03/2024"], "description": ["Call", "Call", "Visit"]}))
+    >>> z = activity_heatmap(c).data[0].z
+    >>> z.tolist()
+    [[2, 0, 0], [0, 0, 1]]
+    """
+    go = cm.go_module()
+    cm.check_option("freq", freq, ("D", "W", "M", "Q"))
+    ev = cm.events_of(c, "activity_heatmap()")
+    word = {"D": "day", "W": "week", "M": "month", "Q": "quarter"}[freq]
+    heading = title or f"{cm.title_of(c, 'Activity')}: events per agency per {word}"
+    if ev.empty:
+        return cm.empty_figure(heading, "No events")
+    lane, order = cm.lanes(ev)
+    period = cm.wall(ev["start"]).dt.to_period(freq)
+    counts = pd.crosstab(lane.to_numpy(), period.to_numpy())
+    full = pd.period_range(period.min(), period.max(), freq=period.dt.freq)
+    counts = counts.reindex(index=order, columns=full, fill_value=0)
+    periods = pd.PeriodIndex(counts.columns)
+    first = periods.to_timestamp(how="start")
+    x = first + (periods.to_timestamp(how="end") - first) / 2  # cell centred on its period
+    fmt = {"D": "%d/%m/%Y", "W": "w/c %d/%m/%Y", "M": "%b %Y", "Q": "%b %Y"}[freq]
+    xt = np.asarray(first.strftime(fmt), dtype=object)
+    fig = go.Figure(go.Heatmap(
+        z=counts.to_numpy(), x=x, y=order, meta="activity", colorscale=style.counts_scale(), zmin=0,
+        xgap=1, ygap=1, customdata=np.tile(xt, (len(order), 1)),
+        hovertemplate="<b>%{y}</b><br>%{customdata}: %{z} events<extra></extra>",
+        colorbar={"title": {"text": f"events<br>per {word}"}, "thickness": 12},
+    ))
+    lay = cm.base_layout(heading, max(300, 150 + 34 * len(order)))
+    lay.update(xaxis={"title": {"text": word.capitalize() + (" (starting Monday)" if freq == "W" else "")}, "type": "date",
+                      "tickformat": "%d %b %Y"},
+               yaxis={"autorange": "reversed", "automargin": True, "type": "category"})
+    fig.update_layout(**lay)
+    return fig
+
+
+# ---------------------------------------------------------------------- themes
+def theme_matrix(c: Chronology, by: Literal["agency", "period"] = "agency", freq: str = "M", *,
+                 title: str | None = None) -> go.Figure:
+    """Themes against agencies (``by="agency"``) or over time (``by="period"``): events tagged, as a
+    heat map with the count written in each cell.
+
+    Parameters
+    ----------
+    c
+        A Chronology; tagged with :meth:`~chronology.Chronology.tag` first when ``c.tags`` is ``None``.
+    by
+        ``"agency"`` or ``"period"``.
+    freq
+        Period length for ``by="period"``: ``"W"``, ``"M"`` or ``"Q"``.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        One ``Heatmap`` (``meta="themes"``): ``y`` themes (most frequent first), ``x`` agencies or
+        periods, ``z`` the number of events carrying the theme.
+
+    Examples
+    --------
+    >>> c = chron.samples.load("cassie")                            # doctest: +SKIP
+    >>> theme_matrix(c, by="period").show()                         # doctest: +SKIP
+    """
+    go = cm.go_module()
+    cm.check_option("by", by, ("agency", "period"))
+    cm.check_option("freq", freq, ("W", "M", "Q"))
+    from .timeline import _tags_of
+
+    ev = cm.events_of(c, "theme_matrix()")
+    heading = title or f"{cm.title_of(c, 'Themes')}: events tagged with each theme, by {'agency' if by == 'agency' else 'period'}"
+    tags = _tags_of(c) if not ev.empty else None
+    if tags is None or tags.empty:
+        return cm.empty_figure(heading, "No themes found")
+    pairs = tags[["event_id", "theme"]].drop_duplicates()
+    cols = ["event_id", "agency", "start"] + (["case_id"] if "case_id" in ev else [])
+    m = pairs.merge(ev[cols], on="event_id", how="inner")
+    if m.empty:
+        return cm.empty_figure(heading, "No themes found")
+    theme = m["theme"].astype("str")
+    order_t = theme.value_counts().index.tolist()
+    order_x: list[Any]
+    if by == "agency":
+        lane, order_x = cm.lanes(m)
+        col = lane.to_numpy()
+        xs: Any = order_x
+        xtitle = "Agency"
+    else:
+        period = cm.wall(m["start"]).dt.to_period(freq)
+        col = period.to_numpy()
+        full = pd.period_range(period.min(), period.max(), freq=period.dt.freq)
+        order_x = list(full)
+        xs = [p.start_time.strftime("%b %Y" if freq != "W" else "w/c %d/%m/%Y") for p in full]
+        xtitle = {"W": "Week", "M": "Month", "Q": "Quarter"}[freq]
+    z = pd.crosstab(theme.to_numpy(), col).reindex(index=order_t, columns=order_x, fill_value=0)
+    ylab = [style.theme_label(t) for t in order_t]
+    fig = go.Figure(go.Heatmap(
+        z=z.to_numpy(), x=xs, y=ylab, meta="themes", colorscale=style.counts_scale(), zmin=0,
+        texttemplate="%{z}", xgap=1, ygap=1, hovertemplate="<b>%{y}</b><br>%{x}: %{z} events<extra></extra>",
+        colorbar={"title": {"text": "events"}, "thickness": 12},
+    ))
+    lay = cm.base_layout(heading, max(320, 160 + 30 * len(ylab)))
+    lay.update(xaxis={"title": {"text": xtitle}, "type": "category", "tickangle": -30},
+               yaxis={"autorange": "reversed", "automargin": True, "type": "category"})
+    fig.update_layout(**lay)
+    return fig
+
+
+# ---------------------------------------------------------------------- the child's voice
+def voice_strip(c: Chronology | pd.DataFrame, *, title: str | None = None) -> go.Figure:
+    """Was the child seen, and were their views recorded? One mark per event over time, by agency.
+
+    Two panels sharing the time axis. *Child seen*: filled circle = seen, cross = not seen, small grey
+    ring = not recorded. *Child's views recorded*: filled diamond = the child's words or views were
+    recorded, small grey ring = none. Shapes differ as well as colours, so the strip reads in grey print.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        Traces with ``meta`` ``"seen"``, ``"not seen"``, ``"seen not recorded"``, ``"views"``,
+        ``"no views"``; lanes are agencies as in the timeline.
+
+    Examples
+    --------
+    >>> import pandas as pd, chronology as chron
+    >>> c = chron.Chronology.from_events(pd.DataFrame({"case_id": "a", "agency": ["csc", "csc"],
+    ...     "start": ["04/03/2024", "06/03/2024"], "description": ["Visit", "Visit"],
+    ...     "child_seen": ["Y", "N"], "child_voice": ["I want to go home", None]}))
+    >>> {t.meta: len(t.x) for t in voice_strip(c).data}
+    {'seen': 1, 'not seen': 1, 'views': 1, 'no views': 1}
+    """
+    go = cm.go_module()
+    from plotly.subplots import make_subplots
+
+    ev = cm.events_of(c, "voice_strip()")
+    base = title or cm.title_of(c, "The child's voice")
+    if ev.empty:
+        return cm.empty_figure(base, "No events")
+    lane, order = cm.lanes(ev)
+    x = cm.wall(ev["start"]).to_numpy()
+    y = lane.to_numpy(dtype=object)
+    hover = cm.hover_text(ev).to_numpy(dtype=object)
+    seen = ev["child_seen"].astype("boolean")
+    voice = (ev["child_voice"].astype("str").str.strip().str.len().fillna(0) > 0).to_numpy(dtype=bool)
+    n_rec = int(seen.notna().sum())
+    n_seen = int(seen.fillna(False).sum())
+    heading = (f"{base}<br><sup>child seen at {n_seen} of {n_rec} events where it was recorded; "
+               f"views recorded at {int(voice.sum())} of {len(ev)} events</sup>")
+    fig = make_subplots(rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.12,
+                        subplot_titles=("Child seen", "Child's views recorded"))
+    s_true = seen.fillna(False).to_numpy(dtype=bool)
+    s_false = (~seen.fillna(True)).to_numpy(dtype=bool)
+    s_na = seen.isna().to_numpy()
+    size = style.mark("marker_size")
+    marks = [
+        (1, "seen", s_true, {"symbol": "circle", "color": _SEEN, "size": size, "line": {"width": 1, "color": "#303030"}}, "seen"),
+        (1, "not seen", s_false, {"symbol": "x", "color": style.mark("breach_color"), "size": size, "line": {"width": 1, "color": "#303030"}}, "not seen"),
+        (1, "seen not recorded", s_na, {"symbol": "circle-open", "color": _GREY, "size": 6}, "not recorded"),
+        (2, "views", voice, {"symbol": "diamond", "color": _WITHIN, "size": size, "line": {"width": 1, "color": "#303030"}}, "views recorded"),
+        (2, "no views", ~voice, {"symbol": "circle-open", "color": _GREY, "size": 6}, "no views recorded"),
+    ]
+    Scatter = go.Scattergl if len(ev) > 2000 else go.Scatter
+    for row, meta, mask, marker, name in marks:
+        if not mask.any():
+            continue
+        fig.add_trace(Scatter(x=x[mask], y=y[mask], mode="markers", marker=marker, name=name, meta=meta,
+                              hovertext=hover[mask], hoverinfo="text", legendgroup=f"row{row}",
+                              legendgrouptitle={"text": "Child seen" if row == 1 else "Views recorded"}),
+                      row=row, col=1)
+    lay = cm.base_layout(heading, max(380, 220 + 2 * 34 * len(order)))
+    lay.update(legend={"groupclick": "toggleitem"}, hovermode="closest")
+    fig.update_layout(**lay)
+    for row in (1, 2):
+        fig.update_yaxes(type="category", categoryorder="array", categoryarray=order, autorange="reversed",
+                         automargin=True, fixedrange=True, row=row, col=1)
+    fig.update_xaxes(type="date", row=2, col=1, title_text="Date")
+    return fig

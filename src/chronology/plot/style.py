@@ -32,14 +32,17 @@ __all__ = [
     "agency_colors",
     "agency_label",
     "agency_labels",
+    "counts_scale",
     "event_type_color",
     "event_type_label",
+    "event_type_span_label",
     "event_type_symbol",
     "family_label",
-    "mark",
     "map_values",
+    "mark",
     "pretty",
     "theme_colors",
+    "theme_label",
 ]
 
 
@@ -93,6 +96,12 @@ def event_type_label(code: str) -> str:
     return entry["label"] if entry else pretty(code)
 
 
+def event_type_span_label(code: str) -> str:
+    """The name of an event type's bar when it has an end (``"Placement"`` for a placement start)."""
+    entry = _style()["event_types"].get(str(code))
+    return str(entry.get("span", entry["label"])) if entry else pretty(code)
+
+
 def event_type_symbol(code: str) -> str:
     """The plotly marker symbol of an event type (each type has its own)."""
     return str(_event_type(code)["symbol"])
@@ -124,6 +133,15 @@ def mark(name: str) -> Any:
     return _style()["marks"][name]
 
 
+def counts_scale() -> list[list[Any]]:
+    """Sequential colour scale for counts: white for zero, then the ``counts`` ramp (light to dark)."""
+    import plotly.colors as pc
+
+    ramp = pc.get_colorscale(str(mark("counts")))
+    _, first = ramp[0]
+    return [[0.0, "#FFFFFF"], [1e-6, first], *[[max(float(v), 1e-6), c] for v, c in ramp[1:]]]
+
+
 def map_values(values: pd.Series, mapping: Mapping[str, Any], default: Any) -> np.ndarray:
     """Map each value of ``values`` (categorical or text) through ``mapping``, vectorised.
 
@@ -142,3 +160,18 @@ def map_values(values: pd.Series, mapping: Mapping[str, Any], default: Any) -> n
     table = np.array([mapping.get(str(c), default) for c in cats] + [default], dtype=object)
     codes = s.cat.codes.to_numpy()
     return table[np.where(codes < 0, len(cats), codes)]
+
+
+def theme_label(theme: str) -> str:
+    """The label of a theme id from the built-in taxonomy (a readable form of the id otherwise)."""
+    return _theme_labels().get(str(theme), pretty(theme))
+
+
+@cache
+def _theme_labels() -> dict[str, str]:
+    try:
+        from ..themes.taxonomy import load_taxonomy
+
+        return dict(load_taxonomy().labels())
+    except Exception:  # the tagger is optional here: fall back to readable ids
+        return {}

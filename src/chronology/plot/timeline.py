@@ -39,6 +39,7 @@ AGGREGATE_ABOVE = 20_000
 #: at most this many gaps and breaches are drawn (the longest / the worst first)
 MAX_GAPS = 150
 MAX_BREACHES = 60
+MAX_SPAN_LABELS = 40
 
 Color = Literal["event_type", "theme", "agency"]
 COLORS = ("event_type", "theme", "agency")
@@ -60,6 +61,7 @@ def timeline(
     height: int | None = None,
     title: str | None = None,
     aggregate: bool | None = None,
+    detail: bool | tuple[Any, Any] | None = None,
 ) -> go.Figure:
     """An interactive timeline of a chronology: one swimlane per agency.
 
@@ -90,6 +92,13 @@ def timeline(
     aggregate
         Draw counts of events per lane and day (or week, over more than a year) instead of single
         events; ``None`` (default) does so above 20,000 events, and says so in the title.
+    detail
+        A second, zoomed panel above the whole chronology (focus + context), so that events hours
+        apart (a discharge into custody, an interview the same night) can be told apart.
+        ``(start, end)``: that period; ``None`` (default): the busiest 36 hours, when they hold at
+        least six events and the chronology spans more than 90 days (otherwise no panel);
+        ``False``: never. The overview keeps ``xaxis``/``yaxis``; the detail uses ``xaxis2``/``yaxis2``
+        and its traces' ``meta`` start with ``"detail "``.
 
     Returns
     -------
@@ -124,25 +133,38 @@ def timeline(
     gl = webgl if webgl is not None else n > WEBGL_ABOVE
     if agg:
         traces, freq_word = _count_traces(go, ev, lane, gl)
-        heading = f"{heading}<br><sup>{n:,} events drawn as counts per lane and {freq_word} (aggregated); filter the chronology to see single events</sup>"
+        note = (f"{n:,} events drawn as counts per lane and {freq_word} (aggregated); filter the "
+                "chronology to see single events")
         legend_title = "Events"
     else:
         traces = _event_traces(go, c, ev, lane, color, gl)
+        note = LEGEND_NOTE
         legend_title = {"event_type": "Event type", "agency": "Agency", "theme": "Theme"}[color]
+    window = None if agg or detail is False else _detail_window(ev, detail)
+    if window is not None:
+        traces += _detail_traces(go, c, ev, lane, color, window)
     fig = go.Figure(data=traces)
-    fig.update_layout(**_layout(heading, order, height, legend_title))
+    fig.update_layout(**_layout(heading, order, height, legend_title, cm.legend_px(traces), window,
+                                auto_window=not isinstance(detail, tuple)))
+    fig.update_layout(title_subtitle_text=note, title_subtitle_font={"size": 11, "color": "#555555"})
+    if agg:
+        fig.update_layout(showlegend=False)  # the colour bar is the key
     shapes: list[dict[str, Any]] = _lane_stripes(order)
     annotations: list[dict[str, Any]] = []
-    if not agg:
-        annotations.append(_note(LEGEND_NOTE))
     if gaps:
         g_shapes, g_notes = _gap_marks(c, ev, order, min_gap_days)
         shapes += g_shapes
         annotations += g_notes
+    taken: list[tuple[float, Any, Any]] = []  # (lane, from, to) of breach labels: span labels avoid them
     if breaches:
-        b_shapes, b_notes = _breach_marks(c, ev, lane, order)
+        b_shapes, b_notes, taken = _breach_marks(c, ev, lane, order)
         shapes += b_shapes
         annotations += b_notes
+    if not agg:
+        annotations += _span_notes(ev, lane, order, skip=window, taken=taken)
+    if window is not None:
+        shapes += [*_lane_stripes(order, "y2"), _window_mark(window)]
+        annotations += _span_notes(ev, lane, order, window)
     fig.update_layout(shapes=shapes, annotations=annotations)
     return fig
 
@@ -153,23 +175,27 @@ def _keys(c: Any, ev: pd.DataFrame, color: str) -> tuple[pd.DataFrame, pd.Series
     the key order, key labels, key colours, and extra hover lines."""
     if color == "event_type":
         key = ev["event_type"].astype("str")
-        cats = [k for k in ev["event_type"].cat.categories if k in set(key)]
+        seen = set(key.unique())
+        cats = [k for k in ev["event_type"].cat.categories if k in seen]
         return ev, key, cats, {k: style.event_type_label(k) for k in cats}, {k: style.event_type_color(k) for k in cats}, None
     if color == "agency":
         key = ev["agency"].astype("str")
-        cats = [k for k in ev["agency"].cat.categories if k in set(key)]
+        seen = set(key.unique())
+        cats = [k for k in ev["agency"].cat.categories if k in seen]
         return ev, key, cats, {k: style.agency_label(k) for k in cats}, {k: style.agency_color(k) for k in cats}, None
     tags = _tags_of(c)
     pairs = tags[["event_id", "theme"]].drop_duplicates()
     pairs = pairs[pairs["event_id"].isin(ev["event_id"])]
-    listed = pairs.groupby("event_id", sort=False)["theme"].agg(lambda s: ", ".join(style.pretty(t) for t in s))
+    names = pairs["theme"].astype("str")
+    names = names.map({t: style.theme_label(t) for t in names.unique()}).astype("str")
+    listed = names.groupby(pairs["event_id"].to_numpy(), sort=False).agg(", ".join)
     counts = pairs["theme"].value_counts()
     themes = counts.index.astype("str").tolist()
     ex = ev.merge(pairs, on="event_id", how="left", sort=False)
     key = ex["theme"].astype("str").fillna("(no theme)")
     colors = style.theme_colors(themes)
     colors["(no theme)"] = style.no_theme_color()
-    labels = {t: f"{style.pretty(t)} ({counts[t]})" for t in themes}
+    labels = {t: cm.legend_label(f"{style.theme_label(t)} ({counts[t]})") for t in themes}
     labels["(no theme)"] = "No theme"
     extra = "<b>Themes:</b> " + ex["event_id"].map(listed).astype("str")
     order = themes + (["(no theme)"] if key.eq("(no theme)").any() else [])
@@ -195,42 +221,56 @@ def _tags_of(c: Any) -> pd.DataFrame:
 
 
 def _event_traces(go: Any, c: Any, ev: pd.DataFrame, lane: pd.Series, color: str, gl: bool) -> list[Any]:
-    ev, key, order, labels, colors, extra = _keys(c, ev, color)
-    lane = lane.reindex(ev.index) if len(lane) == len(ev) else cm.lanes(ev)[0]
+    """Marker traces (one per legend entry, event type and certainty, so every symbol is a scalar:
+    plotly validates symbol arrays element by element) and bar traces (spans, periods) per entry."""
+    exploded, key, order, labels, colors, extra = _keys(c, ev, color)
+    if exploded is not ev:  # one row per (event, theme): recompute the lane of each row
+        ev, lane = exploded, cm.lanes(exploded)[0]
     start, end, approx = cm.event_dates(ev)
     span = ev["end"].notna().to_numpy()
     approx_a = approx.to_numpy()
-    point = ~approx_a
     hover = cm.hover_text(ev, extra).to_numpy(dtype=object)
-    types = {k: style.event_type_symbol(k) for k in ev["event_type"].cat.categories}
-    symbol = style.map_values(ev["event_type"], types, "circle")
+    etype = ev["event_type"].astype("str").to_numpy(dtype=object)
     unc = ev["uncertain"].to_numpy(dtype=bool) if "uncertain" in ev else np.zeros(len(ev), bool)
-    symbol = np.where(unc, symbol + "-open", symbol).astype(object)
     length = cm.ms(end - start)
-    span_text = _span_labels(ev).to_numpy(dtype=object)
     x = start.to_numpy()
     y = lane.astype("str").to_numpy(dtype=object)
     ids = ev["event_id"].astype("str").to_numpy(dtype=object)
     Scatter = go.Scattergl if gl else go.Scatter
     size = style.mark("marker_size")
     line = {"width": 1, "color": style.mark("marker_line")}
-    groups = pd.Series(np.arange(len(ev))).groupby(key.to_numpy(), sort=False).indices
+    keys = key.to_numpy(dtype=object)
+    groups = pd.Series(np.arange(len(ev))).groupby(keys, sort=False).indices
+    at = np.flatnonzero(~approx_a)  # positions of the events drawn as points
+    point_groups = pd.Series(at).groupby([keys[at], etype[at], unc[at]], sort=False).indices
+    type_order = list(ev["event_type"].cat.categories)
+    by_type = color == "event_type"
     traces: list[Any] = []
     for k in order:
-        idx = groups.get(k)
-        if idx is None:
+        if k not in groups:
             continue
+        idx = np.asarray(groups[k])
         col = colors[k]
-        p = idx[point[idx]]
-        if len(p):
-            traces.append(
-                Scatter(
+        shown = False
+        if not by_type:  # the legend entry is a colour swatch; symbols have their own key
+            traces.append(Scatter(
+                x=[None], y=[None], mode="markers", name=labels[k], legendgroup=k, meta="legend",
+                hoverinfo="skip", marker={"symbol": "square", "color": col, "size": size, "line": line},
+            ))
+            shown = True
+        for t in type_order:
+            for u in (False, True):
+                sub = point_groups.get((k, t, u))
+                if sub is None:
+                    continue
+                p = at[sub]
+                sym = style.event_type_symbol(t) + ("-open" if u else "")
+                traces.append(Scatter(
                     x=x[p], y=y[p], mode="markers", name=labels[k], legendgroup=k, meta="points",
-                    marker={"symbol": symbol[p], "color": col, "size": size, "line": line},
+                    showlegend=not shown, marker={"symbol": sym, "color": col, "size": size, "line": line},
                     hovertext=hover[p], hoverinfo="text", customdata=ids[p],
-                )
-            )
-        shown = len(p) > 0
+                ))
+                shown = True
         for kind, sel in (("spans", idx[span[idx]]), ("periods", idx[approx_a[idx]])):
             if not len(sel):
                 continue
@@ -243,32 +283,167 @@ def _event_traces(go: Any, c: Any, ev: pd.DataFrame, lane: pd.Series, color: str
                     meta=kind, customdata=ids[sel], hovertext=hover[sel], hoverinfo="text",
                     width=style.mark("period_width" if periods else "span_width"),
                     opacity=style.mark("period_opacity" if periods else "span_opacity"),
-                    marker={
-                        "color": col,
-                        "line": {"width": 1, "color": col if periods else style.mark("marker_line")},
-                        "pattern": {"shape": style.mark("period_pattern") if periods else "", "fgcolor": col, "solidity": 0.4},
+                    marker=_period_marker(col) if periods else {
+                        "color": col, "line": {"width": 1, "color": style.mark("marker_line")},
                     },
-                    text=None if periods else span_text[sel], textposition="inside",
-                    insidetextanchor="start", textfont={"size": 11},
                 )
             )
-    if color != "event_type":
+    if not by_type:
         traces += _symbol_key(go, ev)
     return traces
 
 
+def _per_char(ev: pd.DataFrame, window: tuple[pd.Timestamp, pd.Timestamp] | None = None) -> pd.Timedelta:
+    """Time taken on the x axis by one character of 10 px text, for a plot about 1,000 px wide."""
+    if window is None:
+        start, end, _ = cm.event_dates(ev)
+        window = (start.min(), end.fillna(start).max())
+    return (window[1] - window[0]) / 1000 * 5.8
+
+
+def _span_notes(ev: pd.DataFrame, lane: pd.Series, order: list[str],
+                window: tuple[pd.Timestamp, pd.Timestamp] | None = None,
+                skip: tuple[pd.Timestamp, pd.Timestamp] | None = None,
+                taken: list[tuple[float, Any, Any]] | None = None) -> list[dict[str, Any]]:
+    """Labels for the longest spans (``"A&E, 16 d 5 h"``), so a stay can be named at a glance.
+
+    Longest first, each label goes under its bar, else above it, else is left out (the hover still
+    has it), so that labels overlap neither each other nor the breach labels in ``taken``; text
+    width is estimated for a plot about 1,000 px wide. At most ``MAX_SPAN_LABELS``, none when lanes
+    are too thin. With a ``window``: labels for the detail panel, for spans overlapping it. Spans
+    wholly inside ``skip`` (the detail panel's period) are labelled there, not in the overview.
+    """
+    if len(order) > 40 or ev["end"].isna().all():
+        return []
+    start, _, _ = cm.event_dates(ev)
+    lo = start.min() if window is None else window[0]
+    per_char = _per_char(ev, window)
+    spans = ev[ev["end"].notna()]
+    if window is not None:
+        spans = spans[_in_window(spans, window)]
+    if skip is not None:
+        s_start, s_end = cm.wall(spans["start"]), cm.wall(spans["end"])
+        spans = spans[~((s_start >= skip[0]) & (s_end <= skip[1]))]
+    length = (spans["end"] - spans["start"]).sort_values(ascending=False, kind="stable")
+    spans = spans.loc[length.index[:MAX_SPAN_LABELS]]
+    if spans.empty:
+        return []
+    pos = {name: i for i, name in enumerate(order)}
+    rows = lane.loc[spans.index].map(pos).to_numpy(dtype=float)
+    xs = cm.wall(spans["start"]).clip(lower=lo).to_numpy()
+    texts = _span_labels(spans).to_numpy(dtype=object)
+    half = style.mark("span_width") / 2
+    axes, name = (("x", "y"), "span") if window is None else (("x2", "y2"), "detail span")
+    placed: dict[tuple[float, int], list[tuple[Any, Any]]] = {}
+    for row, a, b in taken or []:  # breach brackets and labels sit in the top of a lane
+        placed.setdefault((row, 1), []).append((pd.Timestamp(a), pd.Timestamp(b)))
+    notes: list[dict[str, Any]] = []
+    for row, a, text in zip(rows, xs, texts, strict=True):
+        a = pd.Timestamp(a)
+        b = a + per_char * len(str(text).replace("&amp;", "&"))
+        for level, y, anchor in ((0, row + half, "top"), (1, row - half, "bottom")):
+            busy = placed.setdefault((row, level), [])
+            if all(b <= p0 or a >= p1 for p0, p1 in busy):
+                busy.append((a, b))
+                notes.append({
+                    "x": a, "y": y, "xref": axes[0], "yref": axes[1], "text": text, "showarrow": False,
+                    "xanchor": "left", "yanchor": anchor, "font": {"size": 10, "color": "#222222"}, "name": name,
+                })
+                break
+    return notes
+
+
+# ---------------------------------------------------------------------- detail panel (focus + context)
+#: the automatic detail panel shows the busiest window of this length...
+DETAIL_WINDOW = pd.Timedelta(hours=36)
+#: ...when it holds at least this many events...
+DETAIL_MIN_EVENTS = 6
+#: ...and the whole chronology is at least this long (else everything is readable already)
+DETAIL_MIN_SPAN = pd.Timedelta(days=90)
+
+
+def _detail_window(ev: pd.DataFrame, detail: bool | tuple[Any, Any] | None) -> tuple[pd.Timestamp, pd.Timestamp] | None:
+    """The detail period (London wall time): as given, else the busiest ``DETAIL_WINDOW``
+    (``detail=True`` always finds one; ``None`` only when it is busy and the chronology long)."""
+    if isinstance(detail, tuple):
+        a, b = (pd.Timestamp(v) for v in detail)
+        a = a.tz_convert("Europe/London").tz_localize(None) if a.tzinfo else a
+        b = b.tz_convert("Europe/London").tz_localize(None) if b.tzinfo else b
+        if b <= a:
+            from ..errors import OptionError
+
+            raise OptionError("detail=(start, end) needs end after start", value=detail,
+                              hint="e.g. detail=('2024-10-12', '2024-10-14')")
+        return a, b
+    start, end, _ = cm.event_dates(ev)
+    t = np.sort(start.dropna().to_numpy())
+    if len(t) < DETAIL_MIN_EVENTS:
+        return None
+    reach = end.fillna(start).max()
+    if detail is None and (reach - t[0]) < DETAIL_MIN_SPAN:
+        return None
+    inside = np.searchsorted(t, t + DETAIL_WINDOW.to_timedelta64(), side="right") - np.arange(len(t))
+    i = int(np.argmax(inside))
+    if detail is None and inside[i] < DETAIL_MIN_EVENTS:
+        return None
+    last = t[i + int(inside[i]) - 1]
+    first = pd.Timestamp(t[i])
+    pad = max((pd.Timestamp(last) - first) * 0.08, pd.Timedelta(hours=2))
+    return first - pad, pd.Timestamp(last) + pad
+
+
+def _in_window(ev: pd.DataFrame, window: tuple[pd.Timestamp, pd.Timestamp]) -> pd.Series:
+    start, end, _ = cm.event_dates(ev)
+    return (start <= window[1]) & (end.fillna(start) >= window[0])
+
+
+def _detail_traces(go: Any, c: Any, ev: pd.DataFrame, lane: pd.Series, color: str,
+                   window: tuple[pd.Timestamp, pd.Timestamp]) -> list[Any]:
+    """The event traces again, for the events in ``window``, on the detail axes (no legend)."""
+    keep = _in_window(ev, window)
+    if not keep.any():
+        return []
+    sub = _event_traces(go, c, ev[keep], lane[keep], color, gl=False)
+    out = []
+    for t in sub:
+        if t.meta in ("legend", "key"):
+            continue
+        t.update(xaxis="x2", yaxis="y2", showlegend=False, meta=f"detail {t.meta}")
+        out.append(t)
+    return out
+
+
+def _window_mark(window: tuple[pd.Timestamp, pd.Timestamp]) -> dict[str, Any]:
+    """Outline, on the overview, of the period the detail panel shows."""
+    return {
+        "type": "rect", "name": "detail", "xref": "x", "yref": "y domain", "x0": window[0], "x1": window[1],
+        "y0": 0, "y1": 1, "line": {"color": "#000000", "width": 1.2, "dash": "dot"}, "fillcolor": "rgba(0,0,0,0)",
+    }
+
+
+def _period_marker(color: str) -> dict[str, Any]:
+    """Hatched bar in the key's colour on white: "some time in this period", also in grey print."""
+    return {
+        "color": color,
+        "line": {"width": 1.5, "color": color},
+        "pattern": {"shape": style.mark("period_pattern"), "fillmode": "replace", "bgcolor": "#FFFFFF",
+                    "fgcolor": color, "fgopacity": 1.0, "solidity": 0.35, "size": 8},
+    }
+
+
 def _span_labels(ev: pd.DataFrame) -> pd.Series:
-    """``"A&E / clinic attendance, 16 d 5 h"``: the text written inside span bars."""
-    labels = {k: style.event_type_label(k) for k in ev["event_type"].cat.categories}
+    """``"A&E, 16 d 5 h"``: the text written inside span bars (the service, else the event type)."""
+    labels = {k: style.event_type_span_label(k) for k in ev["event_type"].cat.categories}
     etype = pd.Series(style.map_values(ev["event_type"], labels, "Other"), index=ev.index).astype("str")
     service = ev["service"].astype("str") if "service" in ev else pd.Series(pd.NA, index=ev.index, dtype="str")
-    name = etype.where(service.isna(), service.fillna("") + " " + etype.str.lower())
+    name = etype.where(service.isna(), cm.escape(service.fillna("")))
     return name + ", " + cm.duration_text(ev["end"] - ev["start"])
 
 
 def _symbol_key(go: Any, ev: pd.DataFrame) -> list[Any]:
     """Legend-only entries explaining the event-type symbols (when colour shows something else)."""
-    present = [k for k in ev["event_type"].cat.categories if k in set(ev["event_type"].astype("str"))]
+    seen = set(ev["event_type"].astype("str").unique())
+    present = [k for k in ev["event_type"].cat.categories if k in seen]
     return [
         go.Scatter(
             x=[None], y=[None], mode="markers", name=style.event_type_label(k), meta="key",
@@ -308,20 +483,35 @@ def _count_traces(go: Any, ev: pd.DataFrame, lane: pd.Series, gl: bool) -> tuple
 
 
 # ---------------------------------------------------------------------- layout and marks
-def _layout(title: str, order: list[str], height: int | None, legend_title: str) -> dict[str, Any]:
-    lay = cm.base_layout(title, height or max(360, 170 + 44 * len(order)))
+def _layout(title: str, order: list[str], height: int | None, legend_title: str, legend_px: int = 0,
+            window: tuple[pd.Timestamp, pd.Timestamp] | None = None, auto_window: bool = True) -> dict[str, Any]:
+    lane_px = 56 if len(order) <= 12 else 34 if len(order) <= 40 else 20
+    lanes_px = lane_px * len(order)
+    if window is not None:  # the detail panel: the same lanes again, with room for its axis
+        lanes_px = int(lanes_px * 1.9) + 90
+    # the legend sits beside the plot area (plot height = figure height less ~200 px of title,
+    # axis and range slider), so the figure grows until the whole legend fits
+    auto = max(380, 230 + lanes_px, legend_px + 200)
+    lay = cm.base_layout(title, height or auto)
     lay.update(
         barmode="overlay",
         hovermode="closest",
         showlegend=True,
-        legend={"title": {"text": legend_title}, "groupclick": "toggleitem", "itemsizing": "constant"},
+        legend={"title": {"text": legend_title}, "itemsizing": "constant", "y": 1, "yanchor": "top"},
         uniformtext={"minsize": 9, "mode": "hide"},
         xaxis={
             "type": "date",
             "title": {"text": "Date"},
             "showgrid": True,
             "rangeslider": {"visible": True, "thickness": 0.05},
+            "tickformatstops": [
+                {"dtickrange": [None, 86_400_000], "value": "%d %b %Y %H:%M"},
+                {"dtickrange": [86_400_000, "M1"], "value": "%d %b %Y"},
+                {"dtickrange": ["M1", "M12"], "value": "%b %Y"},
+                {"dtickrange": ["M12", None], "value": "%Y"},
+            ],
             "rangeselector": {
+                "x": 1.0, "xanchor": "right", "y": 1.01, "yanchor": "bottom",
                 "buttons": [
                     {"count": 7, "label": "1w", "step": "day", "stepmode": "backward"},
                     {"count": 1, "label": "1m", "step": "month", "stepmode": "backward"},
@@ -344,16 +534,29 @@ def _layout(title: str, order: list[str], height: int | None, legend_title: str)
         },
     )
     lay["margin"] = {"l": 10, "r": 10, "t": 80, "b": 90}
+    if window is not None:
+        top = 0.5
+        lay["yaxis"]["domain"] = [0, top]
+        lay["xaxis"]["rangeselector"].update(y=top + 0.01)
+        lay["xaxis"]["title"] = {"text": "Whole chronology (the dotted box is the period shown in detail above)"}
+        a, b = window
+        lay["xaxis2"] = {
+            "type": "date", "anchor": "y2", "range": [a, b], "showgrid": True,
+            "tickformatstops": lay["xaxis"]["tickformatstops"],
+            "title": {"text": f"Detail: {a:%a %d/%m/%Y %H:%M} to {b:%a %d/%m/%Y %H:%M}"
+                      + (" (the busiest hours)" if auto_window else ""), "standoff": 4},
+        }
+        lay["yaxis2"] = {**lay["yaxis"], "domain": [top + 0.15, 1.0], "anchor": "x2"}
     return lay
 
 
-def _lane_stripes(order: list[str]) -> list[dict[str, Any]]:
+def _lane_stripes(order: list[str], yref: str = "y") -> list[dict[str, Any]]:
     """Light stripes behind every other lane, so a mark is read against the right agency."""
     if len(order) > 80:
         return []
     return [
         {
-            "type": "rect", "name": "lane", "xref": "paper", "yref": "y", "x0": 0, "x1": 1,
+            "type": "rect", "name": "lane", "xref": "paper", "yref": yref, "x0": 0, "x1": 1,
             "y0": i - 0.5, "y1": i + 0.5, "fillcolor": "#F2F2F2", "line": {"width": 0}, "layer": "below",
         }
         for i in range(0, len(order), 2)
@@ -383,7 +586,7 @@ def _gap_marks(c: Any, ev: pd.DataFrame, order: list[str], min_days: float) -> t
     if g is None or g.empty:
         return [], []
     g = g.nlargest(MAX_GAPS, "days") if len(g) > MAX_GAPS else g
-    multi = len(order) > 0 and " · " in order[0] and g.get("case_id") is not None and ev["case_id"].nunique() > 1
+    multi = len(order) > 0 and " · " in order[0] and g.get("case_id") is not None and cm.several(ev["case_id"])
     rows = _case_rows(order) if multi else {}
     x0 = cm.wall(g["start"]).to_numpy()
     x1 = cm.wall(g["end"]).to_numpy()
@@ -403,7 +606,7 @@ def _gap_marks(c: Any, ev: pd.DataFrame, order: list[str], min_days: float) -> t
             lo, hi = rows[case]
             shape.update(yref="y", y0=lo - 0.5, y1=hi + 0.5)
         else:
-            shape.update(yref="paper", y0=0, y1=1)
+            shape.update(yref="y domain", y0=0, y1=1)
         shapes.append(shape)
     notes = []
     if len(g) == MAX_GAPS:
@@ -418,79 +621,78 @@ def _gaps_frame(c: Any, min_days: float) -> pd.DataFrame | None:
     g = cc.gaps(min_days=min_days)
     if g is None or g.empty:
         return None
-    g = g[g["days"] >= min_days]
-    return g
+    return g[g["days"] >= min_days]
 
 
-def _breach_marks(c: Any, ev: pd.DataFrame, lane: pd.Series, order: list[str]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """A vermillion bracket from each breached rule's start event to its end (or to today's data end),
-    on the lane of the start event, with the rule, the time taken and the limit."""
+def _breach_marks(c: Any, ev: pd.DataFrame, lane: pd.Series, order: list[str]) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[tuple[float, Any, Any]]]:
+    """A vermillion bracket for each breached timescale (:meth:`Chronology.breaches`): from the start
+    event to the end event (or, when none was recorded in time, to the due date), on the lane of the
+    start event, labelled with the rule, the time taken and the limit. Also returns, for each,
+    ``(lane, from, to)``: the stretch its bracket and label take (so span labels can avoid it)."""
     from ..chronology import Chronology
 
     cc = c if isinstance(c, Chronology) else cm.as_chronology(c)
     b = cc.breaches()
-    if b is None or b.empty:
-        return [], []
-    b = _breached_only(b)
+    if b is None or b.empty or "breached" not in b:
+        return [], [], []
+    b = b[b["breached"].astype("boolean").fillna(False).to_numpy(dtype=bool)]
+    b = b[b["start_event_id"].astype("str").isin(ev["event_id"].astype("str"))] if "start_event_id" in b else b
     if b.empty:
-        return [], []
-    b = b.head(MAX_BREACHES)
+        return [], [], []
+    b = b.sort_values("start", kind="stable").head(MAX_BREACHES)
     pos = {name: i for i, name in enumerate(order)}
     lane_of = pd.Series(lane.to_numpy(), index=ev["event_id"].astype("str").to_numpy())
-    start_ids = b["start_event_id"].astype("str") if "start_event_id" in b else pd.Series(pd.NA, index=b.index, dtype="str")
-    lanes_b = start_ids.map(lane_of)
-    x0 = cm.wall(b["start"]).to_numpy()
-    end_col = b["end"] if "end" in b else pd.Series(pd.NaT, index=b.index)
-    due = b["due"] if "due" in b else pd.Series(pd.NaT, index=b.index)
-    to = end_col.where(end_col.notna(), due)
-    x1 = cm.wall(to).to_numpy()
-    text = _breach_text(b).to_numpy(dtype=object)
+    due = cm.wall(b["due_by"]) if "due_by" in b else pd.Series(pd.NaT, index=b.index)
+    end = cm.wall(b["end"]) if "end" in b else pd.Series(pd.NaT, index=b.index)
+    start = cm.wall(b["start"])
+    marks = pd.DataFrame({
+        "row": b["start_event_id"].astype("str").map(lane_of).map(pos).fillna(0).astype("int64"),
+        "x0": start, "x1": end.where(end.notna(), due).fillna(start), "text": _breach_text(b),
+    }).dropna(subset=["x0"])
+    # rules breached over the same stretch (A&E 4 and 12 hours) share one bracket; the label names
+    # the first and says how many more, the hover lists them all
+    grouped = marks.groupby(["row", "x0", "x1"], sort=False)["text"]
+    marks = grouped.first().to_frame().assign(
+        n=grouped.size(), all=grouped.agg("<br>".join)
+    ).reset_index()
+    marks["text"] = marks["text"].where(marks["n"].eq(1), marks["text"] + " (+" + (marks["n"] - 1).astype("str") + " more)")
+    level = marks.groupby("row").cumcount() % 3  # stack up to three brackets in a lane
+    marks["y"] = marks["row"] - 0.42 + 0.14 * level
     color = style.mark("breach_color")
-    shapes, notes = [], []
-    for a, z, ln, t in zip(x0, x1, lanes_b.to_numpy(dtype=object), text, strict=True):
-        if pd.isna(a):
-            continue
-        z = a if pd.isna(z) else z
-        i = pos.get(ln, 0) if isinstance(ln, str) else 0
-        y = i - 0.36
+    shapes: list[dict[str, Any]] = []
+    notes: list[dict[str, Any]] = []
+    per_char = _per_char(ev)
+    taken = [(float(r), a, pd.Timestamp(z) + per_char * len(str(t)))
+             for r, a, z, t in zip(marks["row"], marks["x0"], marks["x1"], marks["text"], strict=True)]
+    for a, z, yy, t, full in zip(marks["x0"].to_numpy(), marks["x1"].to_numpy(), marks["y"].to_numpy(dtype=float),
+                                 marks["text"], marks["all"], strict=True):
         shapes.append({
-            "type": "line", "name": "breach", "xref": "x", "yref": "y", "x0": a, "x1": z, "y0": y, "y1": y,
+            "type": "line", "name": "breach", "xref": "x", "yref": "y", "x0": a, "x1": z, "y0": yy, "y1": yy,
             "line": {"color": color, "width": 2.5, "dash": "dash"},
         })
-        for xe in (a, z):
-            shapes.append({
-                "type": "line", "name": "breach", "xref": "x", "yref": "y", "x0": xe, "x1": xe,
-                "y0": y - 0.08, "y1": y + 0.08, "line": {"color": color, "width": 2.5},
-            })
+        shapes += [
+            {"type": "line", "name": "breach", "xref": "x", "yref": "y", "x0": xe, "x1": xe,
+             "y0": yy - 0.06, "y1": yy + 0.06, "line": {"color": color, "width": 2.5}}
+            for xe in (a, z)
+        ]
         notes.append({
-            "x": z, "y": y, "xref": "x", "yref": "y", "text": t, "showarrow": False, "xanchor": "left",
-            "yanchor": "middle", "font": {"size": 10, "color": color}, "bgcolor": "rgba(255,255,255,0.8)",
-            "name": "breach",
+            "x": z, "y": yy, "xref": "x", "yref": "y", "text": t, "hovertext": full, "showarrow": False,
+            "xanchor": "left", "yanchor": "middle", "xshift": 4, "font": {"size": 10, "color": color},
+            "bgcolor": "rgba(255,255,255,0.85)", "name": "breach",
         })
-    return shapes, notes
-
-
-def _breached_only(b: pd.DataFrame) -> pd.DataFrame:
-    for col in ("breached", "breach"):
-        if col in b:
-            return b[b[col].fillna(False).astype(bool)]
-    return b
+    return shapes, notes, taken
 
 
 def _breach_text(b: pd.DataFrame) -> pd.Series:
-    """``"⚠ Assessment: 52 working days (limit 45 working days)"``."""
-    name = b["rule"] if "rule" in b else (b["name"] if "name" in b else pd.Series("timescale", index=b.index))
-    name = name.astype("str").map(style.pretty)
-    taken = pd.Series("", index=b.index, dtype="str")
-    unit_col = b["unit"].astype("str") if "unit" in b else None
-    for col, word in (("working_days", "working days"), ("days", "days"), ("hours", "hours")):
-        if col in b:
-            val = b[col].astype("Float64").round(1).astype("str").str.replace(r"\.0$", "", regex=True)
-            use = taken.eq("") & b[col].notna()
-            if unit_col is not None:
-                use &= unit_col.str.contains(col.split("_")[0]) | ~unit_col.str.contains("day|hour")
-            taken = taken.where(~use, val + " " + word)
-    limit = b["limit"].astype("str") if "limit" in b else pd.Series("", index=b.index, dtype="str")
-    out = "⚠ " + name + ": " + taken.fillna("not done")
-    out = out.where(taken.ne(""), "⚠ " + name + ": not done")
-    return out.where(limit.isna() | limit.eq(""), out + " (limit " + limit + ")")
+    """``"⚠ Child and family assessment: 52 working days (limit 45 working days)"``, or for a step
+    never recorded: ``"⚠ ...: none recorded by 12/04/2024 (limit 15 working days)"``."""
+    name = b["rule"].astype("str").map(style.pretty) if "rule" in b else pd.Series("Timescale", index=b.index)
+    limit = b["limit"].astype("str").fillna("")
+    taken, _, _ = cm.against_limit(b) if "limit" in b else (pd.Series("", index=b.index), None, None)
+    out = "⚠ " + name + ": " + taken
+    if "due_by" in b:
+        due = cm.wall(b["due_by"]).dt.strftime("%d/%m/%Y").fillna("?")
+        out = out.where(taken.ne(""), "⚠ " + name + ": none recorded by " + due)
+    if "approximate" in b:
+        out = out.where(~b["approximate"].astype("boolean").fillna(False), out + " (approx.)")
+    return out.where(limit.eq(""), out + " (limit " + limit + ")")

@@ -1,0 +1,323 @@
+"""The JupyterLab explorer: filters, the timeline updating in place, and the events table beside it.
+
+Needs ipywidgets (and anywidget for plotly's ``FigureWidget``): ``pip install "chronology[notebook]"``.
+Without anywidget the timeline is re-drawn in an ``Output`` widget instead of updated in place.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from functools import cache
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from ..errors import MissingDependencyError
+from . import _common as cm
+from . import style
+
+if TYPE_CHECKING:
+    from ..chronology import Chronology
+
+__all__ = ["TABLE_ROWS", "explore", "filter_mask"]
+
+#: the table shows at most this many events (the count above it says how many match)
+TABLE_ROWS = 500
+
+
+def filter_mask(
+    events: pd.DataFrame,
+    *,
+    agencies: Iterable[str] | None = None,
+    themes: Iterable[str] | None = None,
+    tags: pd.DataFrame | None = None,
+    start: Any = None,
+    end: Any = None,
+    text: str | None = None,
+) -> pd.Series:
+    """Which events pass the explorer's filters (vectorised; nothing is modified).
+
+    Parameters
+    ----------
+    agencies
+        Agency codes to keep (``None``: all).
+    themes
+        Keep events tagged with any of these themes (``None`` or empty: no theme filter); needs ``tags``.
+    start, end
+        Dates (inclusive, London): keep events whose period overlaps them.
+    text
+        Case-insensitive plain text searched in description, action, service, child's words and
+        practitioner.
+
+    Examples
+    --------
+    >>> ev = pd.DataFrame({"agency": ["police", "csc"], "description": ["Callout to flat", "Visit"],
+    ...     "start": pd.to_datetime(["2024-03-01", "2024-04-01"]).tz_localize("Europe/London"),
+    ...     "end": pd.Series([pd.NaT, pd.NaT], dtype="datetime64[us, Europe/London]"),
+    ...     "event_id": ["a", "b"]})
+    >>> filter_mask(ev, text="FLAT").tolist(), filter_mask(ev, agencies=["csc"]).tolist()
+    ([True, False], [False, True])
+    >>> filter_mask(ev, start="2024-03-15").tolist()
+    [False, True]
+    """
+    keep = pd.Series(True, index=events.index)
+    if agencies is not None:
+        keep &= events["agency"].astype("str").isin(list(agencies))
+    themes = list(themes or [])
+    if themes and tags is not None:
+        ids = tags.loc[tags["theme"].astype("str").isin(themes), "event_id"]
+        keep &= events["event_id"].isin(ids)
+    if start is not None or end is not None:
+        s = events["start"]
+        last = events["end"].where(events["end"].notna(), s) if "end" in events else s
+        if start is not None:
+            keep &= last >= _london(start)
+        if end is not None:
+            keep &= s < _london(end) + pd.Timedelta(days=1)
+    if text:
+        hit = pd.Series(False, index=events.index)
+        for col in ("description", "action", "service", "child_voice", "practitioner"):
+            if col in events:
+                hit |= events[col].astype("str").str.contains(text, case=False, regex=False).fillna(False).astype(bool)
+        keep &= hit
+    return keep
+
+
+def _london(value: Any) -> pd.Timestamp:
+    ts = pd.Timestamp(value)
+    return ts.tz_localize("Europe/London") if ts.tzinfo is None else ts.tz_convert("Europe/London")
+
+
+def _widgets() -> Any:
+    try:
+        import ipywidgets
+    except ImportError as exc:
+        raise MissingDependencyError(
+            "the explorer needs ipywidgets",
+            hint='install the notebook extra: pip install "chronology[notebook]"',
+        ) from exc
+    return ipywidgets
+
+
+def explore(c: Chronology, *, color: str = "event_type", gaps: bool = True, breaches: bool = False) -> Any:
+    """An ipywidgets dashboard to explore a chronology in JupyterLab.
+
+    Agency and theme multi-select filters, a date range, a text search box, the timeline (updated in
+    place) and the filtered events table beside it. Selecting no theme means "any theme". The
+    chronology is not modified.
+
+    Parameters
+    ----------
+    c
+        The chronology. Themes are taken from ``c.tags``, or tagged on first use; the theme filter is
+        disabled when the tagger is unavailable.
+    color, gaps, breaches
+        Initial timeline settings (see :func:`chronology.plot.timeline`); breaches are off by default
+        because the checks are re-run on every change.
+
+    Returns
+    -------
+    ipywidgets.VBox
+        With attributes ``agencies``, ``themes``, ``start``, ``end``, ``search``, ``color`` (the
+        controls), ``figure`` (the ``FigureWidget``), ``table`` (HTML), ``count`` (HTML), ``selected``
+        (the filtered Chronology) and ``refresh()``.
+
+    Raises
+    ------
+    MissingDependencyError
+        ipywidgets is not installed.
+
+    Examples
+    --------
+    >>> import chronology as chron
+    >>> ui = chron.explore(chron.samples.load("cassie"))       # doctest: +SKIP
+    >>> ui.agencies.value = ("police",)                          # doctest: +SKIP
+    >>> len(ui.selected.events)                                  # doctest: +SKIP
+    """
+    _widgets()
+    return _explorer_class()(c, color=color, gaps=gaps, breaches=breaches)
+
+
+@cache
+def _explorer_class() -> type:
+    w = _widgets()
+    from .timeline import timeline
+
+    class Explorer(w.VBox):  # type: ignore[misc,name-defined]
+        """The explorer widget; see :func:`explore`."""
+
+        def __init__(self, c: Chronology, *, color: str, gaps: bool, breaches: bool) -> None:
+            self.chronology = c
+            self._gaps, self._breaches = gaps, breaches
+            ev = c.events
+            self._tags = self._load_tags(c)
+            seen = set(ev["agency"].astype("str").unique())
+            present = [a for a in ev["agency"].cat.categories if a in seen]
+            self.agencies = w.SelectMultiple(
+                options=[(style.agency_label(a), a) for a in present], value=tuple(present),
+                description="Agencies", rows=min(8, max(3, len(present))),
+                layout=w.Layout(width="300px"),
+            )
+            theme_opts: list[tuple[str, str]] = []
+            if self._tags is not None and not self._tags.empty:
+                counts = self._tags.drop_duplicates(["event_id", "theme"])["theme"].astype("str").value_counts()
+                theme_opts = [(f"{style.theme_label(str(t))} ({n})", str(t)) for t, n in counts.items()]
+            self.themes = w.SelectMultiple(
+                options=theme_opts, value=(), description="Themes", rows=min(8, max(3, len(theme_opts))),
+                disabled=not theme_opts, layout=w.Layout(width="340px"),
+                tooltip="none selected: any theme",
+            )
+            first, last = self._date_bounds(ev)
+            self.start = w.DatePicker(description="From", value=first, layout=w.Layout(width="230px"))
+            self.end = w.DatePicker(description="To", value=last, layout=w.Layout(width="230px"))
+            self.search = w.Text(description="Search", placeholder="text in description, action, service...",
+                                 continuous_update=False, layout=w.Layout(width="460px"))
+            self.color = w.Dropdown(
+                options=[("event type", "event_type"), ("agency", "agency")]
+                + ([("theme", "theme")] if theme_opts else []),
+                value=color if (color != "theme" or theme_opts) else "event_type",
+                description="Colour by", layout=w.Layout(width="230px"),
+            )
+            self.reset = w.Button(description="Reset filters", icon="undo")
+            self.count = w.HTML()
+            self.table = w.HTML(layout=w.Layout(width="40%", max_height="640px", overflow="auto"))
+            self.selected = c
+            fig = timeline(c, color=self.color.value, gaps=gaps, breaches=breaches, detail=False)
+            self.figure, self._output = self._figure_widget(fig)
+            plot_box = w.Box([self.figure if self._output is None else self._output],
+                             layout=w.Layout(width="60%"))
+            controls = w.HBox([
+                self.agencies, self.themes,
+                w.VBox([self.start, self.end, self.color, self.reset]),
+            ])
+            super().__init__([
+                controls, w.HBox([self.search, self.count]), w.HBox([plot_box, self.table]),
+            ])
+            for ctl in (self.agencies, self.themes, self.start, self.end, self.search, self.color):
+                ctl.observe(self._changed, names="value")
+            self.reset.on_click(self._reset)
+            self._fill(c)
+
+        # ------------------------------------------------------------------ plumbing
+        @staticmethod
+        def _load_tags(c: Chronology) -> pd.DataFrame | None:
+            if c.tags is not None:
+                return c.tags
+            try:
+                return c.tag().tags
+            except Exception:  # tagger unavailable or failing: the theme filter is disabled
+                return None
+
+        @staticmethod
+        def _date_bounds(ev: pd.DataFrame) -> tuple[dt.date | None, dt.date | None]:
+            if ev.empty:
+                return None, None
+            s = cm.wall(ev["start"])
+            e = cm.wall(ev["end"]).fillna(s)
+            return s.min().date(), max(s.max(), e.max()).date()
+
+        @staticmethod
+        def _figure_widget(fig: Any) -> tuple[Any, Any]:
+            import plotly.graph_objects as go
+
+            try:
+                return go.FigureWidget(fig), None
+            except ImportError:  # no anywidget: re-render a static figure into an Output widget
+                out = w.Output()
+                with out:
+                    from IPython.display import display
+
+                    display(fig)
+                return fig, out
+
+        def _changed(self, change: Any = None) -> None:
+            self.refresh()
+
+        def _reset(self, _button: Any = None) -> None:
+            ev = self.chronology.events
+            with self.hold_trait_notifications():
+                self.agencies.value = tuple(o[1] for o in self.agencies.options)
+                self.themes.value = ()
+                self.start.value, self.end.value = self._date_bounds(ev)
+                self.search.value = ""
+            self.refresh()
+
+        def mask(self) -> pd.Series:
+            """The current filters as a boolean mask over ``chronology.events``."""
+            return filter_mask(
+                self.chronology.events, agencies=self.agencies.value, themes=self.themes.value,
+                tags=self._tags, start=self.start.value, end=self.end.value, text=self.search.value or None,
+            )
+
+        def refresh(self) -> None:
+            """Apply the filters: redraw the timeline in place and refill the table."""
+            sub = self.chronology.filter(self.mask())
+            if self._tags is not None and sub.tags is None:
+                sub = sub._replace(tags=self._tags[self._tags["event_id"].isin(sub.events["event_id"])])
+            self.selected = sub
+            fig = timeline(sub, color=self.color.value, gaps=self._gaps, breaches=self._breaches,
+                           detail=False)  # zoom replaces the detail panel here
+            if self._output is None:
+                with self.figure.batch_update():
+                    self.figure.data = ()
+                    self.figure.add_traces(list(fig.data))
+                    self.figure.layout = fig.layout
+            else:
+                from IPython.display import display
+
+                self.figure = fig
+                self._output.clear_output(wait=True)
+                with self._output:
+                    display(fig)
+            self._fill(sub)
+
+        def _fill(self, sub: Chronology) -> None:
+            total, n = len(self.chronology.events), len(sub.events)
+            self.count.value = f"<b>{n}</b> of {total} events shown"
+            self.table.value = events_table_html(sub.events, TABLE_ROWS)
+
+    return Explorer
+
+
+def events_table_html(events: pd.DataFrame, limit: int = TABLE_ROWS) -> str:
+    """The events as a compact HTML table (date, agency, service, type, description, action, seen,
+    source and row), at most ``limit`` rows, text escaped.
+
+    Examples
+    --------
+    >>> import chronology as chron
+    >>> c = chron.Chronology.from_events(pd.DataFrame({"case_id": "a", "agency": ["police"],
+    ...     "start": ["04/03/2024 10:00"], "description": ["Call <urgent>"]}), source="police.csv")
+    >>> html = events_table_html(c.events)
+    >>> "04/03/2024 10:00" in html, "Call &lt;urgent&gt;" in html, "police.csv row 1" in html
+    (True, True, True)
+    """
+    if events.empty:
+        return "<p><i>No events match the filters.</i></p>"
+    ev = events.head(limit)
+    when = cm.date_text(ev["start"], ev["precision"], ev.get("uncertain"))
+    seen = ev["child_seen"].astype("boolean").map({True: "yes", False: "no"}).astype("str").fillna("")
+    src = ev["source"].astype("str").fillna("") + " row " + ev["source_row"].astype("str")
+    etypes = {k: style.event_type_label(k) for k in ev["event_type"].cat.categories}
+    frame = pd.DataFrame({
+        "Date": when,
+        "Agency": style.map_values(ev["agency"], style.agency_labels(), "Other"),
+        "Service": ev["service"].astype("str").fillna(""),
+        "Type": style.map_values(ev["event_type"], etypes, "Other"),
+        "Description": ev["description"].astype("str").fillna(""),
+        "Action": ev["action"].astype("str").fillna(""),
+        "Seen": seen,
+        "Source": src,
+    })
+    html = frame.to_html(index=False, escape=True, border=0, classes="chronology-events")
+    more = ""
+    if len(events) > limit:
+        more = f"<p><i>first {limit} of {len(events)} matching events; narrow the filters to see the rest</i></p>"
+    style_css = (
+        "<style>.chronology-events{border-collapse:collapse;font-size:12px}"
+        ".chronology-events td,.chronology-events th{border-bottom:1px solid #ddd;padding:2px 6px;"
+        "text-align:left;vertical-align:top}.chronology-events th{position:sticky;top:0;background:#fff}</style>"
+    )
+    return style_css + more + html
+
