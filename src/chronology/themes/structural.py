@@ -1,0 +1,638 @@
+"""Structural theme rules: evidence that text cannot see, found from event types, dates and flags.
+
+Each rule is a plain function ``rule(events, settings) -> DataFrame[pos, evidence]`` (``pos`` is the
+row position in ``events``), registered in :data:`RULES` with the parameters it takes. Which theme and
+polarity a rule tags, and its parameters (windows, counts, which events count as a discharge...), are
+data: the ``[rules.*]`` tables of the taxonomy TOML. Event selectors are lists of
+:class:`chronology.rules.Match` keyword tables, OR-ed together.
+
+All rules are vectorised (``merge_asof(by="case_id")``, sorted arrays, ``groupby``); they never
+modify ``events``.
+
+Rules
+-----
+``discharge_to_custody``
+    A discharge followed within ``within`` (24 hours) by custody, arrest or a police interview of the
+    same child; both events are tagged (a transition point).
+``child_not_seen_at_visit``
+    A statutory or home visit with ``child_seen`` recorded as False.
+``repeated_police_callouts``
+    At least ``min_count`` police callouts for the same child within ``window``; every callout of such
+    a cluster is tagged (a reactive response).
+``long_stay_unsuitable_setting``
+    A stay in a setting (A&E, an emergency or unregulated placement...) longer than its ``max_days``.
+    The stay ends at the event's ``end``, else at the next ``until`` event of the same case, else it
+    is measured to the last event of the case (and said to be still open).
+``escalation_without_outcome``
+    An escalation with no event recording an outcome within ``within`` working days (its own
+    ``action`` recording an outcome counts).
+``missed_mental_health_appointment``
+    A mental health appointment not attended or the child not brought (access, not compliance).
+``appropriate_adult_not_family``
+    A record of an appropriate adult from a scheme or volunteer service, or said not to be family.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from ..rules import Match, parse_duration
+
+if TYPE_CHECKING:
+    from .taxonomy import StructuralRule
+
+__all__ = ["RULES", "RuleSpec", "format_when", "run_rule"]
+
+_MATCH_KEYS = ("event_type", "agency", "service", "text", "child_seen")
+_EMPTY = pd.DataFrame({"pos": pd.Series(dtype="int64"), "evidence": pd.Series(dtype="str")})
+
+
+# --------------------------------------------------------------------------- formatting
+_MONTHS = np.array(
+    ["January", "February", "March", "April", "May", "June", "July", "August", "September",
+     "October", "November", "December", ""],
+    dtype=object,
+)
+_MON = np.array([m[:3] for m in _MONTHS], dtype=object)
+
+
+def format_when(start: pd.Series, precision: pd.Series | None = None, long: bool = False) -> pd.Series:
+    """Dates as UK text, as precise as recorded: ``12 Mar 2024 14:10``, ``12 Mar 2024``,
+    ``w/c 4 Mar 2024``, ``Mar 2024``, ``2024`` (``long=True``: ``12 March 2024``, no time).
+    Missing dates give ``""``.
+
+    Vectorised (built from the date parts, which is much faster than ``strftime``); ``start`` is
+    not modified.
+
+    Examples
+    --------
+    >>> s = pd.Series(pd.to_datetime(["2024-03-12 14:10", "2024-03-04 00:00"])).dt.tz_localize("Europe/London")
+    >>> format_when(s, pd.Series(["minute", "month"])).tolist()
+    ['12 Mar 2024 14:10', 'Mar 2024']
+    >>> format_when(s, long=True).tolist()
+    ['12 March 2024', '4 March 2024']
+    """
+    start = pd.Series(start)
+    idx = start.index
+    ok = start.notna().to_numpy()
+    month_idx = start.dt.month.fillna(13).astype("int64").to_numpy() - 1
+    names = (_MONTHS if long else _MON)[month_idx]
+    day_s = pd.Series(start.dt.day.fillna(0).astype("int64").astype("str").to_numpy(), index=idx, dtype="str")
+    year_s = pd.Series(start.dt.year.fillna(0).astype("int64").astype("str").to_numpy(), index=idx, dtype="str")
+    mon_s = pd.Series(names, index=idx, dtype="str")
+    month_year = mon_s + " " + year_s
+    day = day_s + " " + month_year
+    if precision is None:
+        out = day
+    else:
+        prec = pd.Series(np.asarray(precision, dtype=object), index=idx).astype("str")
+        out = day
+        if not long:
+            hh = start.dt.hour.fillna(0).astype("int64").to_numpy()
+            mm = start.dt.minute.fillna(0).astype("int64").to_numpy()
+            hhmm = pd.Series(
+                np.char.zfill(hh.astype(str), 2).astype(object) + ":" + np.char.zfill(mm.astype(str), 2).astype(object),
+                index=idx,
+                dtype="str",
+            )
+            out = out.where(prec != "minute", day + " " + hhmm)
+        out = out.where(prec != "week", ("w/c " if not long else "the week of ") + day)
+        out = out.where(prec != "month", month_year)
+        out = out.where(prec != "year", year_s)
+    return out.where(ok, "").astype("str")
+
+
+def _when(ev: pd.DataFrame) -> pd.Series:
+    prec = ev.get("precision", None)
+    return format_when(ev["start"], prec)
+
+
+def _days_text(days: float) -> str:
+    return f"{days:g} day" + ("" if days == 1 else "s")
+
+
+def _wall(when: pd.Series) -> pd.Series:
+    """Local wall-clock time without the zone (for lengths in calendar days across clock changes)."""
+    return when.dt.tz_localize(None) if when.dt.tz is not None else when
+
+
+def _span_text(td: pd.Series, with_hours: pd.Series | None = None) -> pd.Series:
+    """``16 days 5 hours`` (hours only where ``with_hours``), ``1 day``, ``7 hours``."""
+    hours = (td.dt.total_seconds() / 3600).round().astype("int64")
+    days = hours // 24
+    rest = hours - days * 24
+    show_h = rest > 0 if with_hours is None else (rest > 0) & with_hours.to_numpy(dtype=bool)
+    d_txt = days.astype("str") + np.where(days == 1, " day", " days")
+    h_txt = rest.astype("str") + np.where(rest == 1, " hour", " hours")
+    out = d_txt.where(days > 0, "")
+    out = out.where(~show_h, (out + " " + h_txt).str.strip())
+    out = out.where(out != "", h_txt)
+    return out.astype("str")
+
+
+def _hours(td: pd.Series) -> pd.Series:
+    """``35 minutes``, ``3.5 hours``."""
+    secs = td.dt.total_seconds()
+    minutes = (secs / 60).round().astype("int64")
+    hours = (secs / 3600).round(1)
+    as_min = minutes.astype("str") + np.where(minutes == 1, " minute", " minutes")
+    as_h = hours.map("{:g}".format).astype("str") + np.where(hours == 1, " hour", " hours")
+    return as_h.where(secs >= 3600, as_min).astype("str")
+
+
+# --------------------------------------------------------------------------- selectors
+def _regex_mask(events: pd.DataFrame, columns: tuple[str, ...], pattern: str, rows: np.ndarray | None = None) -> np.ndarray:
+    """True where ``pattern`` (case-insensitive) is found in any of ``columns``, using pyarrow's RE2
+    kernel directly (see :mod:`chronology.themes.text` for why); only ``rows`` are searched when
+    given. Falls back to pandas for a pattern RE2 cannot compile."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from .text import _arrow
+
+    n = len(events)
+    out = np.zeros(n, dtype=bool)
+    idx = np.arange(n) if rows is None else rows
+    if not len(idx):
+        return out
+    regex = "(?i)" + pattern
+    for col in columns:
+        if col not in events:
+            continue
+        arr = _arrow(events, col)
+        if rows is not None:
+            arr = arr.take(pa.array(idx))
+        try:
+            hit = pc.fill_null(pc.match_substring_regex(arr, regex), False)
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            ser = events[col].iloc[idx].astype("str")
+            hit_np = ser.str.contains(pattern, case=False, regex=True).fillna(False).to_numpy(dtype=bool)
+            out[idx] |= hit_np
+            continue
+        out[idx] |= hit.to_numpy(zero_copy_only=False)
+    return out
+
+
+def _mask(m: Match, events: pd.DataFrame) -> np.ndarray:
+    """``m.mask(events)`` as a numpy array, with the ``text`` and ``service`` regexes run on pyarrow
+    (the same semantics: case-insensitive search in description and action, or in service)."""
+    if m.text is None and m.service is None:
+        return m.mask(events).to_numpy(dtype=bool, copy=True)
+    base = Match(event_type=m.event_type, agency=m.agency, child_seen=m.child_seen).mask(events)
+    out = base.to_numpy(dtype=bool, copy=True)
+    if m.service is not None:
+        out &= _regex_mask(events, ("service",), m.service, np.flatnonzero(out))
+    if m.text is not None:
+        out &= _regex_mask(events, ("description", "action"), m.text, np.flatnonzero(out))
+    return out
+
+
+def _any(matches: tuple[Match, ...], events: pd.DataFrame) -> np.ndarray:
+    out = np.zeros(len(events), dtype=bool)
+    for m in matches:
+        out |= _mask(m, events)
+    return out
+
+
+def _frame(events: pd.DataFrame, mask: np.ndarray) -> pd.DataFrame:
+    """Selected rows with their position, case and start, sorted by start (for merge_asof)."""
+    pos = np.flatnonzero(mask)
+    out = pd.DataFrame(
+        {
+            "pos": pos,
+            "case_id": events["case_id"].iloc[pos].reset_index(drop=True),
+            "start": events["start"].iloc[pos].reset_index(drop=True),
+        }
+    )
+    out = out[out["start"].notna()]
+    return out.sort_values("start", kind="stable").reset_index(drop=True)
+
+
+def _result(pos: Any, evidence: Any) -> pd.DataFrame:
+    out = pd.DataFrame(
+        {"pos": np.asarray(pos, dtype="int64"), "evidence": pd.array(np.asarray(evidence, dtype=object), dtype="str")}
+    )
+    return out.drop_duplicates("pos").reset_index(drop=True)
+
+
+def _label(events: pd.DataFrame, pos: np.ndarray) -> np.ndarray:
+    """The event type of each selected event, in words ("home visit")."""
+    if "event_type" not in events:
+        return np.full(len(pos), "event", dtype=object)
+    et = events["event_type"].astype("str").iloc[pos].fillna("event").str.replace("_", " ", regex=False)
+    return et.to_numpy(dtype=object)
+
+
+# --------------------------------------------------------------------------- the rules
+def discharge_to_custody(events: pd.DataFrame, rule: StructuralRule) -> pd.DataFrame:
+    """Discharge followed by custody / arrest / interview within ``within``; tags both events."""
+    p = rule.params
+    within = parse_duration(p["within"]).to_timedelta()
+    d = _frame(events, _any(p["discharge"], events))
+    c = _frame(events, _any(p["custody"], events))
+    if d.empty or c.empty:
+        return _EMPTY.copy()
+    c = c.rename(columns={"pos": "c_pos"}).assign(c_start=c["start"])
+    m = pd.merge_asof(
+        d, c, on="start", by="case_id", direction="forward", tolerance=within,
+        allow_exact_matches=True,
+    ).dropna(subset=["c_pos"])
+    if m.empty:
+        return _EMPTY.copy()
+    d_pos = m["pos"].to_numpy(dtype="int64")
+    c_pos = m["c_pos"].to_numpy(dtype="int64")
+    d_ev = events.iloc[d_pos]
+    c_ev = events.iloc[c_pos]
+    what = pd.Series(_label(events, c_pos))
+    gap = pd.Series(c_ev["start"].to_numpy() - d_ev["start"].to_numpy())
+    same = d_pos == c_pos
+    evidence = (
+        "discharged "
+        + _when(d_ev).to_numpy()
+        + ", then "
+        + what.to_numpy()
+        + " "
+        + _when(c_ev).to_numpy()
+        + " ("
+        + _hours(gap).to_numpy()
+        + " later)"
+    )
+    evidence = np.where(
+        same, "discharged straight into " + what.to_numpy() + " " + _when(d_ev).to_numpy(), evidence
+    )
+    return _result(np.concatenate([d_pos, c_pos]), np.concatenate([evidence, evidence]))
+
+
+def child_not_seen_at_visit(events: pd.DataFrame, rule: StructuralRule) -> pd.DataFrame:
+    """A statutory / home visit with ``child_seen`` False."""
+    if "child_seen" not in events:
+        return _EMPTY.copy()
+    seen = events["child_seen"].astype("boolean")
+    mask = _any(rule.params["visit"], events) & (seen == False).fillna(False).to_numpy(dtype=bool)  # noqa: E712
+    pos = np.flatnonzero(mask)
+    if not len(pos):
+        return _EMPTY.copy()
+    ev = events.iloc[pos]
+    service = ev["service"].astype("str").fillna("") if "service" in ev else pd.Series("", index=ev.index)
+    svc = np.where(service.to_numpy(dtype=object) != "", " (" + service.to_numpy(dtype=object) + ")", "")
+    evidence = _label(events, pos) + svc + " on " + _when(ev).to_numpy() + ": child recorded as not seen"
+    return _result(pos, evidence)
+
+
+def repeated_police_callouts(events: pd.DataFrame, rule: StructuralRule) -> pd.DataFrame:
+    """``min_count`` or more callouts for one child within ``window``; tags every callout of a cluster.
+
+    Callouts of the same child less than ``same_within`` apart count once (the same callout recorded
+    by two agencies, or a callout and its follow-up); they are tagged with the callout they repeat.
+    """
+    p = rule.params
+    window = parse_duration(p["window"]).to_timedelta()
+    same = parse_duration(p["same_within"]).to_timedelta()
+    k = int(p["min_count"])
+    sel = _any(p["callout"], events)
+    if p.get("exclude"):
+        sel &= ~_regex_mask(events, ("description", "action"), p["exclude"], np.flatnonzero(sel))
+    c = _frame(events, sel)
+    if len(c) < k:
+        return _EMPTY.copy()
+    c = c.sort_values(["case_id", "start"], kind="stable").reset_index(drop=True)
+    code = pd.factorize(c["case_id"])[0].astype("int64")
+    sec = (c["start"] - c["start"].min()).dt.total_seconds().to_numpy().astype("int64")
+    idx = np.arange(len(c))
+    same_case = np.r_[False, code[1:] == code[:-1]]
+    # distinct callouts: not within `same_within` of the previous distinct one (approximately: of
+    # the previous callout) of the same child
+    distinct = ~(same_case & (np.r_[0, np.diff(sec)] < int(same.total_seconds())))
+    primary = np.maximum.accumulate(np.where(distinct, idx, 0))
+    d = np.flatnonzero(distinct)
+    w = int(window.total_seconds())
+    span = int(sec.max()) + w + 1
+    key = code[d] * span + sec[d]
+    left = np.searchsorted(key, key - w, side="left")
+    didx = np.arange(len(d))
+    hot = didx - left + 1 >= k  # distinct callouts in [t - window, t] for the same child
+    # every member of a window that reaches k: +1 at its first member, -1 after its last
+    diff = np.zeros(len(d) + 1, dtype="int64")
+    np.add.at(diff, left[hot], 1)
+    np.add.at(diff, didx[hot] + 1, -1)
+    member_d = np.cumsum(diff[:-1]) > 0
+    if not member_d.any():
+        return _EMPTY.copy()
+    # runs of consecutive members of one child no more than a window apart
+    dcase = code[d]
+    dsec = sec[d]
+    cont = np.r_[False, member_d[:-1] & (dcase[1:] == dcase[:-1]) & (np.diff(dsec) <= w)]
+    run = np.cumsum(member_d & ~cont)
+    runs = pd.DataFrame(
+        {"run": run, "member": member_d, "start": c["start"].iloc[d].reset_index(drop=True)}
+    )
+    runs = runs[runs["member"]]
+    g = runs.groupby("run")["start"]
+    runs["n"] = g.transform("size")
+    runs["i"] = g.cumcount() + 1
+    runs["first"] = g.transform("min")
+    runs["last"] = g.transform("max")
+    # back to every callout, repeats included
+    pos_of_d = pd.Series(np.arange(len(d)), index=d)
+    row_d = pos_of_d.reindex(primary).to_numpy()
+    keep = np.isin(row_d, runs.index.to_numpy())
+    info = runs.loc[row_d[keep]].reset_index(drop=True)
+    evidence = (
+        "police callout "
+        + info["i"].astype("int64").astype("str")
+        + " of "
+        + info["n"].astype("int64").astype("str")
+        + " between "
+        + format_when(info["first"])
+        + " and "
+        + format_when(info["last"])
+        + f" (at least {k} within {p['window']})"
+    )
+    return _result(c["pos"].to_numpy()[keep], evidence.to_numpy(dtype=object))
+
+
+def long_stay_unsuitable_setting(events: pd.DataFrame, rule: StructuralRule) -> pd.DataFrame:
+    """Stays in a setting longer than its ``max_days``; the end from ``end``, the next ``until`` event
+    or (still open) the last event of the case."""
+    parts = []
+    last = events.groupby("case_id", observed=True)["start"].max()
+    for setting in rule.params["settings"]:
+        s = _frame(events, _any(setting["match"], events))
+        if s.empty:
+            continue
+        if "end" in events:
+            s["end"] = events["end"].iloc[s["pos"].to_numpy()].reset_index(drop=True)
+        else:
+            s["end"] = pd.Series(pd.NaT, index=s.index, dtype=events["start"].dtype)
+        # an event inside a recorded stay of the same case (e.g. triage during an A&E attendance)
+        # is part of that stay, not a stay of its own
+        s = s.sort_values(["case_id", "start"], kind="stable").reset_index(drop=True)
+        before = s.assign(_prev=s.groupby("case_id")["end"].shift()).groupby("case_id")["_prev"].cummax()
+        s = s[~(before.notna() & (s["start"] <= before))].sort_values("start", kind="stable").reset_index(drop=True)
+        s["how"] = np.where(s["end"].notna(), "", "open")
+        if setting.get("until"):
+            u = _frame(events, _any(setting["until"], events))
+            u = u.rename(columns={"pos": "u_pos"}).assign(u_start=u["start"])
+            m = pd.merge_asof(
+                s, u, on="start", by="case_id", direction="forward", allow_exact_matches=False
+            )
+            fill = s["end"].isna() & m["u_start"].notna()
+            s["end"] = s["end"].where(~fill, m["u_start"])
+            s["how"] = np.where(fill, "", s["how"])
+        still = s["end"].isna()
+        s["end"] = s["end"].where(~still, s["case_id"].map(last))
+        # wall-clock length, so that a stay across a clock change is whole days
+        s["length"] = _wall(s["end"]) - _wall(s["start"])
+        over = s[s["length"].dt.total_seconds() / 86400 > float(setting["max_days"])].copy()
+        if over.empty:
+            continue
+        ev = events.iloc[over["pos"].to_numpy()]
+        prec = ev["precision"].reset_index(drop=True) if "precision" in ev else None
+        length = _span_text(
+            over["length"].reset_index(drop=True),
+            prec == "minute" if prec is not None else None,
+        )
+        text = (
+            length.to_numpy(dtype=object)
+            + " in "
+            + setting["name"]
+            + ", "
+            + format_when(over["start"].reset_index(drop=True), prec).to_numpy(dtype=object)
+            + np.where(over["how"].to_numpy() == "open", " to at least ", " to ")
+            + format_when(over["end"].reset_index(drop=True), prec).to_numpy(dtype=object)
+            + f" (limit {_days_text(setting['max_days'])})"
+        )
+        parts.append(_result(over["pos"].to_numpy(), text))
+    if not parts:
+        return _EMPTY.copy()
+    return pd.concat(parts, ignore_index=True).drop_duplicates("pos").reset_index(drop=True)
+
+
+def escalation_without_outcome(events: pd.DataFrame, rule: StructuralRule) -> pd.DataFrame:
+    """Escalations with no outcome recorded within ``within`` working days."""
+
+    p = rule.params
+    esc_mask = _any(p["escalation"], events)
+    if p.get("exclude"):
+        esc_mask &= ~_regex_mask(events, ("description", "action"), p["exclude"], np.flatnonzero(esc_mask))
+    outcome_mask = _any(p["outcome"], events)
+    # an escalation whose own record gives the outcome is answered
+    own = esc_mask & outcome_mask
+    esc = _frame(events, esc_mask & ~own)
+    if esc.empty:
+        return _EMPTY.copy()
+    dur = parse_duration(p["within"])
+    esc["deadline"] = dur.add(esc["start"])
+    out_ev = _frame(events, outcome_mask)
+    out_ev = out_ev.rename(columns={"pos": "o_pos"}).assign(o_start=out_ev["start"])
+    m = pd.merge_asof(esc, out_ev, on="start", by="case_id", direction="forward", allow_exact_matches=True)
+    late = m["o_start"].isna() | (m["o_start"] > m["deadline"])
+    m = m[late]
+    if m.empty:
+        return _EMPTY.copy()
+    m = m.reset_index(drop=True)
+    ev = events.iloc[m["pos"].to_numpy()]
+    prec = ev["precision"].reset_index(drop=True) if "precision" in ev else None
+    found = ("; next outcome recorded " + format_when(m["o_start"])).where(
+        m["o_start"].notna(), "; none recorded afterwards"
+    )
+    text = (
+        "escalation "
+        + format_when(ev["start"].reset_index(drop=True), prec)
+        + f": no outcome recorded within {dur} (by "
+        + format_when(m["deadline"])
+        + ")"
+        + found
+    )
+    return _result(m["pos"].to_numpy(), text.to_numpy(dtype=object))
+
+
+def appropriate_adult_not_family(events: pd.DataFrame, rule: StructuralRule) -> pd.DataFrame:
+    """An appropriate adult from a scheme / volunteer service, or said not to be family."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from .text import event_text
+
+    p = rule.params
+    mask = _any(p["appropriate_adult"], events)
+    mask &= _regex_mask(events, ("description", "action"), p["not_family"], np.flatnonzero(mask))
+    pos = np.flatnonzero(mask)
+    if not len(pos):
+        return _EMPTY.copy()
+    text = event_text(events.iloc[pos], ("description", "action"))
+    sentence = pc.extract_regex(
+        text, r"(?i)(?P<s>[^.;\n]{0,120}\bappropriate[ \t]+adult[^.;\n]{0,120})"
+    )
+    sent = pc.struct_field(sentence, [0])
+    sent = pc.utf8_trim_whitespace(pc.if_else(pc.is_null(sent), pa.scalar("appropriate adult"), sent))
+    date = _when(events.iloc[pos]).to_numpy(dtype=object)
+    evidence = "appropriate adult not family, " + date + ": " + np.asarray(sent.to_pylist(), dtype=object)
+    return _result(pos, evidence)
+
+
+def flagged_events(events: pd.DataFrame, rule: StructuralRule) -> pd.DataFrame:
+    """Events that evidence a theme by what they are (agency, type and words together), e.g. a
+    mental health appointment not attended; ``what`` names them in the evidence."""
+    p = rule.params
+    pos = np.flatnonzero(_any(p["appointment"], events))
+    if not len(pos):
+        return _EMPTY.copy()
+    ev = events.iloc[pos]
+    agency = ev["agency"].astype("str").fillna("").to_numpy(dtype=object)
+    text = p["what"] + " (" + agency + "), " + _when(ev).to_numpy(dtype=object)
+    return _result(pos, text)
+
+
+# --------------------------------------------------------------------------- registry
+def _matches(value: Any, *, file: Any, where: str) -> tuple[Match, ...]:
+    from ..errors import OptionError
+    from .taxonomy import TaxonomyError
+
+    items = [value] if isinstance(value, Mapping) else value
+    if not isinstance(items, list) or not items:
+        raise TaxonomyError(
+            "an event selector is a table or a list of tables of Match keywords",
+            file=file, key=where, hint=f"use keys: {', '.join(_MATCH_KEYS)}",
+        )
+    out = []
+    for i, item in enumerate(items):
+        if not isinstance(item, Mapping) or set(item) - set(_MATCH_KEYS):
+            raise TaxonomyError(
+                "not a Match table", file=file, key=f"{where}[{i}]", value=item,
+                hint=f"use keys: {', '.join(_MATCH_KEYS)}",
+            )
+        try:
+            out.append(Match(**item))
+        except OptionError as exc:
+            raise TaxonomyError(exc.message, file=file, key=f"{where}[{i}]", value=exc.value, hint=exc.hint) from exc
+    return tuple(out)
+
+
+def _check_duration(value: Any, *, file: Any, where: str, fixed: bool) -> str:
+    from ..errors import OptionError
+    from .taxonomy import TaxonomyError
+
+    try:
+        d = parse_duration(str(value))
+        if fixed:
+            d.to_timedelta()
+    except OptionError as exc:
+        raise TaxonomyError(
+            "not a duration" + (" of fixed length" if fixed else ""), file=file, key=where,
+            value=value, hint="write e.g. '24 hours' or '14 days'" + ("" if fixed else " or '5 working days'"),
+        ) from exc
+    return str(value)
+
+
+@dataclass(frozen=True)
+class RuleSpec:
+    """A structural rule function and the kinds of its parameters."""
+
+    func: Callable[[pd.DataFrame, Any], pd.DataFrame]
+    params: dict[str, str]
+    optional: tuple[str, ...] = ()
+
+    def check(self, key: str, value: Any, *, file: Any, where: str) -> Any:
+        """Validate one parameter value from a taxonomy file; returns the value to store."""
+        import re
+
+        from .taxonomy import TaxonomyError
+
+        kind = self.params[key]
+        if kind == "matches":
+            return _matches(value, file=file, where=where)
+        if kind == "fixed_duration":
+            return _check_duration(value, file=file, where=where, fixed=True)
+        if kind == "duration":
+            return _check_duration(value, file=file, where=where, fixed=False)
+        if kind == "count":
+            if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+                raise TaxonomyError("must be a whole number of at least 1", file=file, key=where, value=value)
+            return value
+        if kind == "text":
+            if not isinstance(value, str) or not value.strip():
+                raise TaxonomyError("must be non-empty text", file=file, key=where, value=value)
+            return value
+        if kind == "regex":
+            if not isinstance(value, str):
+                raise TaxonomyError("must be a regular expression string", file=file, key=where, value=value)
+            try:
+                re.compile(value)
+            except re.error as exc:
+                raise TaxonomyError(f"not a valid regular expression ({exc})", file=file, key=where, value=value) from exc
+            return value
+        if kind == "settings":
+            if not isinstance(value, list) or not value:
+                raise TaxonomyError("must be a list of settings tables", file=file, key=where)
+            out = []
+            for i, s in enumerate(value):
+                w = f"{where}[{i}]"
+                if not isinstance(s, Mapping) or set(s) - {"name", "match", "until", "max_days", "source"}:
+                    raise TaxonomyError(
+                        "a setting is a table with name, match, max_days and optional until",
+                        file=file, key=w, value=s,
+                    )
+                if not isinstance(s.get("name"), str):
+                    raise TaxonomyError("a setting needs a name", file=file, key=f"{w}.name")
+                md = s.get("max_days")
+                if not isinstance(md, int | float) or isinstance(md, bool) or md < 0:
+                    raise TaxonomyError("max_days must be a number of days", file=file, key=f"{w}.max_days", value=md)
+                out.append(
+                    {
+                        "name": s["name"],
+                        "match": _matches(s.get("match"), file=file, where=f"{w}.match"),
+                        "until": _matches(s["until"], file=file, where=f"{w}.until") if "until" in s else (),
+                        "max_days": float(md),
+                        "source": str(s.get("source", "")),
+                    }
+                )
+            return tuple(out)
+        raise AssertionError(kind)  # pragma: no cover
+
+
+#: Structural rules by name.
+RULES: dict[str, RuleSpec] = {
+    "discharge_to_custody": RuleSpec(
+        discharge_to_custody,
+        {"discharge": "matches", "custody": "matches", "within": "fixed_duration"},
+    ),
+    "child_not_seen_at_visit": RuleSpec(child_not_seen_at_visit, {"visit": "matches"}),
+    "repeated_police_callouts": RuleSpec(
+        repeated_police_callouts,
+        {"callout": "matches", "exclude": "regex", "min_count": "count", "window": "fixed_duration",
+         "same_within": "fixed_duration"},
+        optional=("exclude",),
+    ),
+    "long_stay_unsuitable_setting": RuleSpec(long_stay_unsuitable_setting, {"settings": "settings"}),
+    "escalation_without_outcome": RuleSpec(
+        escalation_without_outcome,
+        {"escalation": "matches", "exclude": "regex", "outcome": "matches", "within": "duration"},
+    ),
+    "missed_mental_health_appointment": RuleSpec(
+        flagged_events, {"appointment": "matches", "what": "text"}
+    ),
+    "appropriate_adult_not_family": RuleSpec(
+        appropriate_adult_not_family, {"appropriate_adult": "matches", "not_family": "regex"}
+    ),
+}
+
+
+def run_rule(events: pd.DataFrame, rule: StructuralRule) -> pd.DataFrame:
+    """Run one structural rule: a frame of ``pos`` (row position in ``events``) and ``evidence``.
+
+    Examples
+    --------
+    >>> from chronology.themes.taxonomy import load_taxonomy
+    >>> from chronology.schema import empty_events
+    >>> run_rule(empty_events(), load_taxonomy().rules["discharge_to_custody"]).shape
+    (0, 2)
+    """
+    if events.empty:
+        return _EMPTY.copy()
+    return RULES[rule.name].func(events, rule)
