@@ -34,7 +34,7 @@ browser:
 	  echo "==> chromium not available: browser tests will be skipped"
 
 lint: install
-	$(VENV)/bin/ruff check src tests benchmarks scripts notebooks
+	$(VENV)/bin/ruff check .
 
 typecheck: install
 	$(VENV)/bin/mypy

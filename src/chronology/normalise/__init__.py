@@ -327,7 +327,7 @@ def events_from_canonical(
     from ..io import RawTable
 
     df = frame.reset_index(drop=True)
-    if "source" in df and df["source"].nunique(dropna=False) > 1:
+    if "source" in df and len(pd.unique(df["source"])) > 1:
         # one table per source, so each event keeps its own lineage
         parts = [
             events_from_canonical(part, source=source)
