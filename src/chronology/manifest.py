@@ -4,6 +4,7 @@ Examples
 --------
 >>> import tempfile, pathlib
 >>> d = pathlib.Path(tempfile.mkdtemp())
+>>> _ = (d / "police.csv").write_text("Date,Details\\n01/03/2024,Call\\n")
 >>> _ = (d / "case.toml").write_text('case_id = "x"\\n[[files]]\\npath = "police.csv"\\nagency = "police"\\n')
 >>> m = load_manifest(d)
 >>> m.case_id, m.files[0].agency, m.files[0].path.name
