@@ -18,6 +18,27 @@ from ._table import RawTable, find_header, make_table
 __all__ = ["read_docx"]
 
 
+def _cell_text(cell: Any) -> str | None:
+    """A cell's paragraphs, then the text of any table nested in it (rows on lines, cells joined by
+    `` | ``), so nothing typed in the cell is lost."""
+    parts = [cell.text]
+    for nested in cell.tables:
+        for row in nested.rows:
+            seen: list[Any] = []
+            texts = []
+            for c in row.cells:
+                if any(c._tc is t for t in seen):
+                    continue
+                seen.append(c._tc)
+                t = _cell_text(c)
+                if t:
+                    texts.append(t)
+            if texts:
+                parts.append(" | ".join(texts))
+    text = "\n".join(p for p in parts if p and p.strip())
+    return text.strip() or None
+
+
 def _grid(table: Any) -> list[list[str | None]]:
     """Cell texts of a Word table on its layout grid; a merged cell's text appears once per row
     (horizontal merges) and is repeated down a vertical merge."""
@@ -31,11 +52,7 @@ def _grid(table: Any) -> list[list[str | None]]:
         for tc in tr.tc_lst:
             span = int(getattr(tc, "grid_span", 1) or 1)
             vmerge = getattr(tc, "vMerge", None)
-            if vmerge == "continue":
-                text = above.get(col)
-            else:
-                text = _Cell(tc, table).text
-                text = text.strip() if text and text.strip() else None
+            text = above.get(col) if vmerge == "continue" else _cell_text(_Cell(tc, table))
             row.append(text)
             row.extend([None] * (span - 1))
             for k in range(span):

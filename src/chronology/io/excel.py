@@ -79,6 +79,10 @@ def read_excel(
         skipped: list[str] = []
         for name in wanted:
             ws = wb[name]
+            if hasattr(ws, "reset_dimensions"):
+                # trust the cells, not the stored used range: one stray formatted cell at XFD would
+                # otherwise make every row 16,384 cells wide
+                ws.reset_dimensions()
             values = list(ws.iter_rows(values_only=True))
             if not values:
                 skipped.append(name)
@@ -88,7 +92,10 @@ def read_excel(
                 # keep the formula's text rather than lose the cell
                 if formulas is None:
                     formulas = _open(path, data_only=False)
-                raw = list(formulas[name].iter_rows(values_only=True))
+                fws = formulas[name]
+                if hasattr(fws, "reset_dimensions"):
+                    fws.reset_dimensions()
+                raw = list(fws.iter_rows(values_only=True))
                 values = [
                     tuple(
                         f if v is None and isinstance(f, str) and f.startswith("=") else v
