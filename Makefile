@@ -47,8 +47,13 @@ test: install browser lint typecheck pytest
 demo: install
 	$(VENV)/bin/chronology demo
 
+# JupyterLab opens the jupytext .py notebooks as notebooks (settings kept inside .venv);
+# as root it needs --allow-root.
 lab: install
-	$(VENV)/bin/jupyter lab --notebook-dir=notebooks
+	@mkdir -p $(VENV)/share/jupyter/lab/settings
+	@$(VENV)/bin/jupytext-config --settings-file $(VENV)/share/jupyter/lab/settings/overrides.json set-default-viewer python >/dev/null
+	$(VENV)/bin/jupyter lab --notebook-dir=notebooks --LabApp.news_url=None \
+	  --LabApp.extension_manager=readonly $$([ "$$(id -u)" = 0 ] && echo --allow-root)
 
 bench: install
 	$(PY) benchmarks/run.py

@@ -31,9 +31,11 @@ from typing import TYPE_CHECKING
 from .errors import OptionError
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from .chronology import Chronology
 
-__all__ = ["load", "names", "path"]
+__all__ = ["load", "names", "path", "synthetic", "write_synthetic"]
 
 _NAMES: tuple[str, ...] = ("cassie", "carlos", "camille")
 
@@ -134,3 +136,27 @@ def load(name: str) -> Chronology:
     from .chronology import read_case
 
     return read_case(folder)
+
+
+def synthetic(n_cases: int = 100, events_per_case: int = 50, seed: int = 0) -> dict[str, pd.DataFrame]:
+    """A seeded synthetic caseload of messy agency exports, for benchmarks and property tests.
+
+    See :func:`chronology.synthetic.synthetic`; write them with :func:`write_synthetic` and read
+    them back with :func:`chronology.read_case`.
+
+    Examples
+    --------
+    >>> tables = synthetic(n_cases=2, events_per_case=10, seed=3)
+    >>> sum(len(t) for t in tables.values())
+    20
+    """
+    from .synthetic import synthetic as _synthetic
+
+    return _synthetic(n_cases, events_per_case, seed)
+
+
+def write_synthetic(tables: dict[str, pd.DataFrame], folder: str | Path, *, case_id: str = "caseload") -> Path:
+    """Write :func:`synthetic` tables as CSV files with a ``case.toml``; returns the folder."""
+    from .synthetic import write_synthetic as _write
+
+    return _write(tables, folder, case_id=case_id)
