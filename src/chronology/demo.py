@@ -46,8 +46,12 @@ def run_notebook(path: Path, out_dir: Path, *, timeout: int = 600) -> Path:
     client = NotebookClient(
         nb, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}
     )
+    import subprocess
+
     try:
-        client.execute()
+        # the kernel (on loopback only) warns on stderr about plain TCP; cell errors still arrive
+        # through the client and are raised below
+        client.execute(stderr=subprocess.DEVNULL)
     except CellExecutionError as exc:
         first = str(exc).strip().splitlines()
         raise ChronologyError(
