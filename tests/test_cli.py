@@ -74,3 +74,12 @@ def test_help_on_each_verb(capsys: pytest.CaptureFixture[str]) -> None:
             main([verb, "--help"])
         assert info.value.code == 0
         assert "usage: chronology " + verb in capsys.readouterr().out
+
+
+def test_report_writes_self_contained_html(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "carlos.html"
+    assert main(["report", str(chron.samples.path("carlos")), "-o", str(out)]) == 0
+    html = out.read_text(encoding="utf-8")
+    assert "plotly" in html
+    assert 'src="http' not in html
+    assert "no network needed" in capsys.readouterr().out
