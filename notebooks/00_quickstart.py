@@ -216,10 +216,10 @@ assert not themes.empty
 #
 # `chron.explore(c)` opens a small dashboard in JupyterLab: filter by agency, theme, dates or words and
 # the timeline and the table follow. (It needs a running notebook; a static copy of this page shows only
-# its placeholder.) Here the gap shading is left off, as the timeline above shows the gaps.
+# its placeholder.)
 
 # %%
-chron.explore(c, gaps=False)
+chron.explore(c)
 
 # %% [markdown]
 # ## Where next

@@ -376,7 +376,7 @@ def test_align_spans_as_bars_and_window():
 def test_align_case_without_match_names_case_and_match():
     a = _simple("a", "05/03/2024")
     b = _agency([{"start": "01/03/2024", "description": "Phone call"}], "police", "b.csv", case="bea")
-    with pytest.raises(OptionError, match=r"case 'bea' has no event matching Match\(event_type=discharge\)") as exc:
+    with pytest.raises(OptionError, match=r"case 'bea' has no event matching the key event: discharge") as exc:
         align([a, b], on=chron.Match(event_type="discharge"))
     assert isinstance(exc.value, ChronologyError)
 
@@ -625,3 +625,188 @@ def test_camille_timeline_shows_the_run_of_callouts_in_the_police_lane():
     assert set(callouts.y) == {"Police"}
     assert len(callouts.x) >= 13
     assert callouts.marker.symbol == "star"
+
+
+# ---------------------------------------------------------------------- fixes: explorer in a kernel
+def _kernel_json(state: dict) -> int:
+    """Send a widget state through the kernel's own message encoder (as ipykernel does for a comm
+    message) and return its size in bytes; raises as a live kernel would."""
+    session = pytest.importorskip("jupyter_client.session")
+    from ipywidgets.widgets.widget import _remove_buffers
+
+    plain, _, buffers = _remove_buffers(state)
+    return len(session.json_packer(plain)) + sum(len(b) for b in buffers)
+
+
+def test_explorer_figure_goes_through_the_kernel_encoder_with_gaps(case):
+    pytest.importorskip("ipywidgets")
+    ui = chron.explore(case)  # gaps on (the default): the bands' dates were numpy datetimes
+    assert [s for s in ui.figure.layout.shapes if s.name == "gap"]
+    state = ui.plot.get_state()
+    size = _kernel_json(state)
+    (out,) = state["outputs"]
+    fig = out["data"]["application/vnd.plotly.v1+json"]
+    gap = next(s for s in fig["layout"]["shapes"] if s.get("name") == "gap")
+    assert isinstance(gap["x0"], str)
+    assert gap["x0"].startswith("2024-")
+    # lean: the figure's data only, no copy of plotly.js (a FigureWidget's _esm is ~5 MB)
+    assert "_esm" not in state
+    assert size < 300_000
+    ui.agencies.value = ("police", "health_acute")
+    assert _kernel_json(ui.plot.get_state()) < size
+
+
+def test_explorer_in_place_figure_widget_serialises_with_gaps(case):
+    pytest.importorskip("ipywidgets")
+    pytest.importorskip("anywidget")
+    ui = chron.explore(case, in_place=True)
+    import plotly.graph_objects as go
+
+    assert isinstance(ui.figure, go.FigureWidget)
+    state = ui.figure.get_state()
+    state.pop("_esm", None)  # plotly's own bundle
+    _kernel_json(state)  # raised "Can't clean for JSON: np.datetime64(...)" before
+    ui.agencies.value = ("police",)
+    assert {y for t in ui.figure.data if t.y is not None for y in t.y if y is not None} == {"Police"}
+    _kernel_json({k: v for k, v in ui.figure.get_state().items() if k != "_esm"})
+    gap = next(s for s in ui.figure.layout.shapes if s.name == "gap")
+    assert isinstance(gap.x0, str)
+
+
+def test_explorer_aggregates_a_large_chronology():
+    pytest.importorskip("ipywidgets")
+    from chronology.plot.explorer import AGGREGATE_ABOVE
+
+    ui = chron.explore(_synthetic(AGGREGATE_ABOVE + 500), gaps=False)
+    assert [t.meta for t in ui.figure.data] == ["counts"]
+    assert _kernel_json(ui.plot.get_state()) < 1_000_000
+
+
+# ---------------------------------------------------------------------- fixes: align
+def test_align_accepts_any_of_and_writes_a_readable_axis_title():
+    a = _simple("a", "05/03/2024 10:00")
+    b = _agency([{"start": "01/03/2024 10:00", "event_type": "contact", "description": "Call"},
+                 {"start": "04/03/2024 10:00", "event_type": "arrest", "description": "Arrested"}],
+                "police", "b.csv", case="b")
+    on = chron.Match(event_type="discharge", agency="health_acute") | chron.Match(event_type="arrest")
+    fig = align([a, b], on=on)
+    pts = {(round(float(x), 6), y.split("<br>")[0]) for t in _traces(fig, "points") for x, y in zip(t.x, t.y, strict=True)}
+    assert (0.0, "a") in pts
+    assert (0.0, "b") in pts
+    assert (-3.0, "b") in pts
+    title = fig.layout.xaxis.title.text
+    assert title == "Days from first discharge (health_acute) or arrest; negative: before"
+    assert "Match(" not in title
+    assert "Match(" not in fig.layout.title.text
+    one = align([a], on=chron.Match(event_type="discharge", agency="health_acute"))
+    assert one.layout.xaxis.title.text.startswith("Days from first discharge (health_acute)")
+    named = align([a], on=on, label="discharge or arrest <crisis>")
+    assert named.layout.xaxis.title.text == "Days from discharge or arrest &lt;crisis&gt;; negative: before"
+    assert any("from discharge or arrest &lt;crisis&gt;" in h for t in _traces(named, "points") for h in t.hovertext)
+
+    class Overdose:
+        label = "overdose"
+
+        def mask(self, events):
+            return events["description"].str.contains("Discharged", na=False)
+
+    assert align([a], on=Overdose()).layout.xaxis.title.text.startswith("Days from first overdose")
+    with pytest.raises(OptionError, match="mask"):
+        align([a], on="discharge")
+
+
+# ---------------------------------------------------------------------- fixes: titles as given, layout
+def test_gap_and_interval_charts_use_a_custom_title_as_given(case):
+    assert gap_chart(case, title="Gaps in Lena's record").layout.title.text == "Gaps in Lena's record"
+    assert interval_chart(case, title="Timescales").layout.title.text == "Timescales"
+    # the defaults still say what is drawn
+    assert gap_chart(case).layout.title.text.endswith("periods of 14+ days with no recorded event")
+    assert interval_chart(case).layout.title.text.endswith("time taken against each limit")
+
+
+def test_interval_chart_key_sits_below_the_axis_title(case):
+    lay = interval_chart(case).layout
+    # at the very bottom of the figure (container coordinates), inside a bottom margin that also
+    # holds the tick labels and the axis title: not in the plot's own coordinates, where a fixed
+    # -0.15 ran into the axis title on short charts
+    assert (lay.legend.yref, lay.legend.yanchor, lay.legend.orientation) == ("container", "bottom", "h")
+    assert lay.legend.y <= 0.02
+    assert lay.margin.b >= 100
+
+
+def test_span_labels_and_hover_use_wall_clock_across_the_clock_change():
+    # a placement from 20 March to 24 May 2024 (summer time from 31 March): 65 days, not 64 d 23 h
+    c = _agency([{"start": "20/03/2024", "end": "24/05/2024", "event_type": "placement_start",
+                  "description": "Placement at Willowbank House"},
+                 {"start": "26/03/2024", "event_type": "home_visit", "description": "Visit"}],
+                "placements", "p.xlsx")
+    fig = timeline(c, gaps=False, breaches=False)
+    labels = [a.text for a in fig.layout.annotations if a.name == "span"]
+    assert labels == ["Placement, 65 d"]
+    bar = _traces(fig, "spans")[0]
+    assert "(65 d)" in bar.hovertext[0]
+    assert float(bar.x[0]) == 65 * MS_PER_DAY
+
+
+def test_timeline_notes_sit_under_the_title_not_on_the_date_labels():
+    days = pd.date_range("2010-01-04", periods=170, freq="20D")
+    c = chron.Chronology.from_events(pd.DataFrame({"case_id": "z", "agency": ["police", "csc"] * 85,
+                                                   "start": days.strftime("%d/%m/%Y"), "description": "Visit"}))
+    from chronology.plot.timeline import BUTTONS_PX, MAX_GAPS, NOTE_PX, TITLE_PX, TITLE_TOP
+
+    fig = timeline(c, breaches=False)
+    assert len([s for s in fig.layout.shapes if s.name == "gap"]) == MAX_GAPS
+    # no footnote in the plot's paper coordinates below the axis (where the dates are written)
+    assert not [a for a in fig.layout.annotations if a.yref == "paper" and a.y is not None and a.y < 0]
+    lines = fig.layout.title.subtitle.text.split("<br>")
+    assert lines[1] == f"Only the {MAX_GAPS} longest gaps are shaded."
+    # the title is pinned to the top and the top margin holds it, its notes and the range buttons
+    assert (fig.layout.title.yref, fig.layout.title.y, fig.layout.title.yanchor) == ("container", 1, "top")
+    assert fig.layout.margin.t == TITLE_TOP + TITLE_PX + NOTE_PX * 2 + BUTTONS_PX
+    assert fig.layout.xaxis.rangeselector.yanchor == "bottom"
+    assert fig.layout.xaxis.rangeselector.y > 1
+    # gap bands too narrow for their length are left unlabelled rather than overprinted
+    texts = [s.label.text for s in fig.layout.shapes if s.name == "gap"]
+    assert all(t == "" for t in texts)
+
+
+# ---------------------------------------------------------------------- fixes: user text is escaped
+def test_titles_and_case_ids_are_escaped_everywhere(case):
+    evil = "Lena <a href='https://example.org'>click</a> & co"
+    shown = "Lena &lt;a href='https://example.org'&gt;click&lt;/a&gt; &amp; co"
+    c = case._replace(title=evil)
+    ids = c.events["event_id"].tolist()
+    c = c._replace(tags=pd.DataFrame({"event_id": [ids[0]], "theme": ["voice"], "polarity": "concern",
+                                      "rule": "t", "evidence": "x"}))
+    figs = [timeline(c), gap_chart(c), interval_chart(c), activity_heatmap(c), voice_strip(c),
+            theme_matrix(c), timeline(case, title=evil), gap_chart(case, title=evil),
+            interval_chart(case, title=evil), align([case], on=chron.Match(event_type="discharge"), title=evil)]
+    for fig in figs:
+        text = fig.layout.title.text
+        assert "<a " not in text, text
+        assert shown in text, text
+    other = _agency([{"start": "01/03/2024", "description": "Call"}], "police", "o.csv", case="<b>x</b>")
+    fig = timeline(chron.combine([case, other]), breaches=False)
+    assert "&lt;b&gt;x&lt;/b&gt; · Police" in list(fig.layout.yaxis.categoryarray)
+    assert not any("<b>x" in y for y in fig.layout.yaxis.categoryarray)
+    lanes = align([case, other], on=chron.Match(agency="police")).layout.yaxis.categoryarray
+    assert any(y.startswith("&lt;b&gt;x&lt;/b&gt;<br>") for y in lanes)
+
+
+# ---------------------------------------------------------------------- fixes: style
+def test_theme_labels_do_not_hide_a_broken_taxonomy(monkeypatch):
+    from chronology.themes import taxonomy
+    from chronology.themes.taxonomy import TaxonomyError
+
+    def broken(*args, **kwargs):
+        raise TaxonomyError("not valid TOML", file="themes.toml")
+
+    style._theme_labels.cache_clear()
+    monkeypatch.setattr(taxonomy, "load_taxonomy", broken)
+    try:
+        with pytest.raises(TaxonomyError, match="themes.toml"):
+            style.theme_label("voice")
+    finally:
+        monkeypatch.undo()
+        style._theme_labels.cache_clear()
+    assert style.theme_label("child_voice") == "Centring the child's voice"

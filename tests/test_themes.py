@@ -329,6 +329,13 @@ def test_discharge_to_custody_minutes():
     assert got[0][4] == "discharged 13 Oct 2024 07:40, then arrest 13 Oct 2024 07:45 (5 minutes later)"
 
 
+def _escalation_followup() -> dict:
+    """The escalation follow-up of data/expectations.toml (the one Chronology.missing() checks)."""
+    from chronology._data import load_toml
+
+    return next(e for e in load_toml("expectations.toml")["expectations"] if e["name"].startswith("Escalation outcome"))
+
+
 def test_escalation_without_outcome():
     ev = make(
         [
@@ -336,14 +343,15 @@ def test_escalation_without_outcome():
             {"case_id": "b", "event_type": "escalation", "start": "05/03/2024", "description": "Escalation to CAMHS",
              "action": "Outcome: bed agreed"},
             {"case_id": "c", "event_type": "escalation", "start": "06/03/2024", "description": "Escalation email to ICB"},
-            {"case_id": "c", "event_type": "meeting", "start": "08/03/2024", "description": "ICB responded: funding agreed"},
+            {"case_id": "c", "event_type": "meeting", "start": "08/03/2024",
+             "description": "ICB response to the escalation: funding agreed"},
             {"case_id": "d", "event_type": "escalation", "start": "11/03/2024", "description": "Staff used de-escalation"},
             {"case_id": "e", "event_type": "escalation", "start": "11/03/2024", "description": "Did not escalate"},
         ]
     )
     got = found(ev, tag(ev), kind="structural")
     assert got == [(0, "escalation", "concern", "escalation_without_outcome",
-                    "escalation 4 Mar 2024: no outcome recorded within 5 working days (by 11 Mar 2024); "
+                    "escalation 4 Mar 2024: no outcome recorded within 10 working days (by 18 Mar 2024); "
                     "none recorded afterwards")]
 
 
@@ -351,13 +359,79 @@ def test_escalation_outcome_after_deadline():
     ev = make(
         [
             {"event_type": "escalation", "start": "04/03/2024", "description": "Escalated to HoS"},
-            {"event_type": "meeting", "start": "20/03/2024", "description": "HoS responded: placement agreed"},
+            {"event_type": "meeting", "start": "20/03/2024", "description": "Escalation outcome from HoS: placement agreed"},
         ]
     )
     got = found(ev, tag(ev), kind="structural")
     assert got == [(0, "escalation", "concern", "escalation_without_outcome",
-                    "escalation 4 Mar 2024: no outcome recorded within 5 working days (by 11 Mar 2024); "
+                    "escalation 4 Mar 2024: no outcome recorded within 10 working days (by 18 Mar 2024); "
                     "next outcome recorded 20 Mar 2024")]
+
+
+def test_escalation_rule_takes_its_time_and_outcome_from_the_expectation():
+    """The tag and Chronology.missing() agree: same working days, same outcome events."""
+    followup = _escalation_followup()
+    rule = load_taxonomy().rules["escalation_without_outcome"]
+    assert rule.params["expectation"] == followup["name"]
+    assert "within" not in rule.params
+    assert "outcome" not in rule.params
+    ev = make(
+        [
+            {"event_type": "escalation", "start": "06/03/2024", "description": "IRO formal escalation to the HoS"},
+            # an agreement at a meeting is not the escalation's outcome (Camille, 20 March)
+            {"agency": "csc", "event_type": "meeting", "start": "19/03/2024",
+             "description": "Professionals meeting: agreed to follow the CAMHS plan"},
+            {"event_type": "escalation", "start": "05/04/2024",
+             "description": "Escalation outcome: the HoS agreed funding; escalation resolved."},
+        ]
+    )
+    got = found(ev, tag(ev), kind="structural")
+    assert got == [(0, "escalation", "concern", "escalation_without_outcome",
+                    f"escalation 6 Mar 2024: no outcome recorded within {followup['within']} (by 20 Mar 2024); "
+                    "next outcome recorded 5 Apr 2024")]
+    c = chron.Chronology(events=ev)
+    late = c.missing()
+    late = late[late["expectation"].astype("str") == followup["name"]]
+    assert late["event_id"].tolist() == [ev["event_id"].iloc[0]]
+    assert late["next_start"].tolist() == [ev["start"].iloc[2]]
+
+
+def test_escalation_rule_within_and_outcome_can_be_overridden(tmp_path: Path):
+    p = tmp_path / "five.toml"
+    p.write_text('[rules.escalation_without_outcome]\nwithin = "5 working days"\n', encoding="utf-8")
+    ev = make([{"event_type": "escalation", "start": "04/03/2024", "description": "Escalated to HoS"},
+               {"event_type": "escalation", "start": "15/03/2024", "description": "Escalation resolved"}])
+    got = found(ev, tag(ev, p), kind="structural")
+    assert [g[4] for g in got] == ["escalation 4 Mar 2024: no outcome recorded within 5 working days "
+                                   "(by 11 Mar 2024); next outcome recorded 15 Mar 2024"]
+    assert found(ev, tag(ev), kind="structural") == []  # within the 10 working days by default
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[rules.escalation_without_outcome]\nexpectation = "Escalation within 3 days"\n', encoding="utf-8")
+    with pytest.raises(TaxonomyError, match=r"escalation_without_outcome\.expectation.*not the name of a follow-up"):
+        load_taxonomy(bad)
+
+
+def test_no_agreed_discharge_plan_is_a_concern_not_a_strength():
+    ev = texts(["Professionals meeting: no placement identified. No agreed discharge plan.",
+                "Discharged to the placement. No discharge planning meeting held."])
+    got = [(r[0], r[2], r[3]) for r in found(ev, tag(ev)) if r[1] == "transition_points"]
+    assert (0, "concern", "no_transition_plan") in got
+    assert (1, "concern", "no_transition_plan") in got
+    assert not [g for g in got if g[1] == "strength"]
+
+
+def test_camille_escalation_prompt_reads_against_the_data():
+    c = chron.samples.load("camille")
+    p = c.prompts()
+    esc = p[(p["theme"] == "escalation") & p["prompt"].str.contains("recorded an escalation")]
+    first = esc["prompt"].iloc[0]
+    assert first.startswith("On 6 March 2024 children's social care recorded an escalation of concerns about Camille")
+    assert "no outcome recorded within 10 working days (by 20 Mar 2024); next outcome recorded 5 Apr 2024" in first
+    outcome = c.events[c.events["description"].str.startswith("Escalation outcome", na=False)]
+    assert outcome["start"].dt.strftime("%d/%m/%Y").tolist() == ["05/04/2024"]
+    # Carlos's escalation of 16 October was answered on 30 October: 10 working days, in time
+    carlos = chron.samples.load("carlos").prompts()
+    assert not carlos["prompt"].str.contains("no outcome recorded").any()
 
 
 def test_appropriate_adult_not_family():

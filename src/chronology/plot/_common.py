@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -93,12 +94,12 @@ def lanes(events: pd.DataFrame) -> tuple[pd.Series, list[str]]:
         order = [labels.get(a, style.pretty(a)) for a in present]
         lane = ag_label.astype("str")
     else:
-        lane = events["case_id"].astype("str") + " · " + ag_label.astype("str")
+        lane = escape(events["case_id"].astype("str")) + " · " + ag_label.astype("str")
         pairs = events[["case_id", "agency"]].drop_duplicates()
         pairs = pairs.assign(
             _o=pairs["agency"].cat.codes if isinstance(pairs["agency"].dtype, pd.CategoricalDtype) else 0
         ).sort_values(["case_id", "_o"])
-        order = (pairs["case_id"].astype("str") + " · " + pairs["agency"].map(lambda a: labels.get(a, style.pretty(a))).astype("str")).tolist()
+        order = (escape(pairs["case_id"].astype("str")) + " · " + pairs["agency"].map(lambda a: labels.get(a, style.pretty(a))).astype("str")).tolist()
     return lane, list(dict.fromkeys(order))
 
 
@@ -114,6 +115,18 @@ def escape(text: pd.Series) -> pd.Series:
         .str.replace("<", "&lt;", regex=False)
         .str.replace(">", "&gt;", regex=False)
     )
+
+
+def safe(text: object) -> str:
+    """One piece of user text (a title, a case id, a rule name) escaped for plotly's HTML-like labels,
+    so that ``<a href=...>`` or ``<b>`` in it shows as written rather than as markup.
+
+    Examples
+    --------
+    >>> safe("Case <a href='x'>A & B</a>")
+    "Case &lt;a href='x'&gt;A &amp; B&lt;/a&gt;"
+    """
+    return html.escape(str(text), quote=False)
 
 
 def wrap(text: pd.Series, width: int = WRAP_AT, cut: int = CUT_AT) -> pd.Series:
@@ -145,14 +158,23 @@ def date_text(start: pd.Series, precision: pd.Series, uncertain: pd.Series | Non
 
 
 def duration_text(delta: pd.Series) -> pd.Series:
-    """``16 d 5 h``, ``5 h 20 min``, ``40 min`` from timedeltas (vectorised)."""
+    """``16 d 5 h``, ``65 d``, ``5 h 20 min``, ``40 min`` from timedeltas (vectorised).
+
+    Give wall-clock differences (:func:`wall`) so that whole days stay whole across a clock change.
+
+    Examples
+    --------
+    >>> duration_text(pd.Series(pd.to_timedelta(["16 days 5 hours", "65 days", "5h20min", "40min"]))).tolist()
+    ['16 d 5 h', '65 d', '5 h 20 min', '40 min']
+    """
     secs = delta.dt.total_seconds()
     mins = (secs // 60).astype("Int64")
     d = mins // (24 * 60)
     h = (mins % (24 * 60)) // 60
     m = mins % 60
     ds, hs, ms = d.astype("str"), h.astype("str"), m.astype("str")
-    out = (ds + " d " + hs + " h").where(d > 0, (hs + " h " + ms + " min").where(h > 0, ms + " min"))
+    days = (ds + " d " + hs + " h").where(h > 0, ds + " d")
+    out = days.where(d > 0, (hs + " h " + ms + " min").where(h > 0, ms + " min"))
     return out.where(delta.notna(), "").astype("str")
 
 
@@ -179,7 +201,7 @@ def hover_text(events: pd.DataFrame, extra: pd.Series | None = None) -> pd.Serie
     has_end = ev["end"].notna()
     if has_end.any():
         end_txt = date_text(ev["end"], pd.Series("minute", index=idx))
-        dur = duration_text(ev["end"] - ev["start"])
+        dur = duration_text(wall(ev["end"]) - wall(ev["start"]))  # wall clock, as the bars
         when = when.where(~has_end, when + " to " + end_txt + " (" + dur + ")")
     approx = is_approximate(ev["precision"])
     when = "<b>" + when + "</b>"
@@ -260,15 +282,15 @@ def empty_figure(title: str, message: str) -> go.Figure:
 
 
 def title_of(c: Any, default: str) -> str:
-    """The chronology's title (or its case ids) for a figure title."""
+    """The chronology's title (or its case ids) for a figure title, escaped (:func:`safe`)."""
     from ..chronology import Chronology
 
     if isinstance(c, Chronology):
         if c.title:
-            return c.title
+            return safe(c.title)
         cases = c.case_ids
         if len(cases) == 1:
-            return f"{default}: {cases[0]}"
+            return f"{default}: {safe(cases[0])}"
         if cases:
             return f"{default}: {len(cases)} cases"
     return default

@@ -8,13 +8,13 @@ around the key moment can be compared across cases.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 import numpy as np
 import pandas as pd
 
 from ..errors import OptionError
-from ..rules import Match
+from ..rules import AnyOf, Match
 from . import _common as cm
 from . import style
 from .timeline import _period_marker, _symbol_key
@@ -24,8 +24,16 @@ if TYPE_CHECKING:
 
     from ..chronology import Chronology
 
-__all__ = ["align", "describe_match", "offsets"]
+__all__ = ["KeyEvent", "align", "describe_match", "offsets"]
 
+
+@runtime_checkable
+class KeyEvent(Protocol):
+    """What ``align(on=...)`` takes: anything with a vectorised ``mask(events) -> bool Series``, such
+    as a :class:`~chronology.rules.Match` or ``Match(...) | Match(...)`` (an
+    :class:`~chronology.rules.AnyOf`)."""
+
+    def mask(self, events: pd.DataFrame) -> pd.Series: ...
 
 
 def _days(delta: pd.Series) -> np.ndarray:
@@ -34,28 +42,53 @@ def _days(delta: pd.Series) -> np.ndarray:
     return np.asarray(arr / np.timedelta64(1, "D"), dtype="float64")
 
 
-def describe_match(on: Match) -> str:
-    """A short description of a Match: ``"event_type=discharge, agency=health_acute"``.
+def _words(codes: tuple[str, ...]) -> str:
+    return " or ".join(c.replace("_", " ") for c in codes)
+
+
+def describe_match(on: Any) -> str:
+    """The key event in words, for titles and hover: ``"discharge (health_acute)"``.
+
+    Event types are written as words, agencies by their codes in brackets, then the service, text
+    and child-seen criteria; the alternatives of ``m1 | m2`` are joined with "or". Any other object
+    with ``mask()`` is named by its ``label`` or ``name`` attribute, else its class.
 
     Examples
     --------
-    >>> describe_match(Match(event_type="discharge", text="custody"))
-    "event_type=discharge, text='custody'"
+    >>> describe_match(Match(event_type="discharge", agency="health_acute"))
+    'discharge (health_acute)'
+    >>> describe_match(Match(event_type="police_callout") | Match(event_type="arrest", text="custody"))
+    "police callout or arrest mentioning 'custody'"
+    >>> describe_match(Match(agency=["police", "csc"], child_seen=True))
+    'event (police or csc) with the child seen'
     """
-    parts = []
-    for name in ("event_type", "agency"):
-        val = getattr(on, name)
-        if val:
-            parts.append(f"{name}={'|'.join(val)}")
-    for name in ("service", "text", "child_seen"):
-        val = getattr(on, name)
-        if val is not None:
-            parts.append(f"{name}={val!r}")
-    return ", ".join(parts) or "any event"
+    if isinstance(on, AnyOf):
+        return " or ".join(describe_match(m) for m in on.matches)
+    if not isinstance(on, Match):
+        for attr in ("label", "name"):
+            val = getattr(on, attr, None)
+            if isinstance(val, str) and val:
+                return val
+        return type(on).__name__
+    text = _words(on.event_type) if on.event_type else "event"
+    if on.agency:
+        text += f" ({' or '.join(on.agency)})"  # the codes, as written in the Match
+    if on.service is not None:
+        text += f" in service {on.service!r}"
+    if on.text is not None:
+        text += f" mentioning {on.text!r}"
+    if on.exclude is not None:
+        text += f" not mentioning {on.exclude!r}"
+    if on.child_seen is not None:
+        text += " with the child seen" if on.child_seen else " with the child not seen"
+    return text
 
 
-def offsets(chronologies: Sequence[Chronology] | Chronology, on: Match) -> pd.DataFrame:
+def offsets(chronologies: Sequence[Chronology] | Chronology, on: KeyEvent) -> pd.DataFrame:
     """Events of every case with their offset in days from the case's first event matching ``on``.
+
+    ``on`` is a :class:`~chronology.rules.Match`, ``Match | Match`` or any object with a vectorised
+    ``mask(events)``.
 
     Days are counted on London wall-clock time, so the same time on the next day is exactly 1.0 even
     across a clock change. A Chronology holding several cases is split by ``case_id``.
@@ -83,9 +116,10 @@ def offsets(chronologies: Sequence[Chronology] | Chronology, on: Match) -> pd.Da
 
     if isinstance(chronologies, Chronology):
         chronologies = [chronologies]
-    if not isinstance(on, Match):
-        raise OptionError("align(on=...) takes a Match", value=type(on).__name__,
-                          hint="e.g. on=chron.Match(event_type='discharge')")
+    if not callable(getattr(on, "mask", None)):
+        raise OptionError("align(on=...) takes a Match (or anything with a mask(events) method)",
+                          value=type(on).__name__,
+                          hint="e.g. on=chron.Match(event_type='discharge') | chron.Match(event_type='arrest')")
     frames = []
     for c in chronologies:
         ev = cm.events_of(c, "align()")
@@ -95,14 +129,14 @@ def offsets(chronologies: Sequence[Chronology] | Chronology, on: Match) -> pd.Da
     if not frames:
         return pd.DataFrame()
     ev = pd.concat(frames, ignore_index=True, sort=False) if len(frames) > 1 else frames[0].reset_index(drop=True)
-    hit = on.mask(ev).to_numpy(dtype=bool)
+    hit = pd.Series(on.mask(ev), index=ev.index).fillna(False).to_numpy(dtype=bool)
     case = ev["case_id"].astype("str")
     start, end, _ = cm.event_dates(ev)
     first = start.where(hit).groupby(case.to_numpy()).min()
     missing = [k for k in pd.unique(case) if pd.isna(first.get(k))]
     if missing:
         raise OptionError(
-            f"case {missing[0]!r} has no event matching Match({describe_match(on)})"
+            f"case {missing[0]!r} has no event matching the key event: {describe_match(on)}"
             + (f" (nor do {', '.join(map(repr, missing[1:]))})" if len(missing) > 1 else ""),
             value=describe_match(on),
             hint="loosen the Match (e.g. fewer criteria, a text regex) or leave that case out",
@@ -117,12 +151,13 @@ def offsets(chronologies: Sequence[Chronology] | Chronology, on: Match) -> pd.Da
 
 def align(
     chronologies: Sequence[Chronology] | Chronology,
-    on: Match,
+    on: KeyEvent,
     *,
     window_days: float | None = None,
     color: str = "agency",
     height: int | None = None,
     title: str | None = None,
+    label: str | None = None,
 ) -> go.Figure:
     """Cases side by side on one axis of days before and after a key event.
 
@@ -131,14 +166,20 @@ def align(
     chronologies
         The cases: Chronologies (each may hold several ``case_id``; one lane per case).
     on
-        The key event: each case's first event matching it is day 0.
+        The key event: each case's first event matching it is day 0. A
+        :class:`~chronology.rules.Match`, several joined with ``|`` (any of them), or any object with
+        a vectorised ``mask(events)``.
     window_days
         Keep only events within this many days either side of day 0 (a span is kept when any of it
         falls in the window).
     color
         ``"agency"`` (default) or ``"event_type"``; symbols always follow the event type.
     height, title
-        Figure size and title.
+        Figure size and title (used as given; markup in it is shown as text).
+    label
+        The key event in words for the axis title, the default title and the hover, e.g.
+        ``"discharge from hospital"``; by default built from ``on``
+        (``"first discharge (health_acute)"``).
 
     Returns
     -------
@@ -166,8 +207,8 @@ def align(
     go = cm.go_module()
     cm.check_option("color", color, ("agency", "event_type"))
     ev = offsets(chronologies, on)
-    what = describe_match(on)
-    heading = title or f"Cases aligned on their first event matching {what}"
+    what = cm.safe(label if label is not None else f"first {describe_match(on)}")
+    heading = cm.safe(title) if title is not None else f"Cases aligned on the {what}"
     if ev.empty:
         return cm.empty_figure(heading, "No events to draw")
     if window_days is not None:
@@ -177,7 +218,7 @@ def align(
     case = ev["case_id"].astype("str")
     order = sorted(pd.unique(case).tolist())
     anchor_txt = ev.groupby(case.to_numpy())["anchor"].first().dt.strftime("%d/%m/%Y")
-    lane_label = {k: f"{k}<br><sup>day 0 = {anchor_txt[k]}</sup>" for k in order}
+    lane_label = {k: f"{cm.safe(k)}<br><sup>day 0 = {anchor_txt[k]}</sup>" for k in order}
     y = case.map(lane_label).to_numpy(dtype=object)
     seen = set(ev[color].astype("str").unique())
     cats = [k for k in ev[color].cat.categories if k in seen]
@@ -245,7 +286,7 @@ def align(
     lay.update(
         barmode="overlay", hovermode="closest",
         legend={"title": {"text": "Agency" if color == "agency" else "Event type"}},
-        xaxis={"title": {"text": f"Days from the first event matching {what} (negative: before)"},
+        xaxis={"title": {"text": f"Days from {what}; negative: before"},
                "zeroline": False, "showgrid": True},
         yaxis={"type": "category", "categoryorder": "array", "categoryarray": [lane_label[k] for k in order],
                "autorange": "reversed", "automargin": True, "fixedrange": True},

@@ -49,6 +49,9 @@ def gap_chart(c: Chronology | pd.DataFrame, min_days: float = 14, *, by: Literal
         Shortest gap shown; drawn as a dashed line.
     by
         ``"agency"``: gaps within each agency's own record (one colour per agency).
+    title
+        Figure title, used as given (markup in it is shown as text); by default the chronology's
+        title followed by what the chart shows.
 
     Returns
     -------
@@ -71,11 +74,13 @@ def gap_chart(c: Chronology | pd.DataFrame, min_days: float = 14, *, by: Literal
     if _is_chronology(c) or (isinstance(c, pd.DataFrame) and "event_type" in c):
         cc = cm.as_chronology(c)
         g = cc.gaps(min_days=min_days, by=by)
-        heading = title or cm.title_of(c, "Gaps")
+        base = cm.title_of(c, "Gaps")
     else:
         g = cast(pd.DataFrame, c)
-        heading = title or "Gaps"
-    heading = f"{heading}: periods of {min_days:g}+ days with no recorded event" + (" (per agency)" if by else "")
+        base = "Gaps"
+    # a title given is used as given (escaped); the default says what is drawn
+    heading = cm.safe(title) if title is not None else (
+        f"{base}: periods of {min_days:g}+ days with no recorded event" + (" (per agency)" if by else ""))
     if g is None or g.empty:
         return cm.empty_figure(heading, f"No gaps of {min_days:g} days or more")
     g = g[g["days"] >= min_days].sort_values("start", kind="stable")
@@ -87,7 +92,7 @@ def gap_chart(c: Chronology | pd.DataFrame, min_days: float = 14, *, by: Literal
         ag = pd.Series(style.map_values(g["agency"], style.agency_labels(), "Other"), index=g.index)
         label = ag.astype("str") + ": " + label
     if "case_id" in g and cm.several(g["case_id"]):
-        label = g["case_id"].astype("str") + " · " + label
+        label = cm.escape(g["case_id"].astype("str")) + " · " + label
     approx = g["approximate"].fillna(False).astype(bool) if "approximate" in g else pd.Series(False, index=g.index)
     days = g["days"].astype(float)
     text = days.round(0).astype("int64").astype("str") + " days"
@@ -137,6 +142,9 @@ def interval_chart(c: Chronology | pd.DataFrame, rules: Interval | Sequence[Inte
     rules
         Rules for :meth:`~chronology.Chronology.intervals`; ``None`` checks the statutory timescales
         (:meth:`~chronology.Chronology.breaches`).
+    title
+        Figure title, used as given (markup in it is shown as text); by default the chronology's
+        title followed by what the chart shows.
 
     Returns
     -------
@@ -160,10 +168,12 @@ def interval_chart(c: Chronology | pd.DataFrame, rules: Interval | Sequence[Inte
     if _is_chronology(c) or (isinstance(c, pd.DataFrame) and "event_type" in c):
         cc = cm.as_chronology(c)
         r = cc.breaches() if rules is None else cc.intervals(rules)
-        heading = title or cm.title_of(c, "Timescales" if rules is None else "Intervals")
+        base = cm.title_of(c, "Timescales" if rules is None else "Intervals")
     else:
         r = cast(pd.DataFrame, c)
-        heading = title or "Intervals against their limits"
+        base = "Intervals"
+    # a title given is used as given (escaped); the default says what is drawn
+    heading = cm.safe(title) if title is not None else f"{base}: time taken against each limit"
     if r is None or r.empty or "limit" not in r:
         return cm.empty_figure(heading, "No intervals to show")
     r = r[r["limit"].notna()].sort_values("start", kind="stable") if "start" in r else r[r["limit"].notna()]
@@ -175,9 +185,9 @@ def interval_chart(c: Chronology | pd.DataFrame, rules: Interval | Sequence[Inte
     approx = _flag(r, ("approximate",))
     name = (r["rule"] if "rule" in r else r["name"] if "name" in r else pd.Series("interval", index=r.index)).astype("str")
     when = cm.wall(r["start"]).dt.strftime("%d/%m/%Y") if "start" in r else pd.Series("", index=r.index)
-    label = name.map(style.pretty).astype("str") + " · " + when.fillna("?")
+    label = cm.escape(name.map(style.pretty).astype("str")) + " · " + when.fillna("?")
     if "case_id" in r and cm.several(r["case_id"]):
-        label = r["case_id"].astype("str") + " · " + label
+        label = cm.escape(r["case_id"].astype("str")) + " · " + label
     label = _unique_labels(label)
     due = cm.wall(r["due_by"]).dt.strftime("%d/%m/%Y").fillna("?") if "due_by" in r else pd.Series("?", index=r.index)
     missing_end = taken.eq("")
@@ -208,13 +218,16 @@ def interval_chart(c: Chronology | pd.DataFrame, rules: Interval | Sequence[Inte
                    marker={"symbol": "line-ns", "size": 22, "line": {"width": 3, "color": "#000000"}}),
         *[go.Bar(x=[None], y=[None], name=n, marker={"color": c}, meta="key") for n, c in keys if (state == n).any()],
     ])
-    lay = cm.base_layout(f"{heading}: time taken against each limit", max(300, 150 + 30 * len(r)))
+    lay = cm.base_layout(heading, max(320, 190 + 30 * len(r)))
     lay.update(
         barmode="overlay",
         xaxis=_pct_axis(pct, log),
         yaxis={"autorange": "reversed", "automargin": True, "type": "category"},
-        legend={"orientation": "h", "y": -0.15},
+        # the key sits at the very bottom of the figure, under the axis title whatever the height
+        legend={"orientation": "h", "yref": "container", "y": 0.01, "yanchor": "bottom", "x": 0,
+                "xanchor": "left"},
     )
+    lay["margin"] = {**lay["margin"], "b": 110}
     fig.update_layout(**lay)
     return fig
 
@@ -274,7 +287,7 @@ def activity_heatmap(c: Chronology | pd.DataFrame, freq: str = "W", *, title: st
     cm.check_option("freq", freq, ("D", "W", "M", "Q"))
     ev = cm.events_of(c, "activity_heatmap()")
     word = {"D": "day", "W": "week", "M": "month", "Q": "quarter"}[freq]
-    heading = title or f"{cm.title_of(c, 'Activity')}: events per agency per {word}"
+    heading = cm.safe(title) if title is not None else f"{cm.title_of(c, 'Activity')}: events per agency per {word}"
     if ev.empty:
         return cm.empty_figure(heading, "No events")
     lane, order = cm.lanes(ev)
@@ -333,7 +346,8 @@ def theme_matrix(c: Chronology, by: Literal["agency", "period"] = "agency", freq
     from .timeline import _tags_of
 
     ev = cm.events_of(c, "theme_matrix()")
-    heading = title or f"{cm.title_of(c, 'Themes')}: events tagged with each theme, by {'agency' if by == 'agency' else 'period'}"
+    heading = (cm.safe(title) if title is not None
+               else f"{cm.title_of(c, 'Themes')}: events tagged with each theme, by {'agency' if by == 'agency' else 'period'}")
     tags = _tags_of(c) if not ev.empty else None
     if tags is None or tags.empty:
         return cm.empty_figure(heading, "No themes found")
@@ -358,7 +372,7 @@ def theme_matrix(c: Chronology, by: Literal["agency", "period"] = "agency", freq
         xs = [p.start_time.strftime("%b %Y" if freq != "W" else "w/c %d/%m/%Y") for p in full]
         xtitle = {"W": "Week", "M": "Month", "Q": "Quarter"}[freq]
     z = pd.crosstab(theme.to_numpy(), col).reindex(index=order_t, columns=order_x, fill_value=0)
-    ylab = [style.theme_label(t) for t in order_t]
+    ylab = [cm.safe(style.theme_label(t)) for t in order_t]
     fig = go.Figure(go.Heatmap(
         z=z.to_numpy(), x=xs, y=ylab, meta="themes", colorscale=style.counts_scale(), zmin=0,
         texttemplate="%{z}", xgap=1, ygap=1, hovertemplate="<b>%{y}</b><br>%{x}: %{z} events<extra></extra>",
@@ -398,7 +412,7 @@ def voice_strip(c: Chronology | pd.DataFrame, *, title: str | None = None) -> go
     from plotly.subplots import make_subplots
 
     ev = cm.events_of(c, "voice_strip()")
-    base = title or cm.title_of(c, "The child's voice")
+    base = cm.safe(title) if title is not None else cm.title_of(c, "The child's voice")
     if ev.empty:
         return cm.empty_figure(base, "No events")
     lane, order = cm.lanes(ev)

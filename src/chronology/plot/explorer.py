@@ -1,12 +1,21 @@
-"""The JupyterLab explorer: filters, the timeline updating in place, and the events table beside it.
+"""The JupyterLab explorer: filters, the timeline redrawn as they change, and the events table beside it.
 
-Needs ipywidgets (and anywidget for plotly's ``FigureWidget``): ``pip install "chronology[notebook]"``.
-Without anywidget the timeline is re-drawn in an ``Output`` widget instead of updated in place.
+Needs ipywidgets: ``pip install "chronology[notebook]"``.
+
+The timeline is shown in an ``Output`` widget as plotly's JSON mime bundle, which JupyterLab draws with
+the plotly.js it already has (the ``jupyterlab-plotly`` extension installed with plotly): a saved
+notebook keeps only the figure's data (tens of kB for a case), not a copy of plotly.js. With
+``in_place=True`` (needs anywidget) it is a plotly ``FigureWidget`` updated in place instead, but every
+such widget saves its own 5 MB copy of plotly.js in the notebook.
+
+Either way the figure is handed over as JSON (dates as ISO text): the kernel's message encoder
+cannot serialise numpy datetimes.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterable
 from functools import cache
 from typing import TYPE_CHECKING, Any
@@ -20,10 +29,33 @@ from . import style
 if TYPE_CHECKING:
     from ..chronology import Chronology
 
-__all__ = ["TABLE_ROWS", "explore", "filter_mask"]
+__all__ = ["AGGREGATE_ABOVE", "TABLE_ROWS", "explore", "figure_json", "filter_mask"]
 
 #: the table shows at most this many events (the count above it says how many match)
 TABLE_ROWS = 500
+#: above this many events the explorer's timeline draws counts per lane and day or week (as
+#: ``timeline(aggregate=True)``), which keeps the figure sent to the browser to a few hundred kB;
+#: filter to fewer events to see them one by one
+AGGREGATE_ABOVE = 5_000
+#: the mime type JupyterLab (jupyterlab-plotly), VS Code and nteract draw plotly figures from
+PLOTLY_MIME = "application/vnd.plotly.v1+json"
+
+
+def figure_json(fig: Any) -> dict[str, Any]:
+    """A plotly figure as a plain JSON dict (``data``, ``layout``): dates and times as ISO text,
+    numeric arrays as plotly's typed-array specs, nothing the kernel's message encoder cannot send.
+
+    Examples
+    --------
+    >>> import numpy as np, plotly.graph_objects as go
+    >>> fig = go.Figure(go.Scatter(x=np.array(["2024-03-04T10:00"], dtype="datetime64[us]"), y=[1]))
+    >>> _ = fig.add_shape(type="rect", x0=np.datetime64("2024-03-01T12:00"), x1=np.datetime64("2024-03-02"),
+    ...                   y0=0, y1=1)
+    >>> d = figure_json(fig)
+    >>> d["data"][0]["x"], d["layout"]["shapes"][0]["x0"]
+    (['2024-03-04T10:00:00.000000'], '2024-03-01T12:00:00')
+    """
+    return dict(json.loads(fig.to_json(validate=False)))
 
 
 def filter_mask(
@@ -100,12 +132,13 @@ def _widgets() -> Any:
     return ipywidgets
 
 
-def explore(c: Chronology, *, color: str = "event_type", gaps: bool = True, breaches: bool = False) -> Any:
+def explore(c: Chronology, *, color: str = "event_type", gaps: bool = True, breaches: bool = False,
+            in_place: bool = False) -> Any:
     """An ipywidgets dashboard to explore a chronology in JupyterLab.
 
-    Agency and theme multi-select filters, a date range, a text search box, the timeline (updated in
-    place) and the filtered events table beside it. Selecting no theme means "any theme". The
-    chronology is not modified.
+    Agency and theme multi-select filters, a date range, a text search box, the timeline (redrawn as
+    the filters change) and the filtered events table beside it. Selecting no theme means "any
+    theme". The chronology is not modified.
 
     Parameters
     ----------
@@ -114,14 +147,21 @@ def explore(c: Chronology, *, color: str = "event_type", gaps: bool = True, brea
         disabled when the tagger is unavailable.
     color, gaps, breaches
         Initial timeline settings (see :func:`chronology.plot.timeline`); breaches are off by default
-        because the checks are re-run on every change.
+        because the checks are re-run on every change. Above ``AGGREGATE_ABOVE`` (5,000) events the
+        timeline shows counts per lane and day or week.
+    in_place
+        ``False`` (default): the timeline is drawn in an ``Output`` widget from plotly's JSON, with
+        the plotly.js JupyterLab already has, so a saved notebook stays small. ``True``: a plotly
+        ``FigureWidget`` updated in place (needs anywidget); each one saves a 5 MB copy of plotly.js
+        in the notebook.
 
     Returns
     -------
     ipywidgets.VBox
         With attributes ``agencies``, ``themes``, ``start``, ``end``, ``search``, ``color`` (the
-        controls), ``figure`` (the ``FigureWidget``), ``table`` (HTML), ``count`` (HTML), ``selected``
-        (the filtered Chronology) and ``refresh()``.
+        controls), ``figure`` (the plotly figure shown: a ``Figure``, or the ``FigureWidget`` with
+        ``in_place=True``), ``plot`` (the widget showing it), ``table`` (HTML), ``count`` (HTML),
+        ``selected`` (the filtered Chronology) and ``refresh()``.
 
     Raises
     ------
@@ -136,7 +176,7 @@ def explore(c: Chronology, *, color: str = "event_type", gaps: bool = True, brea
     >>> len(ui.selected.events)                                  # doctest: +SKIP
     """
     _widgets()
-    return _explorer_class()(c, color=color, gaps=gaps, breaches=breaches)
+    return _explorer_class()(c, color=color, gaps=gaps, breaches=breaches, in_place=in_place)
 
 
 @cache
@@ -147,7 +187,7 @@ def _explorer_class() -> type:
     class Explorer(w.VBox):  # type: ignore[misc,name-defined]
         """The explorer widget; see :func:`explore`."""
 
-        def __init__(self, c: Chronology, *, color: str, gaps: bool, breaches: bool) -> None:
+        def __init__(self, c: Chronology, *, color: str, gaps: bool, breaches: bool, in_place: bool) -> None:
             self.chronology = c
             self._gaps, self._breaches = gaps, breaches
             ev = c.events
@@ -183,10 +223,10 @@ def _explorer_class() -> type:
             self.count = w.HTML()
             self.table = w.HTML(layout=w.Layout(width="40%", max_height="640px", overflow="auto"))
             self.selected = c
-            fig = timeline(c, color=self.color.value, gaps=gaps, breaches=breaches, detail=False)
-            self.figure, self._output = self._figure_widget(fig)
-            plot_box = w.Box([self.figure if self._output is None else self._output],
-                             layout=w.Layout(width="60%"))
+            fig = self._timeline(c)
+            self.figure, self._output = self._figure_widget(fig, in_place)
+            self.plot = self.figure if self._output is None else self._output
+            plot_box = w.Box([self.plot], layout=w.Layout(width="60%"))
             controls = w.HBox([
                 self.agencies, self.themes,
                 w.VBox([self.start, self.end, self.color, self.reset]),
@@ -217,19 +257,24 @@ def _explorer_class() -> type:
             e = cm.wall(ev["end"]).fillna(s)
             return s.min().date(), max(s.max(), e.max()).date()
 
+        def _timeline(self, sub: Chronology) -> Any:
+            return timeline(sub, color=self.color.value, gaps=self._gaps, breaches=self._breaches,
+                            aggregate=len(sub.events) > AGGREGATE_ABOVE,
+                            detail=False)  # zoom replaces the detail panel here
+
         @staticmethod
-        def _figure_widget(fig: Any) -> tuple[Any, Any]:
-            import plotly.graph_objects as go
+        def _figure_widget(fig: Any, in_place: bool) -> tuple[Any, Any]:
+            """``(FigureWidget, None)`` with ``in_place`` and anywidget, else ``(fig, Output)``."""
+            if in_place:
+                import plotly.graph_objects as go
 
-            try:
-                return go.FigureWidget(fig), None
-            except ImportError:  # no anywidget: re-render a static figure into an Output widget
-                out = w.Output()
-                with out:
-                    from IPython.display import display
-
-                    display(fig)
-                return fig, out
+                try:
+                    return go.FigureWidget(figure_json(fig)), None
+                except ImportError:  # no anywidget: draw into an Output widget instead
+                    pass
+            out = w.Output()
+            out.outputs = (_display_data(fig),)
+            return fig, out
 
         def _changed(self, change: Any = None) -> None:
             self.refresh()
@@ -256,20 +301,16 @@ def _explorer_class() -> type:
             if self._tags is not None and sub.tags is None:
                 sub = sub._replace(tags=self._tags[self._tags["event_id"].isin(sub.events["event_id"])])
             self.selected = sub
-            fig = timeline(sub, color=self.color.value, gaps=self._gaps, breaches=self._breaches,
-                           detail=False)  # zoom replaces the detail panel here
+            fig = self._timeline(sub)
             if self._output is None:
+                plain = figure_json(fig)
                 with self.figure.batch_update():
                     self.figure.data = ()
-                    self.figure.add_traces(list(fig.data))
-                    self.figure.layout = fig.layout
+                    self.figure.add_traces(plain.get("data", []))
+                    self.figure.layout = plain.get("layout", {})
             else:
-                from IPython.display import display
-
                 self.figure = fig
-                self._output.clear_output(wait=True)
-                with self._output:
-                    display(fig)
+                self._output.outputs = (_display_data(fig),)  # replaces the figure shown
             self._fill(sub)
 
         def _fill(self, sub: Chronology) -> None:
@@ -278,6 +319,16 @@ def _explorer_class() -> type:
             self.table.value = events_table_html(sub.events, TABLE_ROWS)
 
     return Explorer
+
+
+def _display_data(fig: Any) -> dict[str, Any]:
+    """The figure as one ``display_data`` output: plotly's JSON mime bundle and a text fallback."""
+    title = fig.layout.title.text or "Timeline"
+    return {
+        "output_type": "display_data",
+        "data": {PLOTLY_MIME: figure_json(fig), "text/plain": f"{title} (a plotly figure: open in JupyterLab)"},
+        "metadata": {},
+    }
 
 
 def events_table_html(events: pd.DataFrame, limit: int = TABLE_ROWS) -> str:

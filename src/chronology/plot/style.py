@@ -169,9 +169,8 @@ def theme_label(theme: str) -> str:
 
 @cache
 def _theme_labels() -> dict[str, str]:
-    try:
-        from ..themes.taxonomy import load_taxonomy
+    # the built-in taxonomy ships with the package: if it cannot be read, that is a packaging error
+    # to report (TaxonomyError names the file and key), not something to hide behind readable ids
+    from ..themes.taxonomy import load_taxonomy
 
-        return dict(load_taxonomy().labels())
-    except Exception:  # the tagger is optional here: fall back to readable ids
-        return {}
+    return dict(load_taxonomy().labels())

@@ -124,7 +124,7 @@ def timeline(
     go = cm.go_module()
     cm.check_option("color", color, COLORS)
     ev = cm.events_of(c, "timeline()")
-    heading = title if title is not None else cm.title_of(c, "Timeline")
+    heading = cm.safe(title) if title is not None else cm.title_of(c, "Timeline")
     if ev.empty:
         return cm.empty_figure(heading, "No events to draw")
     lane, order = cm.lanes(ev)
@@ -143,18 +143,18 @@ def timeline(
     window = None if agg or detail is False else _detail_window(ev, detail)
     if window is not None:
         traces += _detail_traces(go, c, ev, lane, color, window)
-    fig = go.Figure(data=traces)
-    fig.update_layout(**_layout(heading, order, height, legend_title, cm.legend_px(traces), window,
-                                auto_window=not isinstance(detail, tuple)))
-    fig.update_layout(title_subtitle_text=note, title_subtitle_font={"size": 11, "color": "#555555"})
-    if agg:
-        fig.update_layout(showlegend=False)  # the colour bar is the key
+    notes = [note]
     shapes: list[dict[str, Any]] = _lane_stripes(order)
     annotations: list[dict[str, Any]] = []
     if gaps:
         g_shapes, g_notes = _gap_marks(c, ev, order, min_gap_days)
         shapes += g_shapes
-        annotations += g_notes
+        notes += g_notes
+    fig = go.Figure(data=traces)
+    fig.update_layout(**_layout(heading, order, height, legend_title, cm.legend_px(traces), window,
+                                auto_window=not isinstance(detail, tuple), notes=notes))
+    if agg:
+        fig.update_layout(showlegend=False)  # the colour bar is the key
     taken: list[tuple[float, Any, Any]] = []  # (lane, from, to) of breach labels: span labels avoid them
     if breaches:
         b_shapes, b_notes, taken = _breach_marks(c, ev, lane, order)
@@ -187,7 +187,7 @@ def _keys(c: Any, ev: pd.DataFrame, color: str) -> tuple[pd.DataFrame, pd.Series
     pairs = tags[["event_id", "theme"]].drop_duplicates()
     pairs = pairs[pairs["event_id"].isin(ev["event_id"])]
     names = pairs["theme"].astype("str")
-    names = names.map({t: style.theme_label(t) for t in names.unique()}).astype("str")
+    names = names.map({t: cm.safe(style.theme_label(t)) for t in names.unique()}).astype("str")
     listed = names.groupby(pairs["event_id"].to_numpy(), sort=False).agg(", ".join)
     counts = pairs["theme"].value_counts()
     themes = counts.index.astype("str").tolist()
@@ -195,7 +195,7 @@ def _keys(c: Any, ev: pd.DataFrame, color: str) -> tuple[pd.DataFrame, pd.Series
     key = ex["theme"].astype("str").fillna("(no theme)")
     colors = style.theme_colors(themes)
     colors["(no theme)"] = style.no_theme_color()
-    labels = {t: cm.legend_label(f"{style.theme_label(t)} ({counts[t]})") for t in themes}
+    labels = {t: cm.legend_label(f"{cm.safe(style.theme_label(t))} ({counts[t]})") for t in themes}
     labels["(no theme)"] = "No theme"
     extra = "<b>Themes:</b> " + ex["event_id"].map(listed).astype("str")
     order = themes + (["(no theme)"] if key.eq("(no theme)").any() else [])
@@ -294,11 +294,13 @@ def _event_traces(go: Any, c: Any, ev: pd.DataFrame, lane: pd.Series, color: str
 
 
 def _per_char(ev: pd.DataFrame, window: tuple[pd.Timestamp, pd.Timestamp] | None = None) -> pd.Timedelta:
-    """Time taken on the x axis by one character of 10 px text, for a plot about 1,000 px wide."""
+    """Time taken on the x axis by one character of 10 px text (about 6 px), for a plot area about
+    800 px wide (a 1,200 px figure less the lane labels and the legend; the axis pads the data range
+    by a few per cent, so this errs on the wide side)."""
     if window is None:
         start, end, _ = cm.event_dates(ev)
         window = (start.min(), end.fillna(start).max())
-    return (window[1] - window[0]) / 1000 * 5.8
+    return (window[1] - window[0]) / 800 * 6.0
 
 
 def _span_notes(ev: pd.DataFrame, lane: pd.Series, order: list[str],
@@ -437,7 +439,9 @@ def _span_labels(ev: pd.DataFrame) -> pd.Series:
     etype = pd.Series(style.map_values(ev["event_type"], labels, "Other"), index=ev.index).astype("str")
     service = ev["service"].astype("str") if "service" in ev else pd.Series(pd.NA, index=ev.index, dtype="str")
     name = etype.where(service.isna(), cm.escape(service.fillna("")))
-    return name + ", " + cm.duration_text(ev["end"] - ev["start"])
+    # wall-clock length, as the bars are drawn: a placement from 20 March to 24 May is 65 days,
+    # not "64 d 23 h" across the change to summer time
+    return name + ", " + cm.duration_text(cm.wall(ev["end"]) - cm.wall(ev["start"]))
 
 
 def _symbol_key(go: Any, ev: pd.DataFrame) -> list[Any]:
@@ -483,16 +487,31 @@ def _count_traces(go: Any, ev: pd.DataFrame, lane: pd.Series, gl: bool) -> tuple
 
 
 # ---------------------------------------------------------------------- layout and marks
+#: pixels, from the top of the figure: the title, each line of notes under it, and the row of range
+#: buttons that sits between the notes and the plot
+TITLE_TOP, TITLE_PX, NOTE_PX, BUTTONS_PX = 12, 26, 15, 34
+
+
 def _layout(title: str, order: list[str], height: int | None, legend_title: str, legend_px: int = 0,
-            window: tuple[pd.Timestamp, pd.Timestamp] | None = None, auto_window: bool = True) -> dict[str, Any]:
+            window: tuple[pd.Timestamp, pd.Timestamp] | None = None, auto_window: bool = True,
+            notes: list[str] | None = None) -> dict[str, Any]:
+    """The timeline's layout. The title is pinned to the top of the figure and the ``notes`` (the
+    key to the marks, what was left out) are written under it, one per line, with the range buttons
+    below them: nothing is written between the date labels, the range slider and the axis title."""
     lane_px = 56 if len(order) <= 12 else 34 if len(order) <= 40 else 20
     lanes_px = lane_px * len(order)
     if window is not None:  # the detail panel: the same lanes again, with room for its axis
         lanes_px = int(lanes_px * 1.9) + 90
+    notes = [n for n in (notes or []) if n]
+    top = TITLE_TOP + TITLE_PX + NOTE_PX * len(notes) + BUTTONS_PX
     # the legend sits beside the plot area (plot height = figure height less ~200 px of title,
     # axis and range slider), so the figure grows until the whole legend fits
-    auto = max(380, 230 + lanes_px, legend_px + 200)
+    auto = max(380, 150 + top + lanes_px, legend_px + 120 + top)
     lay = cm.base_layout(title, height or auto)
+    lay["title"].update(
+        y=1, yref="container", yanchor="top", pad={"t": TITLE_TOP},
+        subtitle={"text": "<br>".join(notes), "font": {"size": 11, "color": "#555555"}},
+    )
     lay.update(
         barmode="overlay",
         hovermode="closest",
@@ -533,11 +552,11 @@ def _layout(title: str, order: list[str], height: int | None, legend_title: str,
             "ticks": "",
         },
     )
-    lay["margin"] = {"l": 10, "r": 10, "t": 80, "b": 90}
+    lay["margin"] = {"l": 10, "r": 10, "t": top, "b": 90}
     if window is not None:
-        top = 0.5
-        lay["yaxis"]["domain"] = [0, top]
-        lay["xaxis"]["rangeselector"].update(y=top + 0.01)
+        split = 0.5
+        lay["yaxis"]["domain"] = [0, split]
+        lay["xaxis"]["rangeselector"].update(y=split + 0.01)
         lay["xaxis"]["title"] = {"text": "Whole chronology (the dotted box is the period shown in detail above)"}
         a, b = window
         lay["xaxis2"] = {
@@ -546,7 +565,7 @@ def _layout(title: str, order: list[str], height: int | None, legend_title: str,
             "title": {"text": f"Detail: {a:%a %d/%m/%Y %H:%M} to {b:%a %d/%m/%Y %H:%M}"
                       + (" (the busiest hours)" if auto_window else ""), "standoff": 4},
         }
-        lay["yaxis2"] = {**lay["yaxis"], "domain": [top + 0.15, 1.0], "anchor": "x2"}
+        lay["yaxis2"] = {**lay["yaxis"], "domain": [split + 0.15, 1.0], "anchor": "x2"}
     return lay
 
 
@@ -563,13 +582,6 @@ def _lane_stripes(order: list[str], yref: str = "y") -> list[dict[str, Any]]:
     ]
 
 
-def _note(text: str) -> dict[str, Any]:
-    return {
-        "text": text, "showarrow": False, "xref": "paper", "yref": "paper", "x": 0, "y": -0.02,
-        "xanchor": "left", "yanchor": "top", "font": {"size": 11, "color": "#555555"}, "name": "note",
-    }
-
-
 def _case_rows(order: list[str]) -> dict[str, tuple[int, int]]:
     """For multi-case lanes (``"case · Agency"``): the first and last lane index of each case."""
     rows: dict[str, tuple[int, int]] = {}
@@ -580,8 +592,9 @@ def _case_rows(order: list[str]) -> dict[str, tuple[int, int]]:
     return rows
 
 
-def _gap_marks(c: Any, ev: pd.DataFrame, order: list[str], min_days: float) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """Grey bands over each gap of ``min_days`` or more (the longest ``MAX_GAPS``), labelled."""
+def _gap_marks(c: Any, ev: pd.DataFrame, order: list[str], min_days: float) -> tuple[list[dict[str, Any]], list[str]]:
+    """Grey bands over each gap of ``min_days`` or more (the longest ``MAX_GAPS``), labelled with
+    their length where the label fits in the band; and the notes to write under the title."""
     g = _gaps_frame(c, min_days)
     if g is None or g.empty:
         return [], []
@@ -592,10 +605,13 @@ def _gap_marks(c: Any, ev: pd.DataFrame, order: list[str], min_days: float) -> t
     x1 = cm.wall(g["end"]).to_numpy()
     days = g["days"].to_numpy(dtype=float)
     approx = g["approximate"].fillna(False).to_numpy(dtype=bool) if "approximate" in g else np.zeros(len(g), bool)
-    cases = g["case_id"].astype("str").to_numpy(dtype=object) if "case_id" in g else np.full(len(g), None)
+    cases = cm.escape(g["case_id"].astype("str")).to_numpy(dtype=object) if "case_id" in g else np.full(len(g), None)
+    per_char = _per_char(ev)
     shapes = []
     for a, b, d, ap, case in zip(x0, x1, days, approx, cases, strict=True):
         label = f"{'c. ' if ap else ''}{d:.0f} days"
+        if pd.Timestamp(b) - pd.Timestamp(a) < per_char * len(label):
+            label = ""  # too narrow to write in: the band alone (labels would overprint each other)
         shape: dict[str, Any] = {
             "type": "rect", "name": "gap", "xref": "x", "x0": a, "x1": b, "layer": "below",
             "fillcolor": style.mark("gap_fill"), "opacity": style.mark("gap_opacity"),
@@ -610,7 +626,7 @@ def _gap_marks(c: Any, ev: pd.DataFrame, order: list[str], min_days: float) -> t
         shapes.append(shape)
     notes = []
     if len(g) == MAX_GAPS:
-        notes.append({**_note(f"Only the {MAX_GAPS} longest gaps are shaded."), "y": -0.07})
+        notes.append(f"Only the {MAX_GAPS} longest gaps are shaded.")
     return shapes, notes
 
 

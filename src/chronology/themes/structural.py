@@ -25,7 +25,10 @@ Rules
     is measured to the last event of the case (and said to be still open).
 ``escalation_without_outcome``
     An escalation with no event recording an outcome within ``within`` working days (its own
-    ``action`` recording an outcome counts).
+    ``action`` recording an outcome counts). With ``expectation``, the time allowed and what counts
+    as an outcome are those of that follow-up in ``data/expectations.toml`` (the one
+    :meth:`Chronology.missing` checks), so the two agree; ``within`` or ``outcome`` given as well
+    override it.
 ``missed_mental_health_appointment``
     A mental health appointment not attended or the child not brought (access, not compliance).
 ``appropriate_adult_not_family``
@@ -36,19 +39,21 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
-from ..rules import Match, parse_duration
+from ..rules import AnyOf, Match, parse_duration
 
 if TYPE_CHECKING:
+    from ..rules import Expect
     from .taxonomy import StructuralRule
 
-__all__ = ["RULES", "RuleSpec", "format_when", "run_rule"]
+__all__ = ["RULES", "RuleSpec", "expectation", "format_when", "run_rule"]
 
-_MATCH_KEYS = ("event_type", "agency", "service", "text", "child_seen")
+_MATCH_KEYS = ("event_type", "agency", "service", "text", "child_seen", "exclude")
 _EMPTY = pd.DataFrame({"pos": pd.Series(dtype="int64"), "evidence": pd.Series(dtype="str")})
 
 
@@ -179,9 +184,10 @@ def _regex_mask(events: pd.DataFrame, columns: tuple[str, ...], pattern: str, ro
 
 
 def _mask(m: Match, events: pd.DataFrame) -> np.ndarray:
-    """``m.mask(events)`` as a numpy array, with the ``text`` and ``service`` regexes run on pyarrow
-    (the same semantics: case-insensitive search in description and action, or in service)."""
-    if m.text is None and m.service is None:
+    """``m.mask(events)`` as a numpy array, with the ``text``, ``service`` and ``exclude`` regexes run
+    on pyarrow (the same semantics: case-insensitive search in description and action, or in
+    service; ``exclude`` found in description or action rules the event out)."""
+    if m.text is None and m.service is None and m.exclude is None:
         return m.mask(events).to_numpy(dtype=bool, copy=True)
     base = Match(event_type=m.event_type, agency=m.agency, child_seen=m.child_seen).mask(events)
     out = base.to_numpy(dtype=bool, copy=True)
@@ -189,6 +195,8 @@ def _mask(m: Match, events: pd.DataFrame) -> np.ndarray:
         out &= _regex_mask(events, ("service",), m.service, np.flatnonzero(out))
     if m.text is not None:
         out &= _regex_mask(events, ("description", "action"), m.text, np.flatnonzero(out))
+    if m.exclude is not None:
+        out &= ~_regex_mask(events, ("description", "action"), m.exclude, np.flatnonzero(out))
     return out
 
 
@@ -413,20 +421,55 @@ def long_stay_unsuitable_setting(events: pd.DataFrame, rule: StructuralRule) -> 
     return pd.concat(parts, ignore_index=True).drop_duplicates("pos").reset_index(drop=True)
 
 
+@cache
+def _expectations() -> dict[str, Expect]:
+    from .._data import load_toml
+    from ..rules import expectations_from_toml
+
+    return {e.name: e for e in expectations_from_toml(load_toml("expectations.toml"))}
+
+
+def expectation(name: str) -> Expect:
+    """The follow-up of that name in ``data/expectations.toml`` (:meth:`Chronology.missing`'s defaults).
+
+    Raises
+    ------
+    KeyError
+        No follow-up has that name.
+
+    Examples
+    --------
+    >>> e = expectation("Escalation outcome recorded within 10 working days")
+    >>> str(e.within_duration)
+    '10 working days'
+    """
+    return _expectations()[name]
+
+
+def _alternatives(m: Match | AnyOf) -> tuple[Match, ...]:
+    return m.matches if isinstance(m, AnyOf) else (m,)
+
+
 def escalation_without_outcome(events: pd.DataFrame, rule: StructuralRule) -> pd.DataFrame:
-    """Escalations with no outcome recorded within ``within`` working days."""
+    """Escalations with no outcome recorded within ``within`` working days (by default the time and
+    the outcome events of the ``expectation`` in ``data/expectations.toml``)."""
 
     p = rule.params
+    exp = expectation(p["expectation"]) if p.get("expectation") else None
+    within = p.get("within") or (exp.within if exp is not None else None)
+    outcome = p.get("outcome") or (_alternatives(exp.then) if exp is not None else None)
+    if within is None or outcome is None:  # pragma: no cover - the taxonomy loader checks this
+        raise ValueError("escalation_without_outcome needs `expectation`, or `within` and `outcome`")
     esc_mask = _any(p["escalation"], events)
     if p.get("exclude"):
         esc_mask &= ~_regex_mask(events, ("description", "action"), p["exclude"], np.flatnonzero(esc_mask))
-    outcome_mask = _any(p["outcome"], events)
+    outcome_mask = _any(outcome, events)
     # an escalation whose own record gives the outcome is answered
     own = esc_mask & outcome_mask
     esc = _frame(events, esc_mask & ~own)
     if esc.empty:
         return _EMPTY.copy()
-    dur = parse_duration(p["within"])
+    dur = parse_duration(within)
     esc["deadline"] = dur.add(esc["start"])
     out_ev = _frame(events, outcome_mask)
     out_ev = out_ev.rename(columns={"pos": "o_pos"}).assign(o_start=out_ev["start"])
@@ -537,6 +580,8 @@ class RuleSpec:
     func: Callable[[pd.DataFrame, Any], pd.DataFrame]
     params: dict[str, str]
     optional: tuple[str, ...] = ()
+    #: groups of optional parameters of which at least one must be given
+    requires: tuple[tuple[str, ...], ...] = ()
 
     def check(self, key: str, value: Any, *, file: Any, where: str) -> Any:
         """Validate one parameter value from a taxonomy file; returns the value to store."""
@@ -558,6 +603,14 @@ class RuleSpec:
         if kind == "text":
             if not isinstance(value, str) or not value.strip():
                 raise TaxonomyError("must be non-empty text", file=file, key=where, value=value)
+            return value
+        if kind == "expectation":
+            names = list(_expectations())
+            if value not in names:
+                raise TaxonomyError(
+                    "not the name of a follow-up in expectations.toml", file=file, key=where, value=value,
+                    hint=f"use one of: {'; '.join(names)}",
+                )
             return value
         if kind == "regex":
             if not isinstance(value, str):
@@ -612,7 +665,10 @@ RULES: dict[str, RuleSpec] = {
     "long_stay_unsuitable_setting": RuleSpec(long_stay_unsuitable_setting, {"settings": "settings"}),
     "escalation_without_outcome": RuleSpec(
         escalation_without_outcome,
-        {"escalation": "matches", "exclude": "regex", "outcome": "matches", "within": "duration"},
+        {"escalation": "matches", "exclude": "regex", "expectation": "expectation", "outcome": "matches",
+         "within": "duration"},
+        optional=("exclude", "expectation", "outcome", "within"),
+        requires=(("expectation", "within"), ("expectation", "outcome")),
     ),
     "missed_mental_health_appointment": RuleSpec(
         flagged_events, {"appointment": "matches", "what": "text"}

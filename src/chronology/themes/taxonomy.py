@@ -506,10 +506,12 @@ def _rules(
             if key in RULES[name].params:
                 params[key] = RULES[name].check(key, value, file=file, where=f"{where}.{key}")
         missing = sorted(set(RULES[name].params) - set(params) - set(RULES[name].optional))
+        missing += [group[-1] for group in RULES[name].requires if not any(k in params for k in group)]
         if missing:
             raise TaxonomyError(
                 "missing parameter", file=file, key=f"{where}.{missing[0]}",
-                hint=f"rule {name} needs: {', '.join(RULES[name].params)}",
+                hint=f"rule {name} needs: {', '.join(k for k in RULES[name].params if k not in RULES[name].optional)}"
+                + "".join(f"; and {' or '.join(g)}" for g in RULES[name].requires),
             )
         theme = spec.get("theme", prev.theme if prev else None)
         if not isinstance(theme, str):
