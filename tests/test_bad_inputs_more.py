@@ -37,6 +37,9 @@ ERRORS: dict[str, tuple[type[ChronologyError], str]] = {
     "x_json.csv": (ColumnMappingError, "no header row"),
     "x_utf16le_no_bom.csv": (SourceReadError, "binary"),
     "x_zip_not_docx.docx": (SourceReadError, "not a readable Word"),
+    "x_unclosed_quote.csv": (SourceReadError, "unclosed quote"),
+    "x_utf16_truncated.csv": (SourceReadError, "UTF-16 but is damaged"),
+    "x_utf16_lone_surrogate.csv": (SourceReadError, "UTF-16 but is damaged"),
 }
 
 #: file -> (events, rejects) expected
@@ -55,7 +58,7 @@ COUNTS: dict[str, tuple[int, int]] = {
     "x_merged_header.xlsx": (2, 1),  # the second row of a vertically merged date cell has no date
     "x_mixed_line_endings.csv": (3, 0),
     "x_nbsp_dates.csv": (3, 1),  # "09 : 15" with non-breaking spaces is not a time
-    "x_nested_tables.docx": (1, 1),
+    "x_nested_tables.docx": (2, 0),  # the nested table's text is the description
     "x_nul_late.csv": (29, 0),
     "x_odd_date_forms.csv": (3, 5),
     "x_offset_table.xlsx": (1, 0),
@@ -66,24 +69,16 @@ COUNTS: dict[str, tuple[int, int]] = {
     "x_semicolon_decimal_comma.csv": (2, 0),
     "x_smart_quotes.csv": (2, 0),
     "x_stray_far_cell.xlsx": (1, 0),
+    "x_error_and_odd_cells.xlsx": (2, 6),
+    "x_zero_width_everywhere.csv": (2, 0),
+    "x_cr_formfeed_ragged.csv": (1, 0),
     "x_tabs.tsv": (2, 0),
-    "x_unclosed_quote.csv": (1, 0),  # see test_unclosed_quote_does_not_swallow_rows
     "x_upper_ext.CSV": (1, 0),
     "x_utf16be.csv": (1, 0),
 }
 
-#: files whose expected counts are not met yet: defects in the reader/normaliser (see the report)
-KNOWN: dict[str, tuple[tuple[int, int], str]] = {
-    "x_error_and_odd_cells.xlsx": (
-        (2, 6),
-        "parse_dates gives numbers outside the Excel serial range (1e308, -5) neither a start nor a "
-        "reason, so they become events with no start and the whole file fails validation",
-    ),
-    "x_zero_width_everywhere.csv": (
-        (2, 0),
-        "U+2060 WORD JOINER (and U+FEFF inside a cell) is not stripped from dates",
-    ),
-}
+#: files whose expected counts are not met yet: defects in the reader/normaliser
+KNOWN: dict[str, tuple[tuple[int, int], str]] = {}
 
 
 def _read(path: Path) -> chron.Chronology:
@@ -112,17 +107,8 @@ def test_corpus_has_at_least_fifty_files_and_every_x_file_is_expected() -> None:
 
 
 #: files whose error message does not yet say what to do, or that crash with a bare traceback
-NO_HINT = {
-    "x_bom_only.csv": "io/csv.py raises SourceReadError('the file has no rows') with no hint",
-}
-KNOWN_CRASH = {
-    "x_utf16_truncated.csv": "io/csv.py _decode: raw.decode('utf-16') raises a bare UnicodeDecodeError "
-    "for a UTF-16 file cut off mid-character",
-    "x_utf16_lone_surrogate.csv": "io/csv.py _decode: raw.decode('utf-16') raises a bare UnicodeDecodeError "
-    "for a lone surrogate",
-    "x_cr_formfeed_ragged.csv": "io/csv.py read_csv: the csv-module fallback reads io.StringIO(text) "
-    "without newline=None, so a CR-only file raises a bare _csv.Error",
-}
+NO_HINT: dict[str, str] = {}
+KNOWN_CRASH: dict[str, str] = {}
 BROKEN = {**NO_HINT, **KNOWN_CRASH}
 
 
@@ -261,10 +247,6 @@ def test_line_endings_cr_and_mixed() -> None:
 
 
 # ---------------------------------------------------------------------------------------- known defects
-@pytest.mark.xfail(
-    strict=True,
-    reason="csv reader: an unclosed quote swallows every following record into one cell, silently",
-)
 def test_unclosed_quote_does_not_swallow_rows() -> None:
     c, exc = _outcome(BAD / "x_unclosed_quote.csv")
     if exc is not None:
@@ -274,10 +256,6 @@ def test_unclosed_quote_does_not_swallow_rows() -> None:
     assert len(c.events) + len(c.rejects) + int(c.provenance["blank_rows"].sum()) == 3
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="docx reader: text of a table nested in a cell is dropped (python-docx _Cell.text skips tables)",
-)
 def test_nested_table_text_is_not_lost() -> None:
     c = _read(BAD / "x_nested_tables.docx")
     everything = " ".join(
@@ -286,11 +264,6 @@ def test_nested_table_text_is_not_lost() -> None:
     assert "Nested" in everything
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="excel reader/normaliser: a stray cell at column XFD (16,384 columns) makes read() take "
-    "minutes: per-column work on blank unnamed columns",
-)
 def test_used_range_reaching_column_xfd_is_read_quickly(tmp_path: Path) -> None:
     import openpyxl
 

@@ -113,3 +113,12 @@ def test_from_events_keeps_each_rows_source() -> None:
     assert c.events["source"].tolist() == ["p.csv", "c.csv", "c.csv"]
     assert c.events["event_id"].tolist() == ["k:p.csv:2", "k:c.csv:2", "k:c.csv:3"]
     assert c.provenance["source"].tolist() == ["p.csv", "c.csv"]
+
+
+def test_filter_accepts_a_numpy_mask_or_a_callable(small: chron.Chronology) -> None:
+    import numpy as np
+
+    by_array = small.filter(np.array([True, False, True, False, True, False]))
+    assert len(by_array) == 3
+    by_func = small.filter(lambda e: (e["agency"] == "csc").to_numpy())
+    assert by_func.events["agency"].astype(str).tolist() == ["csc", "csc"]

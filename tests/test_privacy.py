@@ -582,11 +582,6 @@ def test_reports_of_a_pseudonymised_chronology_hold_no_real_name(named: chron.Ch
     assert str(key) not in text
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Chronology.pseudonymise only pseudonymises .events: names in .rejects (rejected rows' "
-    "values) and in .title reach the reports",
-)
 def test_reports_hold_no_real_name_from_rejects_or_title(tmp_path: Path) -> None:
     _report("excel")
     path = tmp_path / "police.csv"

@@ -53,7 +53,8 @@ def unique_headings(cells: Sequence[Any]) -> list[str]:
     out: list[str] = []
     seen: dict[str, int] = {}
     for i, c in enumerate(cells):
-        name = " ".join(str(c).split()) if c is not None and str(c).strip() else f"column {i + 1}"
+        blank = c is None or (isinstance(c, float) and c != c) or not str(c).strip()
+        name = f"column {i + 1}" if blank else " ".join(str(c).split())
         if name in seen:
             seen[name] += 1
             name = f"{name} ({seen[name]})"
@@ -103,6 +104,33 @@ def _is_blank(frame: pd.DataFrame) -> np.ndarray:
     return blank
 
 
+def _drop_empty_unnamed_columns(data: pd.DataFrame, header_index: int) -> pd.DataFrame:
+    """Drop columns with no heading and no content below it (Excel's formatted-but-empty columns),
+    without per-column Python work, so a stray cell far to the right costs nothing."""
+    if data.shape[1] <= 1:
+        return data
+    # only a column whose heading is blank can go: look at those columns alone (usually none)
+    head = data.iloc[header_index].to_numpy(dtype=object)
+    blank_head = np.array([isinstance(v, str) and not v.strip() for v in head], dtype=bool)
+    unnamed = np.flatnonzero(pd.isna(head) | blank_head)
+    if not len(unnamed):
+        return data
+    arr = data.iloc[:, unnamed].to_numpy(dtype=object)
+    present = ~pd.isna(arr)
+    if present.any():
+        rr, cc = np.nonzero(present)
+        blank_text = np.fromiter(
+            (isinstance(v, str) and not v.strip() for v in arr[rr, cc]), dtype=bool, count=len(rr)
+        )
+        present[rr[blank_text], cc[blank_text]] = False
+    used = present[header_index:].any(axis=0)
+    if used.all():
+        return data
+    keep = np.ones(data.shape[1], dtype=bool)
+    keep[unnamed[~used]] = False
+    return data.loc[:, keep]
+
+
 def make_table(
     data: pd.DataFrame,
     header_index: int,
@@ -114,10 +142,10 @@ def make_table(
     Rows below the header are data; fully blank rows and rows repeating the header are dropped and
     counted. Trailing blank rows (e.g. formatted but empty Excel rows) are not counted as read.
     """
+    data = _drop_empty_unnamed_columns(data, header_index)
     header_cells = data.iloc[header_index].tolist()
     headings = unique_headings(header_cells)
-    body = data.iloc[header_index + 1 :].copy()
-    body.columns = headings
+    body = data.iloc[header_index + 1 :].set_axis(headings, axis=1)
     rows = np.asarray(row_numbers[header_index + 1 :])
     blank = _is_blank(body)
     nonblank_pos = np.flatnonzero(~blank)
@@ -137,7 +165,7 @@ def make_table(
                 repeated[pos] = True
     keep = ~(blank | repeated)
     return RawTable(
-        cells=body[keep].reset_index(drop=True),
+        cells=(body if keep.all() else body[keep]).reset_index(drop=True),
         rows=rows[keep].astype("int64"),
         header_row=int(row_numbers[header_index]),
         rows_read=len(body),

@@ -40,6 +40,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Sequence
+from functools import cache
 from typing import Any
 
 import numpy as np
@@ -129,9 +130,12 @@ _WEEKDAY_RE = re.compile(
 )
 _ORDINAL_RE = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)?(?:\s+of)?\b(?=\s+[a-z])|\b(\d{1,2})(?:st|nd|rd|th)\b", re.IGNORECASE)
 _SEPT_RE = re.compile(r"\bsept\b", re.IGNORECASE)
-_INVISIBLE_RE = re.compile("[\u200b\u200c\u200d\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+_INVISIBLE_RE = re.compile("[\u00ad\u180e\u200b\u200c\u200d\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
 _NUMERIC_DATE_RE = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2}|\d{4})(?:[ ,T].*)?$")
 _SERIAL_RE = re.compile(r"^\d{4,5}(?:\.\d+)?$")
+
+#: largest serial read as a date (year 2173); larger numbers are not dates (and overflow timedeltas)
+_MAX_SERIAL = 100_000
 
 #: Excel's day zero for serial numbers (the 1900 date system, after its leap-year bug)
 EXCEL_EPOCH = pd.Timestamp("1899-12-30")
@@ -176,14 +180,60 @@ def _clean_text_full(s: pd.Series) -> pd.DataFrame:
     return pd.DataFrame({"text": s.str.strip(), "uncertain": uncertain, "week": week})
 
 
+@cache
+def _required_characters(fmt: str) -> tuple[str, ...]:
+    """Punctuation a text must contain to be read with ``fmt`` (e.g. ``/`` and ``:`` for
+    ``%d/%m/%Y %H:%M``); empty for the ISO formats, which pandas parses with its own C parser.
+
+    pandas reads other formats like ``time.strptime``: a regular expression in which every
+    character of the format that is not a directive or whitespace must appear as written. Letters
+    are left out (matched case-insensitively, with Unicode folds).
+    """
+    try:
+        from pandas._libs.tslibs.strptime import format_is_iso
+    except ImportError:  # pragma: no cover - private pandas API moved: no filtering
+        return ()
+    if format_is_iso(fmt):
+        return ()
+    out = set()
+    i = 0
+    while i < len(fmt):
+        if fmt[i] == "%":
+            if fmt[i + 1 : i + 2] == "%":
+                out.add("%")
+            i += 2
+            continue
+        if not fmt[i].isspace() and not fmt[i].isalpha():
+            out.add(fmt[i])
+        i += 1
+    return tuple(sorted(out))
+
+
 def _try_formats(
-    text: pd.Series, formats: Sequence[str], result: pd.DataFrame, precision: str
+    text: pd.Series,
+    formats: Sequence[str],
+    result: pd.DataFrame,
+    precision: str,
+    present: dict[str, np.ndarray] | None = None,
 ) -> None:
-    """Parse what is still unparsed in ``result`` with each format in turn (in place)."""
+    """Parse what is still unparsed in ``result`` with each format in turn (in place).
+
+    A format is tried only on the texts that contain its punctuation (:func:`_required_characters`;
+    ``present`` caches which texts contain which character), so a format that cannot read any of
+    them costs nothing.
+    """
+    present = {} if present is None else present
+    unparsed = (result["start"].isna() & text.notna()).to_numpy(copy=True)  # kept up to date below
     for fmt in formats:
-        todo = result["start"].isna() & text.notna()
-        if not todo.any():
+        if not unparsed.any():
             return
+        todo = unparsed.copy()
+        for ch in _required_characters(fmt):
+            if ch not in present:
+                present[ch] = text.str.contains(ch, regex=False).fillna(False).to_numpy(dtype=bool)
+            todo &= present[ch]
+        if not todo.any():
+            continue
         parsed = pd.to_datetime(text[todo], format=fmt, errors="coerce")
         ok = parsed.notna()
         if ok.any():
@@ -191,6 +241,7 @@ def _try_formats(
             result.loc[idx, "start"] = parsed[ok].astype("datetime64[us]")
             result.loc[idx, "precision"] = precision
             result.loc[idx, "format"] = fmt
+            unparsed[result.index.get_indexer(idx)] = False
 
 
 def _excel_serial(values: pd.Series) -> pd.Series:
@@ -241,15 +292,22 @@ def parse_dates(
     if n == 0:
         return out
 
-    obj = values.astype("object")
-    is_na = obj.isna().to_numpy()
-    is_ts = np.fromiter(
-        (isinstance(v, dt.datetime | dt.date) for v in obj.to_numpy()), dtype=bool, count=n
-    ) if obj.dtype == object else np.zeros(n, dtype=bool)
-    is_num = np.fromiter(
-        (isinstance(v, int | float | np.integer | np.floating) and not isinstance(v, bool)
-         for v in obj.to_numpy()), dtype=bool, count=n
-    ) & ~is_na
+    if isinstance(values.dtype, pd.StringDtype):
+        # text only (CSV, Word): no date cells or numbers to look for
+        obj = values
+        is_na = values.isna().to_numpy()
+        is_ts = np.zeros(n, dtype=bool)
+        is_num = np.zeros(n, dtype=bool)
+    else:
+        obj = values.astype("object")
+        is_na = obj.isna().to_numpy()
+        is_ts = np.fromiter(
+            (isinstance(v, dt.datetime | dt.date) for v in obj.to_numpy()), dtype=bool, count=n
+        ) if obj.dtype == object else np.zeros(n, dtype=bool)
+        is_num = np.fromiter(
+            (isinstance(v, int | float | np.integer | np.floating) and not isinstance(v, bool)
+             for v in obj.to_numpy()), dtype=bool, count=n
+        ) & ~is_na
 
     # 1. real date cells
     if is_ts.any():
@@ -265,7 +323,12 @@ def parse_dates(
     # 2. numbers: Excel serials
     if is_num.any():
         num = pd.to_numeric(obj[is_num], errors="coerce").astype("float64")
-        good = num.between(1, 2958465)
+        good = num.between(1, _MAX_SERIAL)
+        bad_num = num.index[~good]
+        out.loc[bad_num, "reason"] = "not a date: a number outside Excel's date range"
+        out.loc[bad_num, "hint"] = (
+            "type the date as dd/mm/yyyy or format the cell as a date in Excel"
+        )
         ts = _excel_serial(num[good])
         has_time = (ts - ts.dt.normalize()) != pd.Timedelta(0)
         out.loc[ts.index, "start"] = ts.astype("datetime64[us]")
@@ -275,8 +338,10 @@ def parse_dates(
     # 3. text, parsed once per distinct value
     text_mask = ~(is_na | is_ts | is_num)
     if text_mask.any():
-        raw = obj[text_mask].astype("str")
-        uniq = pd.Series(raw.unique())
+        text_pos = np.flatnonzero(text_mask)
+        raw = obj.iloc[text_pos].astype("str")
+        codes, uniques = pd.factorize(raw)
+        uniq = pd.Series(uniques, dtype="str")
         cleaned = _clean_text(uniq)
         t = cleaned["text"].mask(cleaned["text"].eq(""))
         res = pd.DataFrame(
@@ -286,9 +351,10 @@ def parse_dates(
                 "format": pd.Series(None, index=uniq.index, dtype="object"),
             }
         )
+        present: dict[str, np.ndarray] = {}
         if date_formats:
             for fmt in date_formats:
-                _try_formats(t, [fmt], res, "minute" if "%H" in fmt else "day")
+                _try_formats(t, [fmt], res, "minute" if "%H" in fmt else "day", present)
         # serial numbers written as text, e.g. from a CSV saved from Excel
         serial = t.str.fullmatch(_SERIAL_RE).fillna(False).astype(bool) & res["start"].isna()
         if serial.any():
@@ -300,9 +366,9 @@ def parse_dates(
                 (ts - ts.dt.normalize()) != pd.Timedelta(0), "minute", "day"
             )
             res.loc[ts.index, "format"] = "Excel serial number"
-        _try_formats(t, MINUTE_FORMATS, res, "minute")
-        _try_formats(t, DAY_FORMATS, res, "day")
-        _try_formats(t, MONTH_FORMATS, res, "month")
+        _try_formats(t, MINUTE_FORMATS, res, "minute", present)
+        _try_formats(t, DAY_FORMATS, res, "day", present)
+        _try_formats(t, MONTH_FORMATS, res, "month", present)
         yr = t.str.fullmatch(r"(?:19|20)\d\d").fillna(False).astype(bool) & res["start"].isna()
         if yr.any():
             _try_formats(t.where(yr), YEAR_FORMATS, res, "year")
@@ -315,10 +381,14 @@ def parse_dates(
         res["reason"] = None
         res["hint"] = None
         _explain_failures(t, res)
-        # map distinct results back to the cells
-        pos = pd.Index(uniq).get_indexer(raw)
-        for col in ("start", "precision", "format", "uncertain", "reason", "hint"):
-            out.loc[raw.index, col] = res[col].to_numpy()[pos]
+        # map distinct results back to the cells (by position)
+        if text_mask.all():
+            out = pd.DataFrame(
+                {col: res[col].to_numpy()[codes] for col in out.columns}, index=index
+            )
+        else:
+            for col in ("start", "precision", "format", "uncertain", "reason", "hint"):
+                out.iloc[text_pos, out.columns.get_loc(col)] = res[col].to_numpy()[codes]
 
     # 00:00 means the time was not recorded
     midnight = out["precision"].eq("minute") & (out["start"] == out["start"].dt.normalize())
@@ -407,6 +477,19 @@ def parse_times(values: pd.Series) -> pd.DataFrame:
     [Timedelta('0 days 14:30:00'), Timedelta('0 days 09:15:00'), Timedelta('0 days 14:05:00'), NaT, NaT, Timedelta('0 days 12:00:00')]
     """
     values = pd.Series(values)
+    if isinstance(values.dtype, pd.StringDtype) and len(values) > 1000:
+        # a times column holds few distinct values: parse each once
+        codes, uniques = pd.factorize(values)
+        once = _parse_times(pd.Series(uniques, dtype="object"))
+        if (codes < 0).any():
+            once.loc[len(once)] = [pd.NaT, "empty"]
+        offset = pd.Series(once["offset"].to_numpy()[codes], index=values.index, dtype="timedelta64[us]")
+        reason = pd.Series(once["reason"].to_numpy()[codes], index=values.index, dtype="object")
+        return pd.DataFrame({"offset": offset, "reason": reason})
+    return _parse_times(values)
+
+
+def _parse_times(values: pd.Series) -> pd.DataFrame:
     index = values.index
     offset = pd.Series(pd.NaT, index=index, dtype="timedelta64[us]")
     reason = pd.Series(None, index=index, dtype="object")
