@@ -135,9 +135,93 @@ def fetch(events: pd.DataFrame, rows: Any, col: str) -> pd.Series:
     return pd.Series(events[col].array.take(r, allow_fill=True), name=col)
 
 
-def mask_of(matcher: Any, events: pd.DataFrame, ev: pd.DataFrame) -> np.ndarray:
-    """A :class:`~chronology.Match` (or AnyOf) evaluated on ``events``, in ``ev``'s order."""
-    return matcher.mask(events).to_numpy(dtype=bool)[ev["row"].to_numpy()]
+def mask_of(
+    matcher: Any, events: pd.DataFrame, ev: pd.DataFrame, cache: dict[Any, Any] | None = None
+) -> np.ndarray:
+    """A :class:`~chronology.Match` (or AnyOf) evaluated on ``events``, in ``ev``'s order.
+
+    ``cache`` (a dict kept by the caller for one ``events`` frame) saves evaluating the same
+    matcher twice, e.g. one rule's end that is another rule's start, and preparing the same text
+    column twice.
+    """
+    if cache is None:
+        return match_mask(matcher, events)[ev["row"].to_numpy()]
+    try:
+        hit = cache.get(("mask", matcher))
+    except TypeError:  # not hashable
+        return match_mask(matcher, events, cache)[ev["row"].to_numpy()]
+    if hit is None:
+        hit = cache[("mask", matcher)] = match_mask(matcher, events, cache)
+    return hit[ev["row"].to_numpy()]
+
+
+def match_mask(matcher: Any, events: pd.DataFrame, store: dict[Any, Any] | None = None) -> np.ndarray:
+    """``matcher.mask(events)`` as a bool array, computed the fast way with the same answers.
+
+    The cheap criteria (event type, agency, child seen) are applied first and the regexes run
+    only on the events they leave; an :class:`~chronology.rules.AnyOf` tries each match only on
+    the events not matched yet; and the regexes run with :func:`chronology.normalise.vocab.contains`
+    (RE2 for plain text, Python's ``re`` only for the rows that need it, where pandas would send
+    the whole column to ``re`` as soon as one value has an accented letter). ``store`` keeps the
+    prepared text columns for further calls on the same ``events``.
+    """
+    from ..rules import AnyOf, Match
+
+    n = len(events)
+    if isinstance(matcher, AnyOf):
+        out = np.zeros(n, dtype=bool)
+        for m in matcher.matches:
+            rest = np.flatnonzero(~out)
+            if not len(rest):
+                break
+            out[rest] = _match_at(m, events, rest, store)
+        return out
+    if isinstance(matcher, Match):
+        return _match_at(matcher, events, np.arange(n), store)
+    return matcher.mask(events).to_numpy(dtype=bool)
+
+
+def _match_at(m: Any, events: pd.DataFrame, rows: np.ndarray, store: dict[Any, Any] | None) -> np.ndarray:
+    """``m.mask(events)`` at the positions ``rows`` (same semantics as :meth:`Match.mask`)."""
+    from ..normalise.vocab import Text, contains
+    from ..rules import Match
+
+    store = {} if store is None else store
+    regex = m.service is not None or m.text is not None or m.exclude is not None
+    needed = [c for c in ("service",) if m.service is not None]
+    if not regex or any(c not in events for c in needed):
+        return m.mask(events).to_numpy(dtype=bool)[rows]
+    cheap = Match(event_type=m.event_type, agency=m.agency, child_seen=m.child_seen)
+    if cheap not in store:
+        store[cheap] = cheap.mask(events).to_numpy(dtype=bool)
+    keep = store[cheap][rows]
+    idx = rows[keep]
+
+    def text(col: str) -> Text:
+        key = ("text", col)
+        if key not in store:
+            store[key] = Text(events[col])
+        return store[key]
+
+    ok = np.ones(len(idx), dtype=bool)
+    if m.service is not None and len(idx):
+        ok = contains(text("service"), m.service, rows=idx)
+    if m.text is not None:
+        hit = np.zeros(len(idx), dtype=bool)
+        for col in ("description", "action"):
+            if col in events:
+                todo = np.flatnonzero(ok & ~hit)
+                if len(todo):
+                    hit[todo] = contains(text(col), m.text, rows=idx[todo])
+        ok &= hit
+    if m.exclude is not None:
+        for col in ("description", "action"):
+            if col in events:
+                todo = np.flatnonzero(ok)
+                if len(todo):
+                    ok[todo] = ~contains(text(col), m.exclude, rows=idx[todo])
+    keep[keep] = ok
+    return keep
 
 
 def localize(wall: pd.Series) -> pd.Series:

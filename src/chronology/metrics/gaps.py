@@ -115,37 +115,42 @@ def gaps(
     prev_pos = setter_pos.groupby(keys).shift()
 
     has_prev = prev_reach.notna() & (ev["start"] > prev_reach)
-    after = ev[has_prev.to_numpy()].reset_index(drop=True)
-    bpos = prev_pos[has_prev].astype("int64").to_numpy()
-    before = ev.iloc[bpos].reset_index(drop=True)
-
-    start = prev_reach[has_prev].astype(DT).reset_index(drop=True)
-    end = after["start"]
+    apos = np.flatnonzero(has_prev.to_numpy())
+    bpos = prev_pos.to_numpy()[apos].astype("int64")
+    start = pd.Series(prev_reach.astype(DT).array.take(apos))
+    end = pd.Series(ev["start"].array.take(apos))
     m = measures(start, end)
+    length = "working_days" if working_days else "days"
+    # filter and order on numbers first, then gather the text once: case ascending, length and
+    # hours descending (missing last), then position (case, start, event id order)
+    size = m[length].astype("float64").to_numpy()
+    hours = m["hours"].to_numpy(dtype="float64")
+    keep = np.flatnonzero(size >= min_days)
+    pos = ev["pos"].to_numpy()[apos]
+    case = ev["case_key"].to_numpy()[apos]
+    sel = keep[np.lexsort((pos[keep], -hours[keep], -size[keep], case[keep]))]
+    A, B = apos[sel], bpos[sel]
+
+    def at(col: str, rows: np.ndarray) -> pd.Series:
+        return pd.Series(ev[col].array.take(rows))
+
+    after_agency = at("agency", A)
     out = pd.DataFrame(
         {
-            "case_id": after["case_id"],
-            "agency": after["agency"] if by == "agency" else pd.Series(pd.NA, index=after.index, dtype=AGENCY),
-            "start": start,
-            "end": end,
-            "days": m["days"],
-            "working_days": m["working_days"],
-            "hours": m["hours"],
-            "approximate": before["approx"] | after["approx"],
-            "before_event_id": before["event_id"],
-            "after_event_id": after["event_id"],
-            "before_agency": before["agency"],
-            "after_agency": after["agency"],
-            "before_description": fetch(events, before["row"], "description"),
-            "after_description": fetch(events, after["row"], "description"),
-            "_case": after["case_key"],
-            "_pos": after["pos"],
+            "case_id": at("case_id", A),
+            "agency": after_agency if by == "agency" else pd.Series(pd.NA, index=range(len(A)), dtype=AGENCY),
+            "start": pd.Series(start.array.take(sel)),
+            "end": pd.Series(end.array.take(sel)),
+            "days": pd.Series(m["days"].array.take(sel)),
+            "working_days": pd.Series(m["working_days"].array.take(sel)),
+            "hours": hours[sel],
+            "approximate": ev["approx"].to_numpy()[B] | ev["approx"].to_numpy()[A],
+            "before_event_id": at("event_id", B),
+            "after_event_id": at("event_id", A),
+            "before_agency": at("agency", B),
+            "after_agency": after_agency,
+            "before_description": fetch(events, ev["row"].to_numpy()[B], "description"),
+            "after_description": fetch(events, ev["row"].to_numpy()[A], "description"),
         }
     )
-    length = "working_days" if working_days else "days"
-    out = out[out[length].astype("float64") >= min_days]
-    # after["pos"] follows (case, start, event id), so it breaks ties without sorting text
-    out = out.sort_values(
-        ["_case", length, "hours", "_pos"], ascending=[True, False, False, True], kind="stable"
-    ).drop(columns=["_case", "_pos"]).reset_index(drop=True)
     return out.astype(GAP_COLUMNS)

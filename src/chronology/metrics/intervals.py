@@ -67,8 +67,10 @@ def _as_rules(rules: Interval | Sequence[Interval] | str | os.PathLike[str]) -> 
     return out
 
 
-def _one_rule(events: pd.DataFrame, ev: pd.DataFrame, rule: Interval, as_of: pd.Series) -> pd.DataFrame:
-    smask = mask_of(rule.start, events, ev)
+def _one_rule(
+    events: pd.DataFrame, ev: pd.DataFrame, rule: Interval, as_of: pd.Series, masks: dict[Any, Any]
+) -> pd.DataFrame:
+    smask = mask_of(rule.start, events, ev, masks)
     S = ev[smask]
     if S.empty:
         return pd.DataFrame()
@@ -92,7 +94,7 @@ def _one_rule(events: pd.DataFrame, ev: pd.DataFrame, rule: Interval, as_of: pd.
         span = False
     else:  # the first end event at or after the start, in the same case
         S = S[keep]
-        E = ev[mask_of(rule.end, events, ev)]
+        E = ev[mask_of(rule.end, events, ev, masks)]
         left = S[["case_key", "start", "pos"]].sort_values("start", kind="stable")
         right = (
             E[["case_key", "reach", "pos"]]
@@ -214,7 +216,8 @@ def intervals(
         return empty_frame(INTERVAL_COLUMNS)
     last = ev["end"].where(ev["end"] > ev["start"], ev["start"])
     as_of = last.groupby(ev["case_key"]).max()
-    parts: list[pd.DataFrame] = [_one_rule(events, ev, r, as_of) for r in rule_list]
+    masks: dict[Any, Any] = {}
+    parts: list[pd.DataFrame] = [_one_rule(events, ev, r, as_of, masks) for r in rule_list]
     parts = [p.astype(INTERVAL_COLUMNS | {"_pos": "int64"}) for p in parts if len(p)]
     if not parts:
         return empty_frame(INTERVAL_COLUMNS)

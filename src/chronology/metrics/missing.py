@@ -69,11 +69,13 @@ def _as_expectations(expectations: Expect | Sequence[Expect] | str | os.PathLike
     return out
 
 
-def _one(events: pd.DataFrame, ev: pd.DataFrame, exp: Expect, as_of: pd.Series) -> pd.DataFrame:
-    T = ev[mask_of(exp.after, events, ev)]
+def _one(
+    events: pd.DataFrame, ev: pd.DataFrame, exp: Expect, as_of: pd.Series, masks: dict[Any, Any]
+) -> pd.DataFrame:
+    T = ev[mask_of(exp.after, events, ev, masks)]
     if T.empty:
         return pd.DataFrame()
-    F = ev[mask_of(exp.then, events, ev)]
+    F = ev[mask_of(exp.then, events, ev, masks)]
     by = ["case_key", "agency_key"] if exp.same_agency else ["case_key"]
     dur = exp.within_duration
     due = due_by(T["start"], dur)
@@ -216,7 +218,8 @@ def missing(
     ev["agency_key"] = ev["agency"].cat.codes
     last = ev["end"].where(ev["end"] > ev["start"], ev["start"])
     as_of = last.groupby(ev["case_key"]).max()
-    parts = [_one(events, ev, e, as_of) for e in exps]
+    masks: dict[Any, Any] = {}
+    parts = [_one(events, ev, e, as_of, masks) for e in exps]
     parts = [p.astype(MISSING_COLUMNS | {"_pos": "int64"}) for p in parts if len(p)]
     if not parts:
         return empty_frame(MISSING_COLUMNS)
