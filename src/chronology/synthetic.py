@@ -4,8 +4,11 @@ Each agency table looks like a case-management export for a whole caseload: its 
 habits (police ``dd/mm/yyyy HH:MM`` with ``00:00`` placeholders, hospital ``12-Mar-2024`` plus a time
 column, social care ISO with some month-only dates, school ``w/c`` weeks, CAMHS ``12.03.2024`` with a few
 ``?`` uncertain dates), a "Case ref" column, free text that carries theme phrases, Y/N child-seen columns
-and occasional blank and null-token cells. Generation is vectorised (numpy), so a million rows take a few
-seconds. Everything is invented; nothing resembles a real person.
+and occasional blank and null-token cells. Like real exports pasted from Word, some text has curly quotes
+and apostrophes (about one row in six is not pure ASCII), about one social care summary in a hundred
+runs over two lines, and about one row in a thousand has a blank or unreadable date (it becomes a
+reject). Generation is vectorised (numpy), so a million rows take a few seconds. Everything is invented;
+nothing resembles a real person.
 
 Examples
 --------
@@ -97,7 +100,20 @@ _DETAILS = [
     "Letter sent; no reply received.",
     "Follow-up call arranged for the next working day.",
     "Safety plan not shared with school.",
+    "Mother’s partner present throughout.",
+    "Child said “I don’t want to go back there”.",
+    "Seen at the café near school, on her own.",
 ]
+
+#: an update appended on a second line of the same cell (social care notes)
+_UPDATES = [
+    "Update: manager agreed the plan.",
+    "Update: no views recorded; to revisit.",
+    "Update: escalated to service manager.",
+]
+
+#: unreadable dates as agencies send them; each row using one becomes a reject
+_BAD_DATES = np.array(["", "TBC"], dtype=object)
 
 _ROLES = ["PC", "PS", "DC", "Nurse", "Registrar", "Social worker", "Team manager", "DSL", "Teacher", "Clinician"]
 
@@ -150,8 +166,10 @@ def synthetic(
         role = np.array(_ROLES, dtype=object)[rng.integers(0, len(_ROLES), n)]
         ref = case_ids[case]
         u = rng.random(n)
+        bad_date = rng.random(n) < 0.001  # about one in a thousand: blank or "TBC"
         if agency == "police":
             dt_text = when.dt.strftime("%d/%m/%Y %H:%M").where(u > 0.15, when.dt.strftime("%d/%m/%Y 00:00"))
+            dt_text = _spoil(dt_text, bad_date, rng)
             df = pd.DataFrame({
                 "Case ref": ref, "Date/Time": dt_text,
                 "Incident type": np.where(rng.random(n) < 0.5, "Concern for welfare", ""),
@@ -159,12 +177,15 @@ def synthetic(
             })
         elif agency == "health_acute":
             df = pd.DataFrame({
-                "Case ref": ref, "Date": when.dt.strftime("%d-%b-%Y"),
+                "Case ref": ref, "Date": _spoil(when.dt.strftime("%d-%b-%Y"), bad_date, rng),
                 "Time": when.dt.strftime("%H:%M").where(u > 0.1, ""),
                 "Details": text, "Outcome": action, "Child seen (Y/N)": seen, "Clinician": role,
             })
         elif agency == "csc":
-            date = when.dt.strftime("%Y-%m-%d").where(u > 0.05, when.dt.strftime("%b %Y"))
+            date = _spoil(when.dt.strftime("%Y-%m-%d").where(u > 0.05, when.dt.strftime("%b %Y")), bad_date, rng)
+            two_lines = rng.random(n) < 0.01
+            updates = np.array(_UPDATES, dtype=object)[rng.integers(0, len(_UPDATES), n)]
+            text = np.where(two_lines, text + "\n" + updates, text)
             df = pd.DataFrame({
                 "Case ref": ref, "Date": date, "Team": np.where(rng.random(n) < 0.5, "MASH", "Locality Team"),
                 "Summary": text, "Outcome": action, "Child seen": seen, "Worker role": role,
@@ -173,11 +194,13 @@ def synthetic(
         elif agency == "education":
             monday = when.dt.normalize() - pd.to_timedelta(when.dt.day_of_week, unit="D")
             df = pd.DataFrame({
-                "Case ref": ref, "Week commencing": "w/c " + monday.dt.strftime("%d/%m/%Y"),
+                "Case ref": ref,
+                "Week commencing": _spoil("w/c " + monday.dt.strftime("%d/%m/%Y"), bad_date, rng),
                 "Details": text, "Action": action, "Staff member": role,
             })
         else:
             date = when.dt.strftime("%d.%m.%Y").where(u > 0.03, "?" + when.dt.strftime("%d.%m.%Y"))
+            date = _spoil(date, bad_date, rng)
             df = pd.DataFrame({
                 "Case ref": ref, "Date": date, "Details": text, "Outcome": action,
                 "Seen": seen, "Clinician": role,
@@ -186,14 +209,38 @@ def synthetic(
     return dict(sorted(out.items()))
 
 
+def _spoil(dates: pd.Series, bad: np.ndarray, rng: np.random.Generator) -> pd.Series:
+    """``dates`` with the ``bad`` rows replaced by a blank or an unreadable date."""
+    spoilt = _BAD_DATES[rng.integers(0, len(_BAD_DATES), len(dates))]
+    return pd.Series(np.where(bad, spoilt, dates.to_numpy(dtype=object)), index=dates.index)
+
+
 def write_synthetic(
     tables: dict[str, pd.DataFrame], folder: str | os.PathLike[str], *, case_id: str = "caseload"
 ) -> Path:
-    """Write the tables as CSV files with a ``case.toml`` manifest; returns the folder."""
+    """Write the tables as CSV files (UTF-8) with a ``case.toml`` manifest; returns the folder.
+
+    Each file is listed with its agency and ``expected_events`` (its row count); an empty table
+    (possible for a tiny caseload) is left out. Read the folder back with
+    :func:`chronology.read_case`: every row becomes an event or a reject.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> import chronology as chron
+    >>> folder = write_synthetic(synthetic(n_cases=2, events_per_case=10, seed=1), tempfile.mkdtemp())
+    >>> sorted(p.name for p in folder.iterdir())[:2]
+    ['case.toml', 'csc.csv']
+    >>> c = chron.read_case(folder)
+    >>> len(c.events) + len(c.rejects)
+    20
+    """
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     lines = [f'case_id = "{case_id}"', 'title = "Synthetic caseload"']
     for agency, df in tables.items():
+        if df.empty:  # an agency with no events for this caseload sends no file
+            continue
         name = f"{agency}.csv"
         df.to_csv(folder / name, index=False)
         lines += ["", "[[files]]", f'path = "{name}"', f'agency = "{agency}"', f"expected_events = {len(df)}"]

@@ -1,0 +1,377 @@
+"""What the benchmark measures, one workload per function; each runs in its own fresh process.
+
+``run.py`` starts ``python benchmarks/workloads.py <workload> <folder>`` for every size and repeat, so
+each process's peak memory (``ru_maxrss``) belongs to that workload alone. A workload prints one JSON
+line: stage times in seconds, the peak resident memory after each stage, and a few facts.
+
+Workloads
+---------
+``pipeline``  the library, stage by stage, as ``chronology.read_case`` runs it (read and normalise each
+              file; stack, validate once and sort), then the analyses: tag, gaps, intervals,
+              breaches, timeline.
+``floor``     reference (a): ``pyarrow.csv.read_csv`` of the same files (the fastest possible read).
+``peer``      reference (b): the pandas an analyst writes by hand: ``read_csv`` as object strings,
+              ``to_datetime(format="mixed", dayfirst=True)``, ``str.contains`` per event type and
+              per theme on object strings, ``groupby().apply`` for gaps and timescales.
+``onecase``   one child's 500 events: read, tag, measure, draw; cold (first call, imports included)
+              and warm (the same again in the same process, as in a notebook).
+``timeline``  figure build for all the events of a folder (50,000 by default).
+``import``    ``import chronology`` in a fresh interpreter.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import resource
+import sys
+import time
+import tomllib
+from pathlib import Path
+from typing import Any
+
+MB = 1024 * 1024
+
+
+def _peak() -> int:
+    """Peak resident memory of this process so far, in bytes (Linux reports KiB)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+
+
+class Clock:
+    """Times named stages and records the process's peak memory after each."""
+
+    def __init__(self) -> None:
+        self.times: dict[str, float] = {}
+        self.peaks: dict[str, int] = {}
+        self.errors: dict[str, str] = {}
+        self.base = _peak()
+
+    def run(self, name: str, func: Any, *args: Any, **kwargs: Any) -> Any:
+        t0 = time.perf_counter()
+        try:
+            out = func(*args, **kwargs)
+        except Exception as exc:  # a stage still being written elsewhere must not stop the run
+            self.errors[name] = f"{type(exc).__name__}: {exc}"[:300]
+            out = None
+        self.times[name] = self.times.get(name, 0.0) + time.perf_counter() - t0
+        self.peaks[name] = _peak()
+        return out
+
+    def result(self, **facts: Any) -> dict[str, Any]:
+        return {"times": self.times, "peaks": self.peaks, "base": self.base, "errors": self.errors, **facts}
+
+
+# ---------------------------------------------------------------------------------------------- ours
+def pipeline(folder: Path, **_: Any) -> dict[str, Any]:
+    import pandas as pd  # noqa: F401  (imports are not part of any stage)
+    import plotly.graph_objects  # noqa: F401
+
+    import chronology as chron
+    import chronology.metrics
+    import chronology.plot
+    import chronology.themes
+    from chronology.chronology import (
+        REJECT_COLUMNS,
+        Chronology,
+        _concat,
+        _empty_provenance,
+        _sort_events,
+    )
+    from chronology.io import read_tables
+    from chronology.manifest import load_manifest
+    from chronology.normalise import normalise_tables
+    from chronology.schema import empty_events, empty_rejects, validate_events
+
+    clock = Clock()
+    manifest = load_manifest(folder)
+    parts = []
+    for f in manifest.files:  # what read_case does, stage by stage
+        tables = clock.run("read", read_tables, f.path, sheet=f.sheet, columns=f.columns)
+        parts.append(clock.run(
+            "normalise", normalise_tables, tables, agency=f.agency, case_id=f.case_id or manifest.case_id,
+            columns=f.columns, date_formats=f.date_formats, service=f.service,
+        ))
+    del tables
+
+    def stack(parts: list[Any]) -> tuple[Any, Any, Any]:  # combine() without its validation, timed apart
+        events = _concat([e for e, _, _ in parts], empty_events())
+        assert not events["event_id"].duplicated().any()
+        rejects = _concat([r for _, r, _ in parts], empty_rejects())[REJECT_COLUMNS]
+        prov = _concat([p for _, _, p in parts], _empty_provenance())
+        parts.clear()  # as read_case does: the per-file frames go before sorting
+        return events, rejects, prov
+
+    events, rejects, prov = clock.run("combine", stack, parts)
+    del parts
+    clock.run("validate", validate_events, events)
+    events = clock.run("combine", _sort_events, events, consume=True)
+    c = Chronology(events=events, rejects=rejects, provenance=prov, title=manifest.title)
+    del events
+    events_bytes = int(c.events.memory_usage(deep=True).sum())
+    # the metrics first, so the peak after them is that of this package's stages alone
+    clock.run("gaps", c.gaps)
+    rule = chron.Interval(
+        "assessment within 45 working days of referral", start=chron.Match(event_type="referral"),
+        end=chron.Match(event_type="assessment"), limit="45 working days",
+    )
+    clock.run("intervals", c.intervals, rule)
+    clock.run("breaches", c.breaches)
+    tagged = clock.run("tag", c.tag)
+    fig = clock.run("timeline", (tagged or c).timeline)
+    facts: dict[str, Any] = {
+        "events": len(c.events), "rejects": len(c.rejects), "events_bytes": events_bytes,
+        "tags": None if tagged is None else len(tagged.tags),
+    }
+    if fig is not None:
+        facts["figure"] = _figure_facts(fig)
+    return clock.result(**facts)
+
+
+def _figure_facts(fig: Any) -> dict[str, Any]:
+    types = sorted({type(t).__name__ for t in fig.data})
+    points = sum(len(t.x) if getattr(t, "x", None) is not None else 0 for t in fig.data)
+    title = fig.layout.title.text if fig.layout.title and fig.layout.title.text else ""
+    return {"traces": len(fig.data), "types": types, "points": int(points), "title": str(title)[:160]}
+
+
+# --------------------------------------------------------------------------------------------- floor
+def floor(folder: Path, **_: Any) -> dict[str, Any]:
+    import pyarrow.csv as pcsv
+
+    clock = Clock()
+    rows = 0
+    for path in sorted(folder.glob("*.csv")):
+        table = clock.run("read", pcsv.read_csv, path)
+        rows += table.num_rows
+    return clock.result(rows=rows)
+
+
+# ---------------------------------------------------------------------------------------------- peer
+#: the analyst's own column names for each agency's export
+PEER_COLUMNS = {
+    "police": {"Case ref": "case", "Date/Time": "when", "Details": "description", "Action taken": "action"},
+    "health_acute": {"Case ref": "case", "Date": "date", "Time": "time", "Details": "description", "Outcome": "action"},
+    "csc": {"Case ref": "case", "Date": "when", "Summary": "description", "Outcome": "action"},
+    "education": {"Case ref": "case", "Week commencing": "when", "Details": "description", "Action": "action"},
+    "health_camhs": {"Case ref": "case", "Date": "when", "Details": "description", "Outcome": "action"},
+}
+
+
+def _package_toml(name: str) -> dict[str, Any]:
+    import chronology
+
+    return tomllib.loads((Path(chronology.__file__).parent / "data" / name).read_text(encoding="utf-8"))
+
+
+def _theme_regexes() -> dict[str, str]:
+    """One alternation per theme from the package's taxonomy (what an analyst would copy)."""
+    out = {}
+    for theme, spec in _package_toml("themes.toml").get("themes", {}).items():
+        alts = []
+        for p in list(spec.get("patterns", [])) + list(spec.get("negations", [])):
+            if isinstance(p, str):
+                alts.append(r"\b" + re.escape(p) + r"\b")
+            elif "regex" in p:
+                alts.append(p["regex"])
+            else:
+                alts += [r"\b" + re.escape(ph) + r"\b" for ph in p.get("phrases", [])]
+        ok = []
+        for a in alts:
+            try:
+                re.compile(a)
+                ok.append(f"(?:{a})")
+            except re.error:
+                pass
+        if ok:
+            out[theme] = "|".join(ok)
+    return out
+
+
+def _type_regexes() -> list[tuple[str, str]]:
+    table = _package_toml("event_types.toml")
+    return [(p["event_type"], re.sub(r"\((?!\?)", "(?:", p["regex"])) for p in table["patterns"]]
+
+
+def peer(folder: Path, **_: Any) -> dict[str, Any]:
+    import numpy as np
+    import pandas as pd
+
+    themes = _theme_regexes()
+    types = _type_regexes()
+    clock = Clock()
+
+    def read() -> dict[str, pd.DataFrame]:
+        return {p.stem: pd.read_csv(p, dtype=object) for p in sorted(folder.glob("*.csv"))}
+
+    def normalise(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
+        parts = []
+        for agency, df in frames.items():
+            df = df.rename(columns=PEER_COLUMNS[agency])
+            if "date" in df:
+                df["when"] = df["date"] + " " + df["time"].fillna("")
+            when = df["when"].str.replace("w/c ", "", regex=False).str.lstrip("?").str.strip()
+            df["start"] = pd.to_datetime(when, format="mixed", dayfirst=True, errors="coerce")
+            df["agency"] = agency
+            parts.append(df[["case", "agency", "start", "description", "action"]])
+        df = pd.concat(parts, ignore_index=True)
+        df = df[df["start"].notna() & df["description"].notna()].reset_index(drop=True)
+        df["event_type"] = "other"
+        for code, pattern in types:
+            hit = df["description"].str.contains(pattern, case=False, regex=True, na=False)
+            df.loc[hit & df["event_type"].eq("other"), "event_type"] = code
+        return df
+
+    def tag(df: pd.DataFrame) -> pd.DataFrame:
+        text = df["description"].fillna("") + "\n" + df["action"].fillna("")
+        return pd.DataFrame({t: text.str.contains(p, case=False, regex=True) for t, p in themes.items()})
+
+    def case_gaps(g: pd.DataFrame) -> pd.DataFrame:
+        s = g["start"].sort_values()
+        days = s.diff().dt.days
+        return pd.DataFrame({"start": s.shift(), "end": s, "days": days})[days > 0]
+
+    def gaps(df: pd.DataFrame) -> pd.DataFrame:
+        return df.groupby("case")[["start"]].apply(case_gaps)
+
+    rules = [("referral", "assessment", 45), ("strategy_meeting", "conference", 15), ("referral", "home_visit", 7)]
+
+    def case_breaches(g: pd.DataFrame) -> pd.DataFrame:
+        rows = []
+        for first, then, limit in rules:
+            ends = g.loc[g["event_type"] == then, "start"].sort_values()
+            for t in g.loc[g["event_type"] == first, "start"]:
+                later = ends[ends >= t]
+                end = later.iloc[0] if len(later) else pd.NaT
+                wd = np.busday_count(t.date(), end.date()) if end is not pd.NaT else None
+                rows.append((first, then, t, end, wd, wd is not None and wd > limit))
+        return pd.DataFrame(rows, columns=["from", "to", "start", "end", "working_days", "breached"])
+
+    def breaches(df: pd.DataFrame) -> pd.DataFrame:
+        return df.groupby("case")[["start", "event_type"]].apply(case_breaches)
+
+    frames = clock.run("read", read)
+    df = clock.run("normalise", normalise, frames)
+    del frames
+    clock.run("tag", tag, df)
+    clock.run("gaps", gaps, df)
+    clock.run("breaches", breaches, df)
+    return clock.result(events=len(df))
+
+
+# ----------------------------------------------------------------------------------- one case, import
+def onecase(folder: Path, **_: Any) -> dict[str, Any]:
+    t0 = time.perf_counter()
+    import chronology as chron
+
+    t_import = time.perf_counter() - t0
+
+    def steps() -> dict[str, float]:
+        out = {}
+        t = time.perf_counter()
+        c = chron.read_case(folder)
+        out["read"] = time.perf_counter() - t
+        t = time.perf_counter()
+        c = c.tag()
+        out["tag"] = time.perf_counter() - t
+        t = time.perf_counter()
+        c.gaps(min_days=14)
+        c.breaches()
+        out["measure"] = time.perf_counter() - t
+        t = time.perf_counter()
+        c.timeline()
+        out["draw"] = time.perf_counter() - t
+        out["events"] = len(c.events)
+        return out
+
+    t1 = time.perf_counter()
+    cold = steps()
+    cold_total = time.perf_counter() - t1
+    warm_runs = []
+    for _ in range(5):
+        t2 = time.perf_counter()
+        w = steps()
+        w["total"] = time.perf_counter() - t2
+        warm_runs.append(w)
+    warm = {k: sorted(r[k] for r in warm_runs)[len(warm_runs) // 2] for k in warm_runs[0]}
+    return {"import": t_import, "cold": cold, "cold_total": cold_total, "warm": warm}
+
+
+def timeline(folder: Path, **_: Any) -> dict[str, Any]:
+    import plotly.graph_objects  # noqa: F401
+
+    import chronology as chron
+    import chronology.plot
+
+    c = chron.read_case(folder)
+    t = time.perf_counter()
+    fig = c.timeline()
+    build = time.perf_counter() - t
+    t = time.perf_counter()
+    size = len(fig.to_json())
+    to_json = time.perf_counter() - t
+    return {"events": len(c.events), "cases": len(c.case_ids), "build": build, "json_bytes": size,
+            "to_json": to_json, "figure": _figure_facts(fig)}
+
+
+def import_time(folder: Path | None = None, **_: Any) -> dict[str, Any]:
+    t = time.perf_counter()
+    import chronology  # noqa: F401
+
+    elapsed = time.perf_counter() - t
+    heavy = [m for m in ("pandas", "numpy", "pyarrow", "pandera", "plotly", "openpyxl", "docx", "ipywidgets")
+             if m in sys.modules]
+    return {"import": elapsed, "heavy_modules_loaded": heavy}
+
+
+def regex(folder: Path, **_: Any) -> dict[str, Any]:
+    """Does a ``\\b``/``\\w``/``\\d`` pattern make pandas leave RE2 for Python's ``re`` once the
+    column holds one non-ASCII value, and what does that cost?"""
+    import warnings
+
+    import pandas as pd
+
+    from chronology.normalise.vocab import contains
+
+    warnings.filterwarnings("ignore", message="This pattern is interpreted as a regular expression")
+    cols = []
+    for path in sorted(folder.glob("*.csv")):
+        df = pd.read_csv(path, dtype="str")
+        cols.append(df["Details"] if "Details" in df else df["Summary"])
+    ascii_ = pd.concat(cols, ignore_index=True).str.replace(r"[^\x00-\x7f]", "'", regex=True)
+    mixed = ascii_.copy()
+    mixed.iloc[len(mixed) // 2] = "Child\u2019s mother called"
+
+    def best(f: Any) -> float:
+        ts = []
+        for _ in range(3):
+            t = time.perf_counter()
+            f()
+            ts.append(time.perf_counter() - t)
+        return sorted(ts)[1]
+
+    results = []
+    for pattern in (r"\b(?:call(?:ed)?|phone\w*|letter)\b", r"(?:call(?:ed)?|phone|letter)", r"\d{4}"):
+        results.append({
+            "pattern": pattern,
+            "ascii": best(lambda p=pattern: ascii_.str.contains(p, case=False)),
+            "mixed": best(lambda p=pattern: mixed.str.contains(p, case=False)),
+            "ours": best(lambda p=pattern: contains(mixed, p)),
+        })
+    return {"rows": len(ascii_), "results": results}
+
+
+WORKLOADS = {"pipeline": pipeline, "floor": floor, "peer": peer, "onecase": onecase,
+             "timeline": timeline, "import": import_time, "regex": regex}
+
+
+def main(argv: list[str]) -> None:
+    name = argv[0]
+    folder = Path(argv[1]) if len(argv) > 1 and argv[1] != "-" else None
+    out = WORKLOADS[name](folder)
+    out["rss_peak"] = _peak()
+    print(json.dumps(out, default=str))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
