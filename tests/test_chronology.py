@@ -122,3 +122,13 @@ def test_filter_accepts_a_numpy_mask_or_a_callable(small: chron.Chronology) -> N
     assert len(by_array) == 3
     by_func = small.filter(lambda e: (e["agency"] == "csc").to_numpy())
     assert by_func.events["agency"].astype(str).tolist() == ["csc", "csc"]
+
+
+def test_metric_results_are_memoised_per_object_and_copied(small: chron.Chronology) -> None:
+    g1 = small.gaps(min_days=1)
+    g1["days"] = -1  # the caller's copy: must not leak into the next call
+    g2 = small.gaps(min_days=1)
+    assert (g2["days"] >= 0).all()
+    assert ("gaps", 1, None, False, False) in small._memo
+    derived = small.filter(agency="csc")
+    assert derived._memo == {}

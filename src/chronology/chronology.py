@@ -120,6 +120,17 @@ class Chronology:
     tags: pd.DataFrame | None = None
     title: str | None = None
     redactions: pd.DataFrame | None = None
+    # results of the metric verbs, per arguments: safe because the object is immutable; not copied
+    # by _replace (a derived object starts empty)
+    _memo: dict[tuple[Any, ...], pd.DataFrame] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
+
+    def _memoised(self, key: tuple[Any, ...], compute: Callable[[], pd.DataFrame]) -> pd.DataFrame:
+        """``compute()`` once per key for this object; each caller gets its own copy."""
+        if key not in self._memo:
+            self._memo[key] = compute()
+        return self._memo[key].copy()
 
     # ------------------------------------------------------------------ construction
     def _replace(self, **changes: Any) -> Chronology:
@@ -254,8 +265,11 @@ class Chronology:
         """Periods with no recorded event; see :func:`chronology.metrics.gaps`."""
         from .metrics import gaps
 
-        return gaps(
-            self.events, min_days=min_days, by=by, exact_only=exact_only, working_days=working_days
+        return self._memoised(
+            ("gaps", min_days, by, exact_only, working_days),
+            lambda: gaps(
+                self.events, min_days=min_days, by=by, exact_only=exact_only, working_days=working_days
+            ),
         )
 
     def intervals(self, rules: Interval | Sequence[Interval]) -> pd.DataFrame:
@@ -268,6 +282,8 @@ class Chronology:
         """Statutory timescales (plus your own rules) checked; see :func:`chronology.metrics.breaches`."""
         from .metrics import breaches
 
+        if rules is None:  # the statutory defaults: computed once per object
+            return self._memoised(("breaches",), lambda: breaches(self.events, None))
         return breaches(self.events, rules)
 
     def missing(self, expectations: Expect | Sequence[Expect] | None = None) -> pd.DataFrame:
