@@ -605,3 +605,36 @@ def test_user_expectations_from_toml(tmp_path: Path):
     # the second attendance records "GP notified" in its own entry
     assert m[["event_id", "status", "due_by", "source"]].values.tolist() == [
         ["e1", "late", ts("2024-05-08"), "Local protocol 7"]]
+
+
+def test_not_after_skips_starts_after_an_excluding_event() -> None:
+    import chronology as chron
+
+    c = chron.Chronology.from_events(pd.DataFrame({
+        "case_id": ["k"] * 3, "agency": ["csc"] * 3,
+        "start": ["2024-01-02", "2024-02-01", "2024-04-01"],
+        "event_type": ["review", "placement_start", "review"],
+        "description": ["LAC review", "Placed with carers", "LAC review"],
+    }))
+    rule = chron.Interval("first review", start=chron.Match(event_type="placement_start"),
+                          end=chron.Match(event_type="review"), limit="20 working days", take=1)
+    assert c.intervals(rule)["breached"].tolist() == [True]
+    already = chron.Interval("first review", start=rule.start, end=rule.end, limit=rule.limit, take=1,
+                             not_after=chron.Match(event_type="review"))
+    assert c.intervals(already).empty
+
+
+def test_the_same_start_told_by_two_agencies_is_measured_once() -> None:
+    import chronology as chron
+
+    c = chron.Chronology.from_events(pd.DataFrame({
+        "case_id": ["k"] * 4, "agency": ["csc", "placements", "csc", "csc"],
+        "start": ["2024-01-19 10:00", "2024-01-19 15:00", "2024-01-24", "2024-03-01"],
+        "event_type": ["placement_start", "placement_start", "home_visit", "placement_start"],
+        "description": ["Placed at the flat", "Placement started at the flat", "Statutory visit", "Moved"],
+    }))
+    rule = chron.Interval("visit", start=chron.Match(event_type="placement_start"),
+                          end=chron.Match(event_type="home_visit"), limit="1 week")
+    r = c.intervals(rule)
+    assert r["start_agency"].astype(str).tolist() == ["csc", "csc"]
+    assert r["status"].tolist() == ["met", "open"]  # the record ends that day: not yet overdue

@@ -384,6 +384,13 @@ class Interval:
         Which start events of each case count, in date order: skip the first ``skip``, then take
         at most ``take`` (``None``: all). ``take=1`` measures only the first (e.g. the first
         looked-after review after the child becomes looked after); ``skip=1`` all but the first.
+    not_after
+        Start events that come after an event matching this, in the same case, do not count: e.g.
+        a looked-after review before the first placement in the record shows the child was already
+        looked after, so no placement in it is "becoming looked after".
+
+    The same start told by two agencies (matching start events of different agencies within 24
+    hours in one case) is measured once, from the earlier record.
     """
 
     name: str
@@ -394,6 +401,7 @@ class Interval:
     description: str | None = None
     skip: int = 0
     take: int | None = None
+    not_after: Match | AnyOf | None = None
 
     @property
     def limit_duration(self) -> Duration | None:
@@ -428,7 +436,7 @@ class Expect:
 
 # ---------------------------------------------------------------------- TOML rule tables
 _MATCH_KEYS = ("event_type", "agency", "service", "text", "child_seen", "exclude")
-_INTERVAL_KEYS = ("name", "start", "end", "limit", "source", "description", "skip", "take")
+_INTERVAL_KEYS = ("name", "start", "end", "limit", "source", "description", "skip", "take", "not_after")
 _EXPECT_KEYS = ("name", "after", "within", "then", "source", "description", "same_agency", "tags")
 
 
@@ -515,6 +523,9 @@ def rules_from_toml(source: str | os.PathLike[str] | Mapping[str, Any]) -> list[
                 description=entry.get("description"),
                 skip=int(entry.get("skip", 0)),
                 take=None if entry.get("take") is None else int(entry["take"]),
+                not_after=None
+                if entry.get("not_after") is None
+                else match_from_toml(entry["not_after"], where=where),
             )
         )
     return out

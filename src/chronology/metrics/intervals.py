@@ -74,6 +74,23 @@ def _one_rule(
     S = ev[smask]
     if S.empty:
         return pd.DataFrame()
+    if rule.not_after is not None:
+        # a start after an excluding event in the same case does not count
+        before = ev[mask_of(rule.not_after, events, ev, masks)].groupby("case_key")["start"].min()
+        if len(before):
+            first_excl = S["case_key"].map(before).astype(S["start"].dtype)
+            S = S[first_excl.isna() | (S["start"] <= first_excl)]
+            if S.empty:
+                return pd.DataFrame()
+    # the same start told by two agencies within 24 hours is measured once, from the earlier record
+    prev_start = S.groupby("case_key", sort=False)["start"].shift(1)
+    prev_agency = S.groupby("case_key", sort=False)["agency"].shift(1)
+    told_twice = (
+        prev_start.notna()
+        & ((S["start"] - prev_start) <= pd.Timedelta(hours=24))
+        & (S["agency"].astype("str") != prev_agency.astype("str"))
+    )
+    S = S[~told_twice.to_numpy()]
     rank = S.groupby("case_key", sort=False).cumcount()
     keep = rank >= rule.skip
     if rule.take is not None:
