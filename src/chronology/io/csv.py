@@ -132,27 +132,33 @@ def read_csv(
         delim = _sniff(text)
         width = _width(text, delim)
         grid = _read_arrow(raw, width, delim) if enc in ("utf-8", "utf-8-sig") and head is None else None
-    if grid is not None:
-        # the fast path: cells already str with blanks as NA
-        grid.columns = range(grid.shape[1])
-        _check_quotes(raw, grid, delim, path.name)
-        probe = grid.head(30).astype("object").where(grid.head(30).notna(), None).values.tolist()
-        header = find_header(probe, columns)
-        if header is None:
-            raise _no_header(path.name, None, probe)
-        return [
-            make_table(
-                grid,
-                header,
-                np.arange(1, len(grid) + 1),
-                source=path.name,
-                path=str(path),
-                sheet=None,
-                format="csv",
-                encoding=enc,
-                delimiter=delim,
-            )
-        ]
+    if grid is None:
+        grid = _read_text(text, delim, width, path.name)
+    # one grid either way: cells as str, blank cells NA
+    grid.columns = range(grid.shape[1])
+    _check_quotes(raw, grid, delim, path.name)
+    probe = grid.head(30).astype("object").where(grid.head(30).notna(), None).values.tolist()
+    header = find_header(probe, columns)
+    if header is None:
+        raise _no_header(path.name, None, probe)
+    return [
+        make_table(
+            grid,
+            header,
+            np.arange(1, len(grid) + 1),
+            source=path.name,
+            path=str(path),
+            sheet=None,
+            format="csv",
+            encoding=enc,
+            delimiter=delim,
+        )
+    ]
+
+
+def _read_text(text: str, delim: str, width: int, name: str) -> pd.DataFrame:
+    """The grid of decoded CSV text, with pandas' C parser or, for irregular files, the csv module;
+    every cell ``str``, blank cells NA."""
     try:
         grid = pd.read_csv(
             io.StringIO(text),
@@ -171,37 +177,15 @@ def read_csv(
         except _csv.Error as exc:
             raise SourceReadError(
                 f"cannot be read as CSV ({exc})",
-                file=path.name,
+                file=name,
                 hint="open it in Excel or a text editor and save it again as CSV UTF-8",
             ) from exc
         width = max((len(r) for r in records), default=1)
         grid = pd.DataFrame([r + [""] * (width - len(r)) for r in records], dtype="str")
     if grid.empty:
-        raise SourceReadError(
-            "the file has no rows", file=path.name, hint="check the right file was sent"
-        )
-    grid.columns = range(grid.shape[1])
-    probe = grid.head(30).astype("object").where(grid.head(30).ne(""), None).values.tolist()
-    header = find_header(probe, columns)
-    if header is None:
-        raise _no_header(path.name, None, probe)
-    rows = np.arange(1, len(grid) + 1)
+        raise SourceReadError("the file has no rows", file=name, hint="check the right file was sent")
     grid = grid.astype("str")
-    grid = grid.mask(grid.eq(""))
-    _check_quotes(raw, grid, delim, path.name)
-    return [
-        make_table(
-            grid,
-            header,
-            rows,
-            source=path.name,
-            path=str(path),
-            sheet=None,
-            format="csv",
-            encoding=enc,
-            delimiter=delim,
-        )
-    ]
+    return grid.mask(grid.eq(""))
 
 
 def _check_quotes(raw: bytes, grid: pd.DataFrame, delim: str, name: str) -> None:
