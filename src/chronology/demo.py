@@ -80,6 +80,12 @@ def run_demo(out_dir: Path = Path("reports"), *, notebooks: bool = True) -> int:
         _step(f"[{i}/{len(names)}] {name}: reading the agency files")
         c = samples.load(name).tag()
         _step(f"[{i}/{len(names)}] {name}: {c!r}")
+        for rec in c.provenance.to_dict("records"):
+            where = rec["source"] + (f" [{rec['source_sheet']}]" if rec["source_sheet"] else "")
+            print(
+                f"      {where}: {rec['rows_read']} rows = {rec['events']} events + "
+                f"{rec['rejects']} rejects + {rec['blank_rows'] + rec['repeated_headers']} blank/header"
+            )
         written.append(c.to_html(out_dir / f"{name}.html"))
         written.append(c.to_excel(out_dir / f"{name}.xlsx"))
         _step(f"[{i}/{len(names)}] {name}: reports written")
