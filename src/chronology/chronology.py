@@ -51,6 +51,10 @@ def _empty_provenance() -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series(dtype="object") for c in PROVENANCE_COLUMNS})
 
 
+#: largest chronology whose metric results are memoised (see Chronology._memoised)
+_MEMO_MAX_EVENTS = 200_000
+
+
 def _sort_events(events: pd.DataFrame, *, consume: bool = False) -> pd.DataFrame:
     """Sort by start, then source order (file, sheet, row), with a fresh RangeIndex.
 
@@ -127,7 +131,14 @@ class Chronology:
     )
 
     def _memoised(self, key: tuple[Any, ...], compute: Callable[[], pd.DataFrame]) -> pd.DataFrame:
-        """``compute()`` once per key for this object; each caller gets its own copy."""
+        """``compute()`` once per key for this object; each caller gets its own copy.
+
+        Only for chronologies of up to ``_MEMO_MAX_EVENTS`` events (a case or a small caseload, where
+        a notebook calls the same metric for a table and again for a figure); a large caseload
+        recomputes rather than hold big results in memory.
+        """
+        if len(self.events) > _MEMO_MAX_EVENTS:
+            return compute()
         if key not in self._memo:
             self._memo[key] = compute()
         return self._memo[key].copy()
