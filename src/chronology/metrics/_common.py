@@ -17,7 +17,9 @@ Conventions used by every metric (documented once here, repeated in the public d
 
 from __future__ import annotations
 
-from typing import Any
+import os
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -326,3 +328,26 @@ def period_of(ev: pd.DataFrame, freq: str) -> tuple[pd.Series, pd.Series]:
     unc = ev["uncertain"].to_numpy()
     start = localize(per.dt.start_time.astype("datetime64[us]"))
     return start, pd.Series(coarse | unc, index=ev.index)
+
+
+T = TypeVar("T")
+
+
+def as_rule_list(
+    items: T | Sequence[T] | str | os.PathLike[str],
+    kind: type[T],
+    load: Callable[[Any], list[T]],
+    hint: str,
+    what: str = "rules",
+) -> list[T]:
+    """One rule object, a sequence of them, or a TOML path (read with ``load``) as a list; anything
+    else raises :class:`~chronology.errors.OptionError` with ``hint``."""
+    if isinstance(items, kind):
+        return [items]
+    if isinstance(items, (str, os.PathLike)):
+        return load(items)
+    out = list(items)  # type: ignore[arg-type]
+    for r in out:
+        if not isinstance(r, kind):
+            raise OptionError(f"{what} must be {kind.__name__} objects", value=repr(r), hint=hint)
+    return out

@@ -13,7 +13,18 @@ import pandas as pd
 from .._data import load_toml
 from ..errors import OptionError
 from ..rules import Interval, rules_from_toml
-from ._common import AGENCY, DT, due_by, empty_frame, exceeded, fetch, mask_of, measures, prepare
+from ._common import (
+    AGENCY,
+    DT,
+    as_rule_list,
+    due_by,
+    empty_frame,
+    exceeded,
+    fetch,
+    mask_of,
+    measures,
+    prepare,
+)
 
 __all__ = ["breaches", "default_timescales", "intervals"]
 
@@ -52,19 +63,12 @@ def _rows_at(ev: pd.DataFrame, pos: pd.Series | np.ndarray) -> pd.DataFrame:
 
 
 def _as_rules(rules: Interval | Sequence[Interval] | str | os.PathLike[str]) -> list[Interval]:
-    if isinstance(rules, Interval):
-        return [rules]
-    if isinstance(rules, (str, os.PathLike)):
-        return rules_from_toml(rules)
-    out = list(rules)
-    for r in out:
-        if not isinstance(r, Interval):
-            raise OptionError(
-                "rules must be Interval objects",
-                value=repr(r),
-                hint="write chron.Interval(name, start=chron.Match(...), end=chron.Match(...), limit=...)",
-            )
-    return out
+    return as_rule_list(
+        rules,
+        Interval,
+        rules_from_toml,
+        "write chron.Interval(name, start=chron.Match(...), end=chron.Match(...), limit=...)",
+    )
 
 
 def _one_rule(

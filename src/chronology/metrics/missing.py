@@ -11,9 +11,19 @@ import numpy as np
 import pandas as pd
 
 from .._data import load_toml
-from ..errors import OptionError
 from ..rules import Expect, expectations_from_toml
-from ._common import AGENCY, DT, due_by, empty_frame, fetch, localize, mask_of, prepare, wall_day
+from ._common import (
+    AGENCY,
+    DT,
+    as_rule_list,
+    due_by,
+    empty_frame,
+    fetch,
+    localize,
+    mask_of,
+    prepare,
+    wall_day,
+)
 
 __all__ = ["default_expectations", "missing"]
 
@@ -54,19 +64,13 @@ def default_expectations() -> list[Expect]:
 def _as_expectations(expectations: Expect | Sequence[Expect] | str | os.PathLike[str] | None) -> list[Expect]:
     if expectations is None:
         return default_expectations()
-    if isinstance(expectations, Expect):
-        return [expectations]
-    if isinstance(expectations, (str, os.PathLike)):
-        return expectations_from_toml(expectations)
-    out = list(expectations)
-    for e in out:
-        if not isinstance(e, Expect):
-            raise OptionError(
-                "expectations must be Expect objects",
-                value=repr(e),
-                hint="write chron.Expect(name, after=chron.Match(...), within='24 hours', then=chron.Match(...))",
-            )
-    return out
+    return as_rule_list(
+        expectations,
+        Expect,
+        expectations_from_toml,
+        "write chron.Expect(name, after=chron.Match(...), within='24 hours', then=chron.Match(...))",
+        what="expectations",
+    )
 
 
 def _one(
