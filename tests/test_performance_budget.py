@@ -167,6 +167,20 @@ def test_infer_event_type_is_the_first_matching_pattern(texts) -> None:
     assert vocab.infer_event_type(s).tolist() == _infer_event_type_plain(s).tolist()
 
 
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(texts=_TEXTS, patterns=st.lists(st.sampled_from(_PATTERNS), min_size=1, max_size=9))
+def test_first_match_is_trying_the_patterns_in_order(texts, patterns) -> None:
+    # the halving search over alternations finds what a pattern-by-pattern cascade finds, whatever
+    # the mix of engines (RE2, RE2 with stand-ins, Python's re) the patterns need
+    expected = [-1] * len(texts)
+    for k in reversed(range(len(patterns))):
+        for i, hit in enumerate(_pandas_contains(texts, patterns[k])):
+            if hit:
+                expected[i] = k
+    found = vocab.first_match(vocab.Text(pd.Series(texts, dtype="str")), patterns)
+    assert found.tolist() == expected
+
+
 def test_per_distinct_equals_the_plain_function() -> None:
     s = pd.Series([" Y", "n/k", None, "Seen alone", "x\r\ny", "\u200bA", "N "] * 2000, dtype="str")
     pd.testing.assert_series_equal(vocab.clean_text(s), vocab._clean_text(s))
