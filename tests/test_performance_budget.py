@@ -268,3 +268,24 @@ def test_no_regex_in_the_hot_paths_falls_back_to_python_on_ascii_text() -> None:
                     if p:
                         assert _re2_safe(p), (rule.name, p)
     assert not re.search(r"\\s", "".join(p for _, p in vocab._patterns()))
+
+
+def test_a_chronology_sorts_its_events_once_for_all_its_metrics(monkeypatch) -> None:
+    from chronology import metrics
+    from chronology.metrics import _common
+
+    c = chron.samples.load("carlos")
+    calls: list[int] = []
+    real = _common._prepare
+    monkeypatch.setattr(_common, "_prepare", lambda ev: calls.append(len(ev)) or real(ev))
+    g, b, s = c.gaps(min_days=2), c.breaches(), c.tag().silences()  # tag() keeps the same events
+    assert calls == [len(c.events)]
+    # the shared working frame gives the answers of the plain functions
+    pd.testing.assert_frame_equal(g, metrics.gaps(c.events, min_days=2))
+    pd.testing.assert_frame_equal(b, metrics.breaches(c.events))
+    pd.testing.assert_frame_equal(s, metrics.silences(c.events))
+    assert len(calls) == 4  # the plain functions prepare their own
+    # other events, another working frame
+    later = c.filter(start="2024-09-01")
+    later.gaps()
+    assert calls[-1] == len(later.events) < len(c.events)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -138,15 +139,30 @@ class Chronology:
         recomputes rather than hold big results in memory.
         """
         if len(self.events) > _MEMO_MAX_EVENTS:
-            return compute()
+            with self._sharing():
+                return compute()
         if key not in self._memo:
-            self._memo[key] = compute()
+            with self._sharing():
+                self._memo[key] = compute()
         return self._memo[key].copy()
+
+    def _sharing(self) -> AbstractContextManager[None]:
+        """A block in which the metrics compute their sorted working frame of these events once
+        (kept in the memo, whatever the size: it is what every metric needs first)."""
+        from .metrics._common import sharing_prepare
+
+        return sharing_prepare(self.events, self._memo)
 
     # ------------------------------------------------------------------ construction
     def _replace(self, **changes: Any) -> Chronology:
-        """A new Chronology with some fields changed; the one place objects are derived."""
-        return replace(self, **changes)
+        """A new Chronology with some fields changed; the one place objects are derived.
+
+        The memo of metric results goes with the events: kept when they are the same (``tag()``,
+        a new title), dropped when they change."""
+        new = replace(self, **changes)
+        if "events" not in changes or changes["events"] is self.events:
+            object.__setattr__(new, "_memo", self._memo)
+        return new
 
     @classmethod
     def from_events(
@@ -287,7 +303,8 @@ class Chronology:
         """Elapsed time between events against limits; see :func:`chronology.metrics.intervals`."""
         from .metrics import intervals
 
-        return intervals(self.events, rules)
+        with self._sharing():
+            return intervals(self.events, rules)
 
     def breaches(self, rules: Sequence[Interval] | PathLike | None = None) -> pd.DataFrame:
         """Statutory timescales (plus your own rules) checked; see :func:`chronology.metrics.breaches`."""
@@ -295,37 +312,43 @@ class Chronology:
 
         if rules is None:  # the statutory defaults: computed once per object
             return self._memoised(("breaches",), lambda: breaches(self.events, None))
-        return breaches(self.events, rules)
+        with self._sharing():
+            return breaches(self.events, rules)
 
     def missing(self, expectations: Expect | Sequence[Expect] | None = None) -> pd.DataFrame:
         """Trigger events with no follow-up in time; see :func:`chronology.metrics.missing`."""
         from .metrics import missing
 
-        return missing(self.events, expectations)
+        with self._sharing():
+            return missing(self.events, expectations)
 
     def voice(self, freq: str = "M") -> pd.DataFrame:
         """Share of events where the child was seen and heard; see :func:`chronology.metrics.voice`."""
         from .metrics import voice
 
-        return voice(self.events, freq=freq)
+        with self._sharing():
+            return voice(self.events, freq=freq)
 
     def silences(self) -> pd.DataFrame:
         """Longest stretches with the child not seen or not heard; see :func:`chronology.metrics.silences`."""
         from .metrics import silences
 
-        return silences(self.events)
+        with self._sharing():
+            return silences(self.events)
 
     def activity(self, freq: str = "W") -> pd.DataFrame:
         """Events per agency per period; see :func:`chronology.metrics.activity`."""
         from .metrics import activity
 
-        return activity(self.events, freq=freq)
+        with self._sharing():
+            return activity(self.events, freq=freq)
 
     def duplicates(self, **kwargs: Any) -> pd.DataFrame:
         """Candidate groups of the same event told by several agencies; see :func:`chronology.metrics.duplicates`."""
         from .metrics import duplicates
 
-        return duplicates(self.events, **kwargs)
+        with self._sharing():
+            return duplicates(self.events, **kwargs)
 
     def merge_duplicates(self, groups: pd.DataFrame) -> Chronology:
         """A new Chronology with each duplicate group merged into one event (only when asked)."""

@@ -18,7 +18,9 @@ Conventions used by every metric (documented once here, repeated in the public d
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, MutableMapping, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any, TypeVar
 
 import numpy as np
@@ -63,7 +65,39 @@ def _as_london(s: pd.Series) -> pd.Series:
     return s.dt.tz_convert(TZ).astype(DT)
 
 
+#: the events frame of the Chronology whose metric is running, and where its working frame is kept
+_SHARED: ContextVar[tuple[pd.DataFrame, MutableMapping[Any, Any]] | None] = ContextVar(
+    "chronology_prepared", default=None
+)
+
+
+@contextmanager
+def sharing_prepare(events: pd.DataFrame, store: MutableMapping[Any, Any]) -> Iterator[None]:
+    """Within this block, :func:`prepare` of this very ``events`` object is computed once and kept
+    in ``store`` (a :class:`~chronology.Chronology`'s memo): ``gaps()``, ``intervals()``,
+    ``breaches()`` and the timeline of one chronology then share it instead of sorting and deriving
+    the same columns each time (0.6 s per metric on a million events). Only a Chronology uses it:
+    its events are not changed in place, while a frame passed to the functions may be."""
+    token = _SHARED.set((events, store))
+    try:
+        yield
+    finally:
+        _SHARED.reset(token)
+
+
 def prepare(events: pd.DataFrame) -> pd.DataFrame:
+    """:func:`_prepare`, or the working frame a :func:`sharing_prepare` block already made for
+    these events (a shallow copy: with copy-on-write, changes to it stay with the caller)."""
+    shared = _SHARED.get()
+    if shared is None or shared[0] is not events:
+        return _prepare(events)
+    store = shared[1]
+    if ("prepared",) not in store:
+        store[("prepared",)] = _prepare(events)
+    return store[("prepared",)].copy(deep=False)
+
+
+def _prepare(events: pd.DataFrame) -> pd.DataFrame:
     """A light working frame, sorted by ``case_id``, ``start``, ``event_id`` (input not modified).
 
     Only the columns the metrics compute with are carried; text columns stay in ``events`` and are
