@@ -10,6 +10,7 @@ import re
 import subprocess
 import sys
 import warnings
+from unittest import mock
 
 import numpy as np
 import pandas as pd
@@ -164,7 +165,10 @@ def _infer_event_type_plain(text: pd.Series, default: str = "other") -> pd.Serie
 @given(texts=_TEXTS)
 def test_infer_event_type_is_the_first_matching_pattern(texts) -> None:
     s = pd.Series(texts, dtype="str")
-    assert vocab.infer_event_type(s).tolist() == _infer_event_type_plain(s).tolist()
+    expected = _infer_event_type_plain(s).tolist()
+    assert vocab.infer_event_type(s).tolist() == expected
+    with mock.patch.object(vocab, "_FEW_ROWS", 0):
+        assert vocab.infer_event_type(s).tolist() == expected
 
 
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -177,8 +181,10 @@ def test_first_match_is_trying_the_patterns_in_order(texts, patterns) -> None:
         for i, hit in enumerate(_pandas_contains(texts, patterns[k])):
             if hit:
                 expected[i] = k
-    found = vocab.first_match(vocab.Text(pd.Series(texts, dtype="str")), patterns)
-    assert found.tolist() == expected
+    text = vocab.Text(pd.Series(texts, dtype="str"))
+    assert vocab.first_match(text, patterns).tolist() == expected  # few texts: one by one
+    with mock.patch.object(vocab, "_FEW_ROWS", 0):  # many texts: the halving search
+        assert vocab.first_match(text, patterns).tolist() == expected
 
 
 def test_per_distinct_equals_the_plain_function() -> None:

@@ -424,6 +424,10 @@ def infer_event_type(text: pd.Series, default: str = "other") -> pd.Series:
     return pd.Series(codes[found], index=s.index, dtype="object")
 
 
+#: below this many texts, :func:`first_match` tries the patterns one by one (one case's files)
+_FEW_ROWS = 2000
+
+
 def _union(patterns: Sequence[str]) -> str:
     return patterns[0] if len(patterns) == 1 else "|".join(f"(?:{p})" for p in patterns)
 
@@ -450,6 +454,14 @@ def first_match(
     found = np.full(len(text), -1, dtype="int64")
     start = np.arange(len(text)) if rows is None else np.asarray(rows, dtype="int64")
     if not patterns or not len(start):
+        return found
+    if len(start) < _FEW_ROWS:  # compiling the alternations costs more than it saves
+        for k, pattern in enumerate(patterns):
+            hit = contains(text, pattern, rows=start, case=case)
+            found[start[hit]] = k
+            start = start[~hit]
+            if not len(start):
+                break
         return found
     start = start[contains(text, _union(patterns), rows=start, case=case)]
     todo: list[tuple[int, int, np.ndarray]] = [(0, len(patterns), start)]
