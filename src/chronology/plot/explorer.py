@@ -34,7 +34,7 @@ __all__ = ["AGGREGATE_ABOVE", "TABLE_ROWS", "explore", "figure_json", "filter_ma
 #: the table shows at most this many events (the count above it says how many match)
 TABLE_ROWS = 500
 #: above this many events the explorer's timeline draws counts per lane and day or week (as
-#: ``timeline(aggregate=True)``), which keeps the figure sent to the browser to a few hundred kB;
+#: ``timeline(aggregate=True)``; for a caseload, per agency and period across cases), which keeps the figure sent to the browser to a few hundred kB;
 #: filter to fewer events to see them one by one
 AGGREGATE_ABOVE = 5_000
 #: the mime type JupyterLab (jupyterlab-plotly), VS Code and nteract draw plotly figures from
@@ -148,7 +148,8 @@ def explore(c: Chronology, *, color: str = "event_type", gaps: bool = True, brea
     color, gaps, breaches
         Initial timeline settings (see :func:`chronology.plot.timeline`); breaches are off by default
         because the checks are re-run on every change. Above ``AGGREGATE_ABOVE`` (5,000) events the
-        timeline shows counts per lane and day or week.
+        timeline shows counts per lane and day or week; a caseload of more than 80 case × agency
+        lanes, counts per agency and period across cases (the timeline's caseload view).
     in_place
         ``False`` (default): the timeline is drawn in an ``Output`` widget from plotly's JSON, with
         the plotly.js JupyterLab already has, so a saved notebook stays small. ``True``: a plotly

@@ -11,7 +11,10 @@ source file and row.
 
 Performance: traces are built from whole arrays (one marker trace and at most two bar traces per
 legend entry), never a shape per event; a 50,000-event chronology is drawn as counts per lane and
-week (aggregated) unless ``aggregate=False``.
+week (aggregated) unless ``aggregate=False``. A caseload (more case × agency lanes than can be read)
+is drawn across cases: one lane per agency, events counted per agency and period
+(:mod:`chronology.plot._caseload`), without the per-child gaps and timescale breaches, so a million
+events of 20,000 children make a figure of a few hundred marks.
 """
 
 from __future__ import annotations
@@ -21,7 +24,8 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 import pandas as pd
 
-from ..errors import ChronologyError
+from ..errors import ChronologyError, OptionError
+from . import _caseload as cl
 from . import _common as cm
 from . import style
 
@@ -30,12 +34,15 @@ if TYPE_CHECKING:
 
     from ..chronology import Chronology
 
-__all__ = ["AGGREGATE_ABOVE", "WEBGL_ABOVE", "timeline"]
+__all__ = ["AGGREGATE_ABOVE", "CASELOAD_LANES", "WEBGL_ABOVE", "timeline"]
 
 #: draw markers with WebGL (Scattergl) above this many events when ``webgl=None``
 WEBGL_ABOVE = 2_000
 #: draw counts per lane and period instead of single events above this many events
 AGGREGATE_ABOVE = 20_000
+#: with several cases and more case × agency lanes than this, draw the caseload view (one lane per
+#: agency, counts across cases) when ``across_cases=None``: beyond it lanes are too thin to read
+CASELOAD_LANES = 80
 #: at most this many gaps and breaches are drawn (the longest / the worst first)
 MAX_GAPS = 150
 MAX_BREACHES = 60
@@ -62,6 +69,7 @@ def timeline(
     title: str | None = None,
     aggregate: bool | None = None,
     detail: bool | tuple[Any, Any] | None = None,
+    across_cases: bool | None = None,
 ) -> go.Figure:
     """An interactive timeline of a chronology: one swimlane per agency.
 
@@ -69,7 +77,7 @@ def timeline(
     ----------
     c
         The chronology (not modified). With several cases, each case has its own lanes
-        (``"cassie · Police"``).
+        (``"cassie · Police"``), unless the caseload view is drawn (``across_cases``).
     color
         What colours the marks: ``"event_type"`` (Okabe–Ito colour of the type's family, a symbol per
         type), ``"agency"`` or ``"theme"`` (tags the events first when ``c.tags`` is ``None``; an event
@@ -92,6 +100,7 @@ def timeline(
     aggregate
         Draw counts of events per lane and day (or week, over more than a year) instead of single
         events; ``None`` (default) does so above 20,000 events, and says so in the title.
+        ``False`` also keeps a caseload in its case × agency lanes unless ``across_cases=True``.
     detail
         A second, zoomed panel above the whole chronology (focus + context), so that events hours
         apart (a discharge into custody, an interview the same night) can be told apart.
@@ -99,13 +108,28 @@ def timeline(
         least six events and the chronology spans more than 90 days (otherwise no panel);
         ``False``: never. The overview keeps ``xaxis``/``yaxis``; the detail uses ``xaxis2``/``yaxis2``
         and its traces' ``meta`` start with ``"detail "``.
+    across_cases
+        Draw the caseload view: one lane per agency (not per case and agency) and one mark per
+        agency and period holding any event, its area and colour the number of events, its hover
+        text the period and how many events from how many cases (``customdata``: the cases). The
+        period is a day, a Monday-to-Sunday week, a month or a year: the finest that keeps a lane
+        to at most 160 marks. Each event counts once, in the period of its ``start``. Lane labels
+        give each agency's events and cases; the text under the title says the view is aggregated,
+        how many events and cases it counts, and how to see one child
+        (``c.filter(case_id=...).timeline()``). Gaps, timescale breaches and the detail panel are
+        per child, so they are neither drawn nor computed here, and colour always shows the number
+        of events (``color`` is not used). ``None`` (default): for a chronology with several cases
+        and more than ``CASELOAD_LANES`` (80) case × agency lanes, unless ``aggregate=False``;
+        ``True``: always; ``False``: never.
 
     Returns
     -------
     plotly.graph_objects.Figure
         Lanes are the categories of ``layout.yaxis.categoryarray`` (top to bottom); x is London wall
         time. Each trace's ``meta`` says what it draws (``"points"``, ``"spans"``, ``"periods"``,
-        ``"counts"``); gap and breach shapes are named ``"gap"`` and ``"breach"``.
+        ``"counts"``); gap and breach shapes are named ``"gap"`` and ``"breach"``. The caseload view
+        has one ``"counts"`` trace and ``layout.meta`` ``{"view": "caseload", "unit": ...,
+        "events": ..., "cases": ...}``.
 
     Examples
     --------
@@ -120,6 +144,20 @@ def timeline(
     ['Police', "Children's social care", 'Hospital (acute)']
     >>> sorted({t.meta for t in fig.data})
     ['periods', 'points', 'spans']
+
+    A caseload, drawn across cases (here asked for; by default above 80 case × agency lanes):
+
+    >>> load = chron.Chronology.from_events(pd.DataFrame({
+    ...     "case_id": ["a", "b", "b", "c"], "agency": ["police", "police", "csc", "police"],
+    ...     "start": ["04/03/2024", "05/03/2024", "06/03/2024", "20/03/2024"],
+    ...     "description": ["Call", "Call", "Referral", "Call"]}))
+    >>> fig = timeline(load, across_cases=True)
+    >>> list(fig.layout.yaxis.categoryarray), fig.layout.meta["view"], fig.layout.meta["unit"]
+    (['Police', "Children's social care"], 'caseload', 'day')
+    >>> [int(n) for n in fig.data[0].marker.color], fig.data[0].hovertext[0]
+    ([1, 1, 1, 1], '<b>Police</b> · all cases<br>on Mon 04/03/2024<br>1 event from 1 case')
+    >>> print(fig.layout.title.subtitle.text.split("<br>")[1])
+    To see one child's events, gaps and timescale breaches: c.filter(case_id='a').timeline()
     """
     go = cm.go_module()
     cm.check_option("color", color, COLORS)
@@ -127,6 +165,15 @@ def timeline(
     heading = cm.safe(title) if title is not None else cm.title_of(c, "Timeline")
     if ev.empty:
         return cm.empty_figure(heading, "No events to draw")
+    if across_cases and aggregate is False:
+        raise OptionError(
+            "across_cases=True draws counts across cases, not single events",
+            value={"across_cases": across_cases, "aggregate": aggregate},
+            hint="drop aggregate=False, or filter to one case: c.filter(case_id=...).timeline()",
+        )
+    caseload = _caseload_of(ev, aggregate, across_cases)
+    if caseload is not None:
+        return _caseload_figure(go, ev, *caseload, heading, height, webgl)
     lane, order = cm.lanes(ev)
     n = len(ev)
     agg = aggregate if aggregate is not None else n > AGGREGATE_ABOVE
@@ -166,6 +213,44 @@ def timeline(
         shapes += [*_lane_stripes(order, "y2"), _window_mark(window)]
         annotations += _span_notes(ev, lane, order, window)
     fig.update_layout(shapes=shapes, annotations=annotations)
+    return fig
+
+
+# ---------------------------------------------------------------------- caseload view
+def _caseload_of(ev: pd.DataFrame, aggregate: bool | None, across_cases: bool | None) -> tuple[np.ndarray, int] | None:
+    """The case code of each event and the number of cases when the caseload view is to be drawn,
+    else ``None`` (see ``across_cases`` in :func:`timeline`). Counted on integer codes: at a million
+    events this costs a few tens of milliseconds, before any lane label is built."""
+    if across_cases is False or (across_cases is None and aggregate is False):
+        return None
+    codes, n_cases = cl.case_codes(ev)
+    if across_cases:
+        return codes, n_cases
+    # each case takes at least one lane: only a caseload of up to CASELOAD_LANES cases needs counting
+    if n_cases <= 1 or (n_cases <= CASELOAD_LANES and cl.lane_pairs(ev, codes, n_cases) <= CASELOAD_LANES):
+        return None
+    return codes, n_cases
+
+
+def _caseload_figure(go: Any, ev: pd.DataFrame, codes: np.ndarray, n_cases: int, heading: str,
+                     height: int | None, webgl: bool | None) -> go.Figure:
+    """The caseload view: events counted per agency and period across cases, one lane per agency."""
+    counts = cl.caseload_counts(ev, codes, n_cases)
+    gl = webgl if webgl is not None else len(counts.points) > WEBGL_ABOVE
+    order = counts.lanes["lane"].tolist()
+    example = f"case_id={cm.safe(repr(str(ev['case_id'].min())))}" if "case_id" in ev else "case_id=..."
+    cases = f"{counts.n_cases:,} case{'s' * (counts.n_cases != 1)}"
+    notes = [
+        f"Caseload view (aggregated): {counts.n_events:,} events of {cases}, counted per agency and "
+        f"{counts.unit} across all cases; hover a mark for its events and cases.",
+        f"To see one child's events, gaps and timescale breaches: c.filter({example}).timeline()",
+    ]
+    fig = go.Figure(data=[cl.caseload_trace(go, counts, gl)])
+    lay = _layout(heading, order, height, "Events", 0, None, notes=notes)
+    lay["yaxis"].update(cl.lane_ticks(counts), title={"text": f"Agency (all {cases})"})
+    lay["meta"] = {"view": "caseload", "unit": counts.unit, "events": counts.n_events, "cases": counts.n_cases}
+    lay.update(showlegend=False, shapes=_lane_stripes(order))  # the colour bar is the key
+    fig.update_layout(**lay)
     return fig
 
 
@@ -372,8 +457,6 @@ def _detail_window(ev: pd.DataFrame, detail: bool | tuple[Any, Any] | None) -> t
         a = a.tz_convert("Europe/London").tz_localize(None) if a.tzinfo else a
         b = b.tz_convert("Europe/London").tz_localize(None) if b.tzinfo else b
         if b <= a:
-            from ..errors import OptionError
-
             raise OptionError("detail=(start, end) needs end after start", value=detail,
                               hint="e.g. detail=('2024-10-12', '2024-10-14')")
         return a, b
@@ -652,7 +735,8 @@ def _breach_marks(c: Any, ev: pd.DataFrame, lane: pd.Series, order: list[str]) -
     if b is None or b.empty or "breached" not in b:
         return [], [], []
     b = b[b["breached"].astype("boolean").fillna(False).to_numpy(dtype=bool)]
-    b = b[b["start_event_id"].astype("str").isin(ev["event_id"].astype("str"))] if "start_event_id" in b else b
+    if "start_event_id" in b and cc.events is not ev:  # (it always is: breaches come from these events)
+        b = b[b["start_event_id"].astype("str").isin(ev["event_id"].astype("str"))]
     if b.empty:
         return [], [], []
     b = b.sort_values("start", kind="stable").head(MAX_BREACHES)
