@@ -17,6 +17,7 @@ Examples
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 __all__ = ["APPROXIMATE", "is_approximate", "period_end"]
@@ -40,15 +41,16 @@ def period_end(start: pd.Series, precision: pd.Series) -> pd.Series:
     prec = pd.Series(precision, index=start.index).astype("str")
     tz = getattr(start.dtype, "tz", None)
     wall = start.dt.tz_localize(None) if tz is not None else start  # calendar maths on wall time
-    day = wall.dt.normalize()
-    out = wall + pd.Timedelta(minutes=1)
-    out = out.mask(prec.eq("day"), day + pd.Timedelta(days=1))
-    out = out.mask(prec.eq("week"), day + pd.Timedelta(days=7))
-    if prec.isin(["month", "year"]).any():
-        month_first = day.dt.to_period("M").dt.to_timestamp().astype(wall.dtype)
-        year_first = day.dt.to_period("Y").dt.to_timestamp().astype(wall.dtype)
-        out = out.mask(prec.eq("month"), month_first + pd.DateOffset(months=1))
-        out = out.mask(prec.eq("year"), year_first + pd.DateOffset(years=1))
+    w = wall.to_numpy(dtype="datetime64[us]")
+    day = w.astype("datetime64[D]")
+    out = w + np.timedelta64(1, "m")
+    for level, end in (("day", lambda: day + 1), ("week", lambda: day + 7),
+                       ("month", lambda: (w.astype("datetime64[M]") + 1).astype("datetime64[D]")),
+                       ("year", lambda: (w.astype("datetime64[Y]") + 1).astype("datetime64[D]"))):
+        rows = prec.eq(level).to_numpy(dtype=bool, na_value=False)
+        if rows.any():
+            out[rows] = end()[rows]
+    res = pd.Series(out, index=start.index, name=start.name).astype(wall.dtype)
     if tz is not None:
-        out = out.dt.tz_localize(tz, ambiguous="NaT", nonexistent="shift_forward")
-    return out.where(start.notna())
+        res = res.dt.tz_localize(tz, ambiguous="NaT", nonexistent="shift_forward")
+    return res.where(start.notna())
