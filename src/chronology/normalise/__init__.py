@@ -211,7 +211,7 @@ def normalise_table(
             continue
         name = heading if heading not in _RESERVED else f"source_{heading}"
         ev[name] = clean_text(cells[heading])
-    events = ev[ok].reset_index(drop=True)
+    events = ev.reset_index(drop=True) if ok.all() else ev[ok].reset_index(drop=True)
     events = _finish_events(events)
 
     # ---------------------------------------------------------------- rejects
@@ -269,7 +269,7 @@ def _finish_events(ev: pd.DataFrame) -> pd.DataFrame:
         for c in extra:
             base[c] = pd.Series(dtype="str")
         return base
-    ev = ev.copy()
+    ev = ev.copy(deep=False)  # copy-on-write: the caller's frame keeps its columns
     ev["start"] = to_london(ev["start"])
     ev["end"] = to_london(ev["end"])
     for c in CANONICAL_COLUMNS:
