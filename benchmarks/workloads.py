@@ -66,6 +66,7 @@ class Clock:
 def pipeline(folder: Path, **_: Any) -> dict[str, Any]:
     import pandas as pd  # noqa: F401  (imports are not part of any stage)
     import plotly.graph_objects  # noqa: F401
+    import pyarrow as pa
 
     import chronology as chron
     import chronology.metrics
@@ -85,6 +86,7 @@ def pipeline(folder: Path, **_: Any) -> dict[str, Any]:
 
     clock = Clock()
     manifest = load_manifest(folder)
+    pool = pa.default_memory_pool()
     parts = []
     for f in manifest.files:  # what read_case does, stage by stage
         tables = clock.run("read", read_tables, f.path, sheet=f.sheet, columns=f.columns)
@@ -92,7 +94,8 @@ def pipeline(folder: Path, **_: Any) -> dict[str, Any]:
             "normalise", normalise_tables, tables, agency=f.agency, case_id=f.case_id or manifest.case_id,
             columns=f.columns, date_formats=f.date_formats, service=f.service,
         ))
-    del tables
+        del tables
+        pool.release_unused()  # as read_case does after each file
 
     def stack(parts: list[Any]) -> tuple[Any, Any, Any]:  # combine() without its validation, timed apart
         events = _concat([e for e, _, _ in parts], empty_events())
@@ -106,6 +109,7 @@ def pipeline(folder: Path, **_: Any) -> dict[str, Any]:
     del parts
     clock.run("validate", validate_events, events)
     events = clock.run("combine", _sort_events, events, consume=True)
+    pool.release_unused()
     c = Chronology(events=events, rejects=rejects, provenance=prov, title=manifest.title)
     del events
     events_bytes = int(c.events.memory_usage(deep=True).sum())

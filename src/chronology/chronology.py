@@ -561,8 +561,12 @@ def read_case(folder: PathLike, *, progress: bool = False) -> Chronology:
         from tqdm.auto import tqdm
 
         iterator = tqdm(files, desc=f"reading {manifest.case_id}", unit="file")
-    parts = [
-        _read(
+    import pyarrow as pa
+
+    pool = pa.default_memory_pool()
+    parts = []
+    for f in iterator:
+        parts.append(_read(
             f.path,
             agency=f.agency,
             case_id=f.case_id or manifest.case_id,
@@ -572,10 +576,13 @@ def read_case(folder: PathLike, *, progress: bool = False) -> Chronology:
             service=f.service,
             sort=False,
             validate=False,
-        )
-        for f in iterator
-    ]
-    return _combine(parts, title=manifest.title)
+        ))
+        # Arrow's allocator keeps the pages each file's working copies freed; give them back, so
+        # that a caseload's peak is its events plus one file's work, not the sum (~0.001 ms)
+        pool.release_unused()
+    out = _combine(parts, title=manifest.title)
+    pool.release_unused()
+    return out
 
 
 def combine(chronologies: Sequence[Chronology], *, title: str | None = None) -> Chronology:
