@@ -37,7 +37,9 @@ Rules
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import re
+from collections.abc import Callable, Mapping, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any
@@ -51,7 +53,7 @@ if TYPE_CHECKING:
     from ..rules import Expect
     from .taxonomy import StructuralRule
 
-__all__ = ["RULES", "RuleSpec", "expectation", "format_when", "run_rule"]
+__all__ = ["RULES", "RuleSpec", "expectation", "format_when", "run_rule", "run_rules"]
 
 _MATCH_KEYS = ("event_type", "agency", "service", "text", "child_seen", "exclude")
 _EMPTY = pd.DataFrame({"pos": pd.Series(dtype="int64"), "evidence": pd.Series(dtype="str")})
@@ -151,59 +153,147 @@ def _hours(td: pd.Series) -> pd.Series:
 
 
 # --------------------------------------------------------------------------- selectors
-def _regex_mask(events: pd.DataFrame, columns: tuple[str, ...], pattern: str, rows: np.ndarray | None = None) -> np.ndarray:
-    """True where ``pattern`` (case-insensitive) is found in any of ``columns``, using pyarrow's RE2
-    kernel directly (see :mod:`chronology.themes.text` for why); only ``rows`` are searched when
-    given. Falls back to pandas for a pattern RE2 cannot compile."""
+#: While :func:`run_rules` runs: the events table and what was computed on it (Arrow text columns,
+#: event selector masks), so that rules sharing a selector or a column do not redo it.
+_CACHE: ContextVar[tuple[pd.DataFrame, dict[Any, Any]] | None] = ContextVar("_structural_cache", default=None)
+
+
+def _cached(events: pd.DataFrame, key: Any, compute: Callable[[], Any]) -> Any:
+    """``compute()``, kept for the rest of the :func:`run_rules` call on the same ``events``."""
+    current = _CACHE.get()
+    if current is None or current[0] is not events:
+        return compute()
+    store = current[1]
+    try:
+        if key in store:
+            return store[key]
+    except TypeError:  # not hashable (a Match holding a list)
+        return compute()
+    value = store[key] = compute()
+    return value
+
+
+def _column(events: pd.DataFrame, col: str) -> Any:
+    """A text column as an Arrow ``large_string`` array."""
+    from .text import _arrow
+
+    return _cached(events, ("column", col), lambda: _arrow(events, col))
+
+
+def _distinct(events: pd.DataFrame, col: str) -> tuple[Any, np.ndarray] | None:
+    """(distinct values, index of each row's value or -1 where missing) when a sample shows that
+    ``col`` repeats its values (an ``action`` column of "NFA", "Advice given"...), else ``None``
+    (free text: encoding it would cost more than it saves)."""
+
+    def compute() -> tuple[Any, np.ndarray] | None:
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        arr = _column(events, col)
+        n = len(arr)
+        if n < _DISTINCT_FROM:
+            return None
+        k = min(n, 20000)
+        sample = arr.take(pa.array(np.linspace(0, n - 1, k).astype("int64")))
+        if pc.count_distinct(sample, mode="all").as_py() > 0.8 * k:
+            return None
+        enc = pc.dictionary_encode(arr)
+        return enc.dictionary, pc.fill_null(enc.indices, -1).to_numpy(zero_copy_only=False)
+
+    return _cached(events, ("distinct", col), compute)  # type: ignore[no-any-return]
+
+
+_DISTINCT_FROM = 5000
+#: ``\b`` then a literal of at least 5 letters or spaces (RE2 finds a literal start much faster)
+_LITERAL_START = re.compile(r"\\b[A-Za-z][A-Za-z ]{4}")
+
+
+def _search(arr: Any, pattern: str) -> np.ndarray:
+    """Where ``pattern`` (case-insensitive) is found in the Arrow strings ``arr`` (False where
+    missing). RE2 jumps to a literal the pattern starts with, but not past a leading ``\\b``: on
+    many rows, the rows holding the pattern without it (a superset) are found first."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    from .text import _arrow
+    regex = "(?i)" + pattern
+    if len(arr) >= _DISTINCT_FROM and _LITERAL_START.match(pattern):
+        out = pc.fill_null(pc.match_substring_regex(arr, "(?i)" + pattern[2:]), False).to_numpy(zero_copy_only=False)
+        idx = np.flatnonzero(out)
+        if len(idx):
+            hit = pc.fill_null(pc.match_substring_regex(arr.take(pa.array(idx)), regex), False)
+            out[idx] = hit.to_numpy(zero_copy_only=False)
+        return out
+    return pc.fill_null(pc.match_substring_regex(arr, regex), False).to_numpy(zero_copy_only=False)
+
+
+def _regex_mask(events: pd.DataFrame, columns: tuple[str, ...], pattern: str, rows: np.ndarray | None = None) -> np.ndarray:
+    """True where ``pattern`` (case-insensitive) is found in any of ``columns``, using pyarrow's RE2
+    kernel directly (see :mod:`chronology.themes.text` for why); only ``rows`` are searched when
+    given, and each distinct value once when a column repeats its values. Falls back to pandas for
+    a pattern RE2 cannot compile."""
+    import pyarrow as pa
 
     n = len(events)
     out = np.zeros(n, dtype=bool)
     idx = np.arange(n) if rows is None else rows
     if not len(idx):
         return out
-    regex = "(?i)" + pattern
+    every = len(idx) == n  # all rows: no copy of the column
     for col in columns:
         if col not in events:
             continue
-        arr = _arrow(events, col)
-        if rows is not None:
-            arr = arr.take(pa.array(idx))
         try:
-            hit = pc.fill_null(pc.match_substring_regex(arr, regex), False)
+            distinct = _distinct(events, col)
+            if distinct is not None:
+                values, codes = distinct
+                in_value = _search(values, pattern)
+                c = codes if every else codes[idx]
+                hit = np.where(c >= 0, in_value[np.maximum(c, 0)], False) if len(values) else np.zeros(len(c), bool)
+            else:
+                arr = _column(events, col)
+                hit = _search(arr if every else arr.take(pa.array(idx)), pattern)
         except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
             ser = events[col].iloc[idx].astype("str")
-            hit_np = ser.str.contains(pattern, case=False, regex=True).fillna(False).to_numpy(dtype=bool)
-            out[idx] |= hit_np
-            continue
-        out[idx] |= hit.to_numpy(zero_copy_only=False)
+            hit = ser.str.contains(pattern, case=False, regex=True).fillna(False).to_numpy(dtype=bool)
+        if every:
+            out |= hit
+        else:
+            out[idx] |= hit
     return out
 
 
-def _mask(m: Match, events: pd.DataFrame) -> np.ndarray:
-    """``m.mask(events)`` as a numpy array, with the ``text``, ``service`` and ``exclude`` regexes run
-    on pyarrow (the same semantics: case-insensitive search in description and action, or in
-    service; ``exclude`` found in description or action rules the event out)."""
-    if m.text is None and m.service is None and m.exclude is None:
-        return m.mask(events).to_numpy(dtype=bool, copy=True)
-    base = Match(event_type=m.event_type, agency=m.agency, child_seen=m.child_seen).mask(events)
-    out = base.to_numpy(dtype=bool, copy=True)
+def _mask(m: Match, events: pd.DataFrame, within: np.ndarray | None = None) -> np.ndarray:
+    """``m.mask(events)`` as a numpy array (and ``within``, a row mask, when given), with the
+    ``text``, ``service`` and ``exclude`` regexes run on pyarrow (the same semantics:
+    case-insensitive search in description and action, or in service; ``exclude`` found in
+    description or action rules the event out) and only on the rows the other criteria leave."""
+    if within is None:
+        return _cached(events, ("mask", m), lambda: _mask_of(m, events, None))
+    return _mask_of(m, events, within)
+
+
+def _mask_of(m: Match, events: pd.DataFrame, within: np.ndarray | None) -> np.ndarray:
+    regex = m.text is not None or m.service is not None or m.exclude is not None
+    base = Match(event_type=m.event_type, agency=m.agency, child_seen=m.child_seen) if regex else m
+    out = base.mask(events).to_numpy(dtype=bool, copy=True)
+    if within is not None:
+        out &= within
     if m.service is not None:
         out &= _regex_mask(events, ("service",), m.service, np.flatnonzero(out))
     if m.text is not None:
         out &= _regex_mask(events, ("description", "action"), m.text, np.flatnonzero(out))
     if m.exclude is not None:
         out &= ~_regex_mask(events, ("description", "action"), m.exclude, np.flatnonzero(out))
+    out.flags.writeable = False  # may be shared through the cache
     return out
 
 
-def _any(matches: tuple[Match, ...], events: pd.DataFrame) -> np.ndarray:
+def _any(matches: tuple[Match, ...], events: pd.DataFrame, within: np.ndarray | None = None) -> np.ndarray:
+    """Events matching any of ``matches`` (and ``within``, a row mask, when given: the regexes
+    then run only on those rows)."""
     out = np.zeros(len(events), dtype=bool)
     for m in matches:
-        out |= _mask(m, events)
+        out |= _mask(m, events, within)
     return out
 
 
@@ -232,7 +322,7 @@ def _label(events: pd.DataFrame, pos: np.ndarray) -> np.ndarray:
     """The event type of each selected event, in words ("home visit")."""
     if "event_type" not in events:
         return np.full(len(pos), "event", dtype=object)
-    et = events["event_type"].astype("str").iloc[pos].fillna("event").str.replace("_", " ", regex=False)
+    et = events["event_type"].iloc[pos].astype("str").fillna("event").str.replace("_", " ", regex=False)
     return et.to_numpy(dtype=object)
 
 
@@ -281,7 +371,8 @@ def child_not_seen_at_visit(events: pd.DataFrame, rule: StructuralRule) -> pd.Da
     if "child_seen" not in events:
         return _EMPTY.copy()
     seen = events["child_seen"].astype("boolean")
-    mask = _any(rule.params["visit"], events) & (seen == False).fillna(False).to_numpy(dtype=bool)  # noqa: E712
+    not_seen = (seen == False).fillna(False).to_numpy(dtype=bool)  # noqa: E712
+    mask = _any(rule.params["visit"], events, within=not_seen)
     pos = np.flatnonzero(mask)
     if not len(pos):
         return _EMPTY.copy()
@@ -677,6 +768,24 @@ RULES: dict[str, RuleSpec] = {
         appropriate_adult_not_family, {"appropriate_adult": "matches", "not_family": "regex"}
     ),
 }
+
+
+def run_rules(events: pd.DataFrame, rules: Sequence[StructuralRule]) -> list[pd.DataFrame]:
+    """:func:`run_rule` for each rule, in order; an event selector or text column that several rules
+    use is computed once. ``events`` is not modified.
+
+    Examples
+    --------
+    >>> from chronology.themes.taxonomy import load_taxonomy
+    >>> from chronology.schema import empty_events
+    >>> [f.shape for f in run_rules(empty_events(), list(load_taxonomy().rules.values())[:2])]
+    [(0, 2), (0, 2)]
+    """
+    token = _CACHE.set((events, {}))
+    try:
+        return [run_rule(events, rule) for rule in rules]
+    finally:
+        _CACHE.reset(token)
 
 
 def run_rule(events: pd.DataFrame, rule: StructuralRule) -> pd.DataFrame:

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import numpy as np
 import pandas as pd
 
 from ..errors import EventValidationError
-from .structural import run_rule
+from . import text as _text
+from .structural import run_rules
 from .taxonomy import TaxonomySpec, load_taxonomy
-from .text import text_candidates
 
 __all__ = ["TAG_COLUMNS", "empty_tags", "tag"]
 
@@ -87,18 +90,23 @@ def tag(events: pd.DataFrame, taxonomy: TaxonomySpec = None) -> pd.DataFrame:
     import pyarrow as pa
 
     themes = list(tax.themes)
-    text = text_candidates(events, tax)
+    rules = [r for r in tax.rules.values() if r.enabled and r.theme in tax.themes]
+    text_rules = _text.TextRules(events, tax)  # reads the text columns now, before any thread
+    # the text rules per theme and the structural rules (pandas, on one thread) run side by side
+    *results, found_rules = _text.run_jobs(
+        text_rules.jobs, parallel=True, first=lambda: run_rules(events, rules), prepare=text_rules.prepare
+    )
+    text = text_rules.collect(results, sort=False)
+    del text_rules, results  # the prepared texts: free them before building the table
     rule_names: list[str] = list(text["rules"])
     pos = [text["pos"]]
     t_code = [text["theme"]]
     p_code = [text["pol"]]
     r_code = [text["rule"]]
     structural = [np.zeros(len(text["pos"]), dtype=bool)]
-    evidence = [text["evidence"]]
-    for rule in tax.rules.values():
-        if not rule.enabled or rule.theme not in tax.themes:
-            continue
-        found = run_rule(events, rule)
+    evidence = list(text["evidence"].chunks)
+    del text
+    for rule, found in zip(rules, found_rules, strict=True):
         if len(found):
             k = len(found)
             pos.append(found["pos"].to_numpy(dtype="int64"))
@@ -107,28 +115,41 @@ def tag(events: pd.DataFrame, taxonomy: TaxonomySpec = None) -> pd.DataFrame:
             r_code.append(np.full(k, len(rule_names), dtype="int64"))
             rule_names.append(rule.name)
             structural.append(np.ones(k, dtype=bool))
-            evidence.append(pa.array(found["evidence"].to_numpy(dtype=object), pa.large_string()))
+            evidence.append(_text._arrow(found, "evidence"))
+    del found_rules
     all_pos = np.concatenate(pos)
     if not len(all_pos):
         return empty_tags()
     t = np.concatenate(t_code)
     pc_ = np.concatenate(p_code)
     st = np.concatenate(structural)
-    order = np.lexsort((pc_, st, t, all_pos))
-    ids = pa.array(events["event_id"].astype("str"))
-    ev_all = pa.concat_arrays(evidence)
+    # by event, theme, text before structural, polarity; ties (structural rules tagging the same
+    # event, theme and polarity) in rule order
+    order = np.argsort(((all_pos * len(themes) + t) * 2 + st) * 2 + pc_, kind="stable")
+    ids = _text._arrow(events, "event_id")
     labels = [tax.themes[th].label for th in themes]
-    return pd.DataFrame(
-        {
-            "event_id": _str(ids.take(pa.array(all_pos[order]))),
-            "theme": _decode(t[order], themes),
-            "polarity": _decode(pc_[order], ["concern", "strength"]),
-            "rule": _decode(np.concatenate(r_code)[order], rule_names),
-            "evidence": _str(ev_all.take(pa.array(order))),
-            "label": _decode(t[order], labels),
-            "kind": _decode(st[order].astype("int64"), ["text", "structural"]),
-        }
-    )
+    t_sorted = t[order]
+    rule_codes = np.concatenate(r_code)[order]
+
+    def evidence_column() -> pd.api.extensions.ExtensionArray:
+        # Arrow concatenates the chunks to take from them: build this column first, and let the
+        # chunks go at once
+        out = _str(pa.chunked_array(evidence, pa.large_string()).take(pa.array(order)))
+        evidence.clear()
+        return out
+
+    columns: dict[str, Callable[[], Any]] = {  # Arrow takes: on threads for a large table
+        "evidence": evidence_column,
+        "event_id": lambda: _str(ids.take(pa.array(all_pos[order]))),
+        "theme": lambda: _decode(t_sorted, themes),
+        "polarity": lambda: _decode(pc_[order], ["concern", "strength"]),
+        "rule": lambda: _decode(rule_codes, rule_names),
+        "label": lambda: _decode(t_sorted, labels),
+        "kind": lambda: _decode(st[order].astype("int64"), ["text", "structural"]),
+    }
+    arrays = _text.run_jobs(list(columns.values()), parallel=len(order) >= _text._PARALLEL_FROM)
+    built = dict(zip(columns, arrays, strict=True))
+    return pd.DataFrame({c: built[c] for c in TAG_COLUMNS}, copy=False)
 
 
 def _str(arr: object) -> pd.api.extensions.ExtensionArray:
@@ -140,11 +161,11 @@ def _str(arr: object) -> pd.api.extensions.ExtensionArray:
 
 
 def _decode(codes: np.ndarray, values: list[str]) -> pd.api.extensions.ExtensionArray:
-    """``values[codes]`` as a ``str`` array, decoded by Arrow (fast for few distinct values)."""
+    """``values[codes]`` as a ``str`` array, taken by Arrow (much faster than casting a
+    dictionary array)."""
     import pyarrow as pa
 
-    d = pa.DictionaryArray.from_arrays(pa.array(codes.astype("int32")), pa.array(values, pa.large_string()))
-    return _str(d.cast(pa.large_string()))
+    return _str(pa.array(values, pa.large_string()).take(pa.array(codes)))
 
 
 def tagged_events(events: pd.DataFrame, tags: pd.DataFrame) -> pd.DataFrame:
