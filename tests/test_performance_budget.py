@@ -295,3 +295,16 @@ def test_a_chronology_sorts_its_events_once_for_all_its_metrics(monkeypatch) -> 
     later = c.filter(start="2024-09-01")
     later.gaps()
     assert calls[-1] == len(later.events) < len(c.events)
+
+
+@pytest.mark.parametrize("name", ["cassie", "carlos", "camille"])
+def test_reading_files_two_at_a_time_gives_the_same_chronology(name) -> None:
+    one = chron.read_case(chron.samples.path(name), workers=1)
+    two = chron.read_case(chron.samples.path(name), workers=2)
+    for a, b in ((one.events, two.events), (one.rejects, two.rejects), (one.provenance, two.provenance)):
+        pd.testing.assert_frame_equal(a, b)
+
+
+def test_read_case_workers_must_be_a_positive_whole_number() -> None:
+    with pytest.raises(chron.errors.OptionError, match="workers"):
+        chron.read_case(chron.samples.path("cassie"), workers=0)

@@ -163,6 +163,22 @@ def _prepare(events: pd.DataFrame) -> pd.DataFrame:
     return ev
 
 
+_T = TypeVar("_T")
+_R = TypeVar("_R")
+
+
+def map_threads(func: Callable[[_T], _R], items: Sequence[_T], *, min_rows: int = 100_000) -> list[_R]:
+    """``[func(x) for x in items]``, on two threads when the items are big arrays (``len`` of the
+    first at least ``min_rows``) and the machine has two cores: for work that releases the GIL
+    (Arrow's take and compute functions); small inputs stay on this thread."""
+    if len(items) < 2 or (os.cpu_count() or 1) < 2 or len(items[0]) < min_rows:  # type: ignore[arg-type]
+        return [func(x) for x in items]
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=2) as ex:
+        return list(ex.map(func, items))
+
+
 def fetch(events: pd.DataFrame, rows: Any, col: str) -> pd.Series:
     """Column ``col`` of ``events`` at positions ``rows`` (-1 or NA: missing), with a RangeIndex."""
     r = pd.Series(rows).astype("Float64").fillna(-1).astype("int64").to_numpy()
