@@ -17,6 +17,8 @@ Examples
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 
@@ -26,9 +28,15 @@ __all__ = ["APPROXIMATE", "is_approximate", "period_end"]
 APPROXIMATE = ("week", "month", "year")
 
 
+def _levels(precision: Any) -> pd.Series:
+    """The precision as text, or as the canonical categorical (compared on its codes, no copy)."""
+    p = pd.Series(precision)
+    return p if isinstance(p.dtype, pd.CategoricalDtype) else p.astype("str")
+
+
 def is_approximate(precision: pd.Series) -> pd.Series:
     """True where the precision is coarser than a day."""
-    return pd.Series(precision).astype("str").isin(APPROXIMATE)
+    return _levels(precision).isin(APPROXIMATE).astype(bool)
 
 
 def period_end(start: pd.Series, precision: pd.Series) -> pd.Series:
@@ -38,7 +46,7 @@ def period_end(start: pd.Series, precision: pd.Series) -> pd.Series:
     of the next year. Vectorised; the inputs are not modified.
     """
     start = pd.Series(start)
-    prec = pd.Series(precision, index=start.index).astype("str")
+    prec = _levels(pd.Series(precision, index=start.index))
     tz = getattr(start.dtype, "tz", None)
     wall = start.dt.tz_localize(None) if tz is not None else start  # calendar maths on wall time
     w = wall.to_numpy(dtype="datetime64[us]")

@@ -117,13 +117,18 @@ def _prepare(events: pd.DataFrame) -> pd.DataFrame:
     case_all = events["case_id"].astype("str")
     case_code, _ = pd.factorize(case_all, sort=True)
     s_i8 = start_all.dt.tz_convert(None).to_numpy().view("int64")
+    order = np.lexsort((s_i8, case_code))
     # ties on (case, start) are broken by event_id, so the order never depends on the input's
-    tie = pd.DataFrame({"c": case_code, "s": s_i8}).duplicated(keep=False).to_numpy()
-    rank = np.zeros(n, dtype="int64")
-    if tie.any():
-        ids = events["event_id"].astype("str").to_numpy()[tie]
-        rank[tie] = pd.factorize(pd.Series(ids, dtype="str"), sort=True)[0]
-    order = np.lexsort((rank, s_i8, case_code))
+    same = (case_code[order[1:]] == case_code[order[:-1]]) & (s_i8[order[1:]] == s_i8[order[:-1]])
+    if same.any():
+        tied = np.zeros(n, dtype=bool)
+        tied[order[1:][same]] = True
+        tied[order[:-1][same]] = True
+        at = np.flatnonzero(tied)
+        rank = np.zeros(n, dtype="int64")
+        ids = pd.Series(events["event_id"].astype("str").array.take(at), dtype="str")
+        rank[at] = pd.factorize(ids, sort=True)[0]
+        order = np.lexsort((rank, s_i8, case_code))
     order = order[valid[order]]
 
     def take(col: str, default: Any = None) -> pd.Series:
@@ -146,17 +151,19 @@ def _prepare(events: pd.DataFrame) -> pd.DataFrame:
             "uncertain": take("uncertain", False).fillna(False).astype(bool),
         }
     )
-    prec = ev["prec"].astype("str")
+    prec = ev["prec"]  # the canonical categorical, compared on its codes
+    if not isinstance(prec.dtype, pd.CategoricalDtype):
+        prec = prec.astype("str")
     ev["approx"] = is_approximate(prec).to_numpy() | ev["uncertain"].to_numpy()
     wall = ev["start"].dt.tz_localize(None)
     ev["wall"] = wall
     pend = period_end(ev["start"], prec)
     ev["pend"] = pend
-    coarse = prec.isin(["week", "month", "year"]).to_numpy()
+    coarse = prec.isin(["week", "month", "year"]).to_numpy(dtype=bool)
     pend_wall = pend.dt.tz_localize(None)
     last_day = wall.where(~coarse, pend_wall - _ONE_DAY)
     ev["last_day"] = localize(last_day)
-    ev["reach"] = ev["start"].where(prec.eq("minute").to_numpy(), pend - _ONE_US)
+    ev["reach"] = ev["start"].where(prec.eq("minute").to_numpy(dtype=bool, na_value=False), pend - _ONE_US)
     ev["cover"] = ev["last_day"].where(ev["end"].isna() | (ev["end"] < ev["last_day"]), ev["end"])
     ev["pos"] = np.arange(len(ev))
     ev["prec"] = prec
