@@ -176,9 +176,12 @@ _R = TypeVar("_R")
 
 def map_threads(func: Callable[[_T], _R], items: Sequence[_T], *, min_rows: int = 100_000) -> list[_R]:
     """``[func(x) for x in items]``, on two threads when the items are big arrays (``len`` of the
-    first at least ``min_rows``) and the machine has two cores: for work that releases the GIL
-    (Arrow's take and compute functions); small inputs stay on this thread."""
-    if len(items) < 2 or (os.cpu_count() or 1) < 2 or len(items[0]) < min_rows:  # type: ignore[arg-type]
+    first, or of the last element of the first when it is a tuple, at least ``min_rows``) and the
+    machine has two cores: for work that releases the GIL (Arrow's take and compute functions);
+    small inputs stay on this thread."""
+    first = items[0] if items else None
+    size = len(first[-1] if isinstance(first, tuple) else first)  # type: ignore[arg-type]
+    if len(items) < 2 or (os.cpu_count() or 1) < 2 or size < min_rows:
         return [func(x) for x in items]
     from concurrent.futures import ThreadPoolExecutor
 

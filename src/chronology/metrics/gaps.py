@@ -136,12 +136,17 @@ def gaps(
 
     after_agency = at("agency", A)
     rows = ev["row"].to_numpy()
-    # the two descriptions are the costly part at scale (random reads of long text): gathered on
-    # two threads (Arrow's take releases the GIL)
-    before_text, after_text = map_threads(lambda r: fetch(events, r, "description"), [rows[B], rows[A]])
+    # the text columns are the costly part at scale (random reads of long text): gathered on two
+    # threads (Arrow's take releases the GIL)
+    jobs: list[tuple[str, np.ndarray]] = [
+        ("description", rows[B]), ("description", rows[A]), ("case_id", A), ("event_id", B), ("event_id", A),
+    ]
+    before_text, after_text, case_ids, before_ids, after_ids = map_threads(
+        lambda job: fetch(events, job[1], job[0]) if job[0] == "description" else at(*job), jobs
+    )
     out = pd.DataFrame(
         {
-            "case_id": at("case_id", A),
+            "case_id": case_ids,
             "agency": after_agency if by == "agency" else pd.Series(pd.NA, index=range(len(A)), dtype=AGENCY),
             "start": pd.Series(start.array.take(sel)),
             "end": pd.Series(end.array.take(sel)),
@@ -149,8 +154,8 @@ def gaps(
             "working_days": pd.Series(m["working_days"].array.take(sel)),
             "hours": hours[sel],
             "approximate": ev["approx"].to_numpy()[B] | ev["approx"].to_numpy()[A],
-            "before_event_id": at("event_id", B),
-            "after_event_id": at("event_id", A),
+            "before_event_id": before_ids,
+            "after_event_id": after_ids,
             "before_agency": at("agency", B),
             "after_agency": after_agency,
             "before_description": before_text,
