@@ -216,7 +216,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.func(args))
     except ChronologyError as exc:
-        print(f"chronology {args.command}: error: {exc}", file=sys.stderr)
+        print(f"chronology {args.command}: error: {exc.for_cli()}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:  # pragma: no cover
         return 130

@@ -10,10 +10,22 @@ Examples
 ...                      hint="correct the cell or pass date_formats=...")
 >>> print(err)
 health.xlsx, sheet 'Contacts', row 14, column 'Date seen': '31/02/2024': 31/02/2024 is not a date; correct the cell or pass date_formats=...
+
+A fix that is an option of ``read()`` is given as data (``fix=``) and shown in the caller's syntax:
+Python keywords by default, command-line flags with :meth:`ChronologyError.for_cli`:
+
+>>> from chronology.errors import ColumnMappingError
+>>> err = ColumnMappingError("two columns could be the description", file="police.csv",
+...                          fix={"columns": {"Occurrence": "description"}})
+>>> print(err)
+police.csv: two columns could be the description; pass columns={'Occurrence': 'description'}
+>>> print(err.for_cli())
+police.csv: two columns could be the description; pass --column "Occurrence=description"
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 __all__ = [
@@ -25,7 +37,59 @@ __all__ = [
     "MissingDependencyError",
     "OptionError",
     "SourceReadError",
+    "render_fix",
 ]
+
+#: how each option of ``read()``/``read_case()`` is spelled on the command line
+_CLI_FLAGS = {
+    "columns": "--column",
+    "date_formats": "--date-format",
+    "agency": "--agency",
+    "case_id": "--case-id",
+    "sheet": "--sheet",
+}
+
+
+def _quote(text: object) -> str:
+    """Double-quoted for a POSIX shell (and readable in cmd.exe too)."""
+    escaped = str(text)
+    for ch in ("\\", '"', "$", "`"):
+        escaped = escaped.replace(ch, "\\" + ch)
+    return f'"{escaped}"'
+
+
+def render_fix(fix: Mapping[str, Any], syntax: str = "python") -> str:
+    """A fix given as ``{option: value}`` written in Python or command-line syntax.
+
+    Parameters
+    ----------
+    fix
+        Options of :func:`chronology.read` and their values, e.g. ``{"columns": {"Matter": "description"}}``.
+    syntax
+        ``"python"`` (keyword arguments) or ``"cli"`` (flags of the ``chronology`` command).
+
+    Examples
+    --------
+    >>> render_fix({"columns": {"When": "date"}, "date_formats": ["%m/%d/%Y"]})
+    "pass columns={'When': 'date'}, date_formats=['%m/%d/%Y']"
+    >>> render_fix({"columns": {"When": "date"}, "date_formats": ["%m/%d/%Y"]}, "cli")
+    'pass --column "When=date" --date-format "%m/%d/%Y"'
+    """
+    if syntax not in ("python", "cli"):
+        raise OptionError(f"unknown syntax {syntax!r}", hint="use 'python' or 'cli'")
+    parts: list[str] = []
+    for option, value in fix.items():
+        if syntax == "python":
+            parts.append(f"{option}={value!r}")
+            continue
+        flag = _CLI_FLAGS.get(option, "--" + option.replace("_", "-"))
+        if isinstance(value, Mapping):
+            parts.extend(f"{flag} {_quote(f'{k}={v}')}" for k, v in value.items())
+        elif isinstance(value, (list, tuple)):
+            parts.extend(f"{flag} {_quote(v)}" for v in value)
+        else:
+            parts.append(f"{flag} {_quote(value)}")
+    return "pass " + (", " if syntax == "python" else " ").join(parts)
 
 
 def _where(
@@ -59,7 +123,10 @@ class ChronologyError(Exception):
     file, sheet, row, column, value
         Where it is; any may be omitted.
     hint
-        How to fix it.
+        How to fix it, in words.
+    fix
+        A fix that is a set of options of ``read()``, as ``{option: value}``; it is appended to the
+        message in Python syntax, and :meth:`for_cli` writes it as command-line flags instead.
     """
 
     def __init__(
@@ -72,6 +139,7 @@ class ChronologyError(Exception):
         column: Any = None,
         value: Any = None,
         hint: str | None = None,
+        fix: Mapping[str, Any] | None = None,
     ) -> None:
         self.message = message
         self.file = None if file is None else str(file)
@@ -80,11 +148,21 @@ class ChronologyError(Exception):
         self.column = column
         self.value = value
         self.hint = hint
-        where = _where(self.file, sheet, row, column, value)
-        text = f"{where}: {message}" if where else message
-        if hint:
-            text = f"{text}; {hint}"
-        super().__init__(text)
+        self.fix = dict(fix) if fix else None
+        super().__init__(self._text("python"))
+
+    def _text(self, syntax: str) -> str:
+        where = _where(self.file, self.sheet, self.row, self.column, self.value)
+        text = f"{where}: {self.message}" if where else self.message
+        if self.hint:
+            text = f"{text}; {self.hint}"
+        if self.fix:
+            text = f"{text}; {render_fix(self.fix, syntax)}"
+        return text
+
+    def for_cli(self) -> str:
+        """The message with its fix written as flags of the ``chronology`` command."""
+        return self._text("cli")
 
 
 class SourceReadError(ChronologyError):
