@@ -1,9 +1,15 @@
 """Excel (.xlsx/.xlsm) reader with openpyxl: title rows above the header, several sheets, real date
-cells and text dates in one column, Excel serial numbers (normalised later)."""
+cells and text dates in one column, Excel serial numbers (normalised later).
+
+Hostile workbooks are refused before they can hurt: the container is checked first (unpacked sizes,
+compression ratio, XML document type declarations; see :mod:`chronology.io._guard`), rows are
+streamed with a budget of cells, a cell longer than the limit or a row wider than Excel's 16,384
+columns is refused, chart sheets are skipped, and any openpyxl or XML parser error becomes a
+:class:`~chronology.errors.SourceReadError` naming the file.
+"""
 
 from __future__ import annotations
 
-import zipfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -12,37 +18,112 @@ import numpy as np
 import pandas as pd
 
 from ..errors import SourceReadError
+from ._guard import (
+    MAX_CELLS,
+    check_cell_chars,
+    check_grid,
+    check_zip,
+    guarded,
+    read_head,
+    refuse_kind,
+    sniff_kind,
+)
 from ._table import HEADER_SEARCH_ROWS, RawTable, find_header, make_table
 from .csv import _no_header
 
 __all__ = ["read_excel"]
 
+#: Excel's last row
+_MAX_ROWS = 1_048_576
+_WHAT = "an Excel workbook"
 
-def _open(path: Path, data_only: bool = True) -> Any:
-    head = path.read_bytes()[:8]
-    if head.startswith(b"\xd0\xcf\x11\xe0"):
+
+def _check_container(path: Path) -> None:
+    kind = sniff_kind(read_head(path, 64))
+    if kind != "zip":
+        refuse_kind(path, kind, ".xlsx")
+    check_zip(path, "xlsx")
+    import zipfile
+
+    with guarded(path, _WHAT), zipfile.ZipFile(path) as z:
+        names = set(z.namelist())
+    if "word/document.xml" in names:
         raise SourceReadError(
-            "is password-protected (encrypted) or an old .xls workbook",
+            "is a Word document saved with an Excel extension",
             file=path.name,
-            hint="remove the password (File > Info > Protect Workbook) or save it as .xlsx",
+            hint="rename it to .docx and read it again",
         )
-    if not head.startswith(b"PK"):
+    if not any(n.lower() == "xl/workbook.xml" or n.lower().startswith("xl/workbook") for n in names):
         raise SourceReadError(
-            "is not an Excel .xlsx workbook",
+            "is corrupt and cannot be opened as a workbook (a zip file without xl/workbook.xml)",
             file=path.name,
             hint="open it in Excel and save it as .xlsx, or check the file extension",
         )
-    import openpyxl
-    from openpyxl.utils.exceptions import InvalidFileException
 
-    try:
+
+def _open(path: Path, data_only: bool = True) -> Any:
+    import openpyxl
+
+    with guarded(path, _WHAT):
         return openpyxl.load_workbook(path, read_only=True, data_only=data_only)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError, TypeError) as exc:
-        raise SourceReadError(
-            f"is corrupt and cannot be opened as a workbook ({type(exc).__name__}: {exc})",
-            file=path.name,
-            hint="open it in Excel, repair or re-save it as .xlsx, and send it again",
-        ) from exc
+
+
+def _is_blank(v: Any) -> bool:
+    return v is None or (isinstance(v, str) and not v.strip())
+
+
+def _rows(ws: Any, path: Path, sheet: str) -> list[list[Any]]:
+    """The sheet's rows as lists, trailing blank cells cut, streamed under the table limits: at most
+    Excel's 1,048,576 rows, a budget of cells, no cell longer than the character limit."""
+    if hasattr(ws, "reset_dimensions"):
+        # trust the cells, not the stored used range: one stray formatted cell at XFD would
+        # otherwise make every row 16,384 cells wide
+        ws.reset_dimensions()
+    out: list[list[Any]] = []
+    width = 0
+    seen = 0
+    for n, r in enumerate(ws.iter_rows(values_only=True), start=1):
+        if n > _MAX_ROWS:
+            raise SourceReadError(
+                f"has more than Excel's {_MAX_ROWS:,} rows",
+                file=path.name, sheet=sheet,
+                hint="the workbook is damaged; open it in Excel and save it again",
+            )
+        seen += len(r)
+        if seen > 4 * MAX_CELLS:
+            check_grid(n, MAX_CELLS, file=path.name, sheet=sheet, row=n)
+        end = len(r)
+        while end and _is_blank(r[end - 1]):
+            end -= 1
+        row = list(r[:end])
+        for i, v in enumerate(row):
+            if isinstance(v, str) and len(v) > 32_767:
+                check_cell_chars(len(v), file=path.name, sheet=sheet, row=n, column=i + 1)
+        if end > width:
+            width = end
+            check_grid(n, width, file=path.name, sheet=sheet, row=n)
+        elif n * width > MAX_CELLS:
+            check_grid(n, width, file=path.name, sheet=sheet, row=n)
+        out.append(row)
+    return out
+
+
+def _with_formulas(values: list[list[Any]], raw: list[list[Any]]) -> list[list[Any]]:
+    """Formula cells never calculated (e.g. written by a script) have no cached value: keep the
+    formula's text rather than lose the cell."""
+    merged = []
+    for r, fr in zip(values, raw, strict=False):
+        row = [
+            f if v is None and isinstance(f, str) and f.startswith("=") else v
+            for v, f in zip(r, fr, strict=False)
+        ]
+        row += r[len(fr):]
+        row += [f if isinstance(f, str) and f.startswith("=") else None for f in fr[len(r):]]
+        while row and _is_blank(row[-1]):
+            row.pop()
+        merged.append(row)
+    merged += values[len(raw):]
+    return merged
 
 
 def read_excel(
@@ -52,12 +133,25 @@ def read_excel(
     columns: Mapping[str, Any] | None = None,
 ) -> list[RawTable]:
     """Read the chronology sheets of a workbook (all sheets with a header row, or ``sheet``)."""
+    _check_container(path)
     wb = _open(path)
-    formulas: Any = None
     try:
-        names = list(wb.sheetnames)
+        with guarded(path, _WHAT):
+            return _read_sheets(path, wb, sheet, columns, lambda: _open(path, data_only=False))
+    finally:
+        with guarded(path, _WHAT):
+            wb.close()
+
+
+def _read_sheets(
+    path: Path, wb: Any, sheet: str | int | None, columns: Mapping[str, Any] | None, open_formulas: Any
+) -> list[RawTable]:
+    formulas: Any = None
+    names = list(wb.sheetnames)
+    charts = {n for n in names if not hasattr(wb[n], "iter_rows")}
+    try:
         if sheet is not None:
-            if isinstance(sheet, int):
+            if isinstance(sheet, int) and not isinstance(sheet, bool):
                 if not 0 <= sheet < len(names):
                     raise SourceReadError(
                         f"has no sheet number {sheet}",
@@ -66,45 +160,36 @@ def read_excel(
                     )
                 wanted = [names[sheet]]
             elif sheet in names:
-                wanted = [sheet]
+                wanted = [str(sheet)]
             else:
                 raise SourceReadError(
                     f"has no sheet {sheet!r}",
                     file=path.name,
                     hint=f"the sheets are: {', '.join(names)}",
                 )
+            if wanted[0] in charts:
+                raise SourceReadError(
+                    f"sheet {wanted[0]!r} is a chart, not a table",
+                    file=path.name,
+                    hint=f"choose a sheet with the chronology table: {', '.join(n for n in names if n not in charts) or '(none)'}",
+                )
         else:
-            wanted = names
+            wanted = [n for n in names if n not in charts]
         tables: list[RawTable] = []
-        skipped: list[str] = []
+        skipped: list[str] = [n for n in names if n in charts]
         for name in wanted:
-            ws = wb[name]
-            if hasattr(ws, "reset_dimensions"):
-                # trust the cells, not the stored used range: one stray formatted cell at XFD would
-                # otherwise make every row 16,384 cells wide
-                ws.reset_dimensions()
-            values = list(ws.iter_rows(values_only=True))
-            if not values:
+            values = _rows(wb[name], path, name)
+            if not any(values):
                 skipped.append(name)
                 continue
-            if any(v is None for r in values for v in r):
-                # formula cells never calculated (e.g. written by a script) have no cached value:
-                # keep the formula's text rather than lose the cell
-                if formulas is None:
-                    formulas = _open(path, data_only=False)
-                fws = formulas[name]
-                if hasattr(fws, "reset_dimensions"):
-                    fws.reset_dimensions()
-                raw = list(fws.iter_rows(values_only=True))
-                values = [
-                    tuple(
-                        f if v is None and isinstance(f, str) and f.startswith("=") else v
-                        for v, f in zip(r, fr, strict=False)
-                    ) + tuple(r[len(fr):])
-                    for r, fr in zip(values, raw, strict=False)
-                ]
             width = max(len(r) for r in values)
-            grid = pd.DataFrame([list(r) + [None] * (width - len(r)) for r in values], dtype="object")
+            if any(len(r) < width or None in r for r in values):
+                if formulas is None:
+                    formulas = open_formulas()
+                values = _with_formulas(values, _rows(formulas[name], path, name))
+                width = max((len(r) for r in values), default=0)
+            check_grid(len(values), width, file=path.name, sheet=name)
+            grid = pd.DataFrame([r + [None] * (width - len(r)) for r in values], dtype="object")
             probe = grid.head(HEADER_SEARCH_ROWS).values.tolist()
             header = find_header(probe, columns)
             if header is None:
@@ -112,7 +197,7 @@ def read_excel(
                     raise _no_header(path.name, name, probe)
                 skipped.append(name)
                 continue
-            first_row = getattr(ws, "min_row", 1) or 1
+            first_row = getattr(wb[name], "min_row", 1) or 1
             rows = np.arange(first_row, first_row + len(grid))
             t = make_table(grid, header, rows, source=path.name, path=str(path), sheet=name, format="xlsx")
             tables.append(t)
@@ -128,6 +213,5 @@ def read_excel(
                 t.notes.append(f"sheets without a chronology table skipped: {', '.join(skipped)}")
         return tables
     finally:
-        wb.close()
         if formulas is not None:
             formulas.close()
