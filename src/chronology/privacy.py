@@ -40,6 +40,7 @@ import os
 import re
 import secrets
 import tomllib
+import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -104,28 +105,65 @@ def _with_values(s: pd.Series, positions: Sequence[int], values: Sequence[Any]) 
     return pd.Series(arr, index=s.index, name=s.name).astype(s.dtype)
 
 
+#: characters written for an apostrophe or a single quote: ASCII, typographic (what Word types),
+#: the modifier letter apostrophe, grave and acute accents, prime, full-width
+_APOSTROPHES = "'\u2019\u2018\u02bc\u02bb\u0060\u00b4\u2032\u201b\uff07"
+#: characters written for a hyphen in a double-barrelled name: ASCII, Unicode hyphen, non-breaking
+#: hyphen, figure dash, en dash, em dash, minus sign, small and full-width hyphen-minus
+_HYPHENS = "-\u2010\u2011\u2012\u2013\u2014\u2212\ufe63\uff0d"
+_VARIANT = dict.fromkeys(_APOSTROPHES, "'") | dict.fromkeys(_HYPHENS, "-")
+_VARIANT_RE = re.compile("[" + re.escape(_APOSTROPHES + _HYPHENS) + "]")
+
+
 def _fold(text: str) -> str:
-    """A name's matching key: whitespace collapsed, case folded."""
+    """A name's matching key: Unicode composed (NFC), apostrophes and hyphens in their ASCII form,
+    whitespace collapsed, case folded.
+
+    Examples
+    --------
+    >>> _fold("O\u2019Neill") == _fold("o'neill") == _fold("O\u02bcNEILL")
+    True
+    """
+    text = _VARIANT_RE.sub(lambda m: _VARIANT[m.group(0)], unicodedata.normalize("NFC", text))
     return " ".join(text.split()).casefold()
+
+
+def _char_pattern(ch: str) -> str:
+    """A regex for one character of a name, matching its typographic and Unicode variants: any
+    apostrophe for an apostrophe, any hyphen for a hyphen, a letter with an accent composed or
+    decomposed."""
+    if ch in _VARIANT:
+        return "[" + re.escape(_APOSTROPHES if _VARIANT[ch] == "'" else _HYPHENS) + "]"
+    forms = {ch, unicodedata.normalize("NFD", ch)}
+    if len(forms) == 1:
+        return re.escape(ch)
+    return "(?:" + "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True)) + ")"
+
+
+def _word_pattern(word: str) -> str:
+    return "".join(_char_pattern(c) for c in unicodedata.normalize("NFC", word))
 
 
 def _alternation(words: Iterable[str], *, exact: bool = False) -> str:
     """One regex matching any of ``words`` as a whole word, longest first. A space in a word
-    matches any run of whitespace (line breaks, non-breaking spaces), unless ``exact`` (labels,
-    which are written exactly as given)."""
+    matches any run of whitespace (line breaks, non-breaking spaces), an apostrophe any apostrophe
+    (``O'Neill``, ``O\u2019Neill``), a hyphen any hyphen or dash, an accented letter its composed
+    or decomposed form; unless ``exact`` (labels, which are written exactly as given)."""
     ordered = sorted(set(words), key=lambda w: (-len(w), w))
     if exact:
         alts = [re.escape(w) for w in ordered]
     else:
-        alts = [r"\s+".join(re.escape(part) for part in w.split()) for w in ordered]
+        alts = [r"\s+".join(_word_pattern(part) for part in w.split()) for w in ordered]
     return r"(?<!\w)(?:" + "|".join(alts) + r")(?!\w)"
 
 
-def _prefilter(words: Iterable[str], *, ignore_case: bool) -> str:
+def _prefilter(words: Iterable[str], *, ignore_case: bool, exact: bool = True) -> str:
     """A cheap regex (valid for pyarrow's RE2 and Python) that every cell holding one of ``words``
-    matches: the first word of each, as plain text. Cells without it are skipped."""
+    matches: the first word of each, as plain text (with its variants unless ``exact``). Cells
+    without it are skipped."""
     firsts = sorted({w.split()[0] for w in words if w.split()})
-    return ("(?i)" if ignore_case else "") + "|".join(re.escape(w) for w in firsts)
+    pattern = re.escape if exact else _word_pattern
+    return ("(?i)" if ignore_case else "") + "|".join(pattern(w) for w in firsts)
 
 
 def _contains(s: pd.Series, prefilter: str) -> pd.Series:
@@ -248,6 +286,36 @@ def _load_names(names: Mapping[str, str] | PathLike) -> dict[str, str]:
     return out
 
 
+def _write_private(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` readable by its owner only from the first byte: a temporary file
+    created with mode 0600 beside it (``mkstemp``), written, flushed to disk, then renamed over
+    ``path`` in one step, so no other user can open the key while it is written and a crash never
+    leaves half a key."""
+    import tempfile
+
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        raise SourceReadError(
+            f"cannot write the key file ({type(exc).__name__}: {exc.strerror or exc})",
+            file=str(path),
+            hint="choose a folder you can write to for key=...",
+        ) from exc
+    try:
+        with contextlib.suppress(OSError):  # where permissions exist (mkstemp already made it 0600)
+            os.fchmod(fd, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
 @dataclass
 class _Key:
     """What :func:`personalise` needs: labels back to names, and the cells where that default
@@ -290,10 +358,7 @@ class _Key:
                 lines.append(f"text = {_toml_str(cell['text'])}")
             else:
                 lines.append("originals = [" + ", ".join(_toml_str(o) for o in cell["originals"]) + "]")
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-        with contextlib.suppress(OSError):  # readable by its owner only (where permissions exist)
-            path.chmod(0o600)
+        _write_private(path, "\n".join(lines) + "\n")
 
     @classmethod
     def read(cls, path: PathLike) -> _Key:
@@ -498,7 +563,7 @@ def pseudonymise(
     frame = events.reset_index(drop=True)
     out = events.copy()
     pseudo: dict[Any, pd.Series] = {}
-    name_pre = _prefilter(mapping, ignore_case=True)
+    name_pre = _prefilter(mapping, ignore_case=True, exact=False)
     for col in columns:
         s = frame[col]
         cand = _contains(s, name_pre)

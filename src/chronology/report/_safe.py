@@ -3,7 +3,10 @@
 All functions are vectorised over a pandas Series and never modify their input.
 
 A spreadsheet program treats a cell that begins with ``=``, ``+``, ``-`` or ``@`` (and, in some
-programs, a tab or carriage return) as a formula. A chronology's free text can begin that way
+programs, a tab, carriage return or line feed) as a formula; Excel and LibreOffice also take the
+full-width forms ``＝ ＋ － ＠`` typed with East Asian input methods, and the small, superscript
+and subscript forms (``﹦ ⁼ ₌ ﹢ ⁺ ₊ ﹣ ﹫``, every character that Unicode's compatibility
+normalisation NFKC turns into one of the four) and the minus sign ``−`` are treated the same here. A chronology's free text can begin that way
 ("+44 7700 900123", "-10 mins late", "=HYPERLINK(...)" pasted by someone), so every text cell
 written to Excel or CSV goes through :func:`neutralise`: such a value is prefixed with a single
 quote ``'`` (the OWASP "CSV injection" advice), which makes it inert text in Excel, LibreOffice and
@@ -20,11 +23,27 @@ from __future__ import annotations
 
 import pandas as pd
 
-__all__ = ["FORMULA_PREFIXES", "clean_text", "escape_html", "is_text", "neutralise"]
+__all__ = [
+    "FORMULA_PREFIXES",
+    "clean_text",
+    "escape_html",
+    "is_formula_like",
+    "is_text",
+    "neutralise",
+]
 
-#: First characters that make a spreadsheet cell a formula (OWASP CSV injection list).
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-_FORMULA_RE = r"^[=+\-@\t\r]"
+#: First characters that make a spreadsheet cell a formula: the OWASP "CSV injection" list
+#: (``= + - @``, tab, carriage return), line feed, the full-width forms Excel and LibreOffice accept
+#: (U+FF1D, U+FF0B, U+FF0D, U+FF20), every other character NFKC maps to one of ``= + - @``
+#: (small, superscript, subscript forms, U+FB29), and the minus sign U+2212.
+FORMULA_PREFIXES = (
+    "=", "+", "-", "@", "\t", "\r", "\n",
+    "\uff1d", "\uff0b", "\uff0d", "\uff20",  # full-width ＝ ＋ － ＠
+    "\ufe66", "\ufe62", "\ufe63", "\ufe6b",  # small forms
+    "\u207c", "\u208c", "\u207a", "\u208a",  # superscript and subscript = +
+    "\ufb29", "\u2212",  # Hebrew alternative plus sign, minus sign
+)
+_FORMULA_RE = "^[" + "".join("\\" + c if c in "-\\]^" else c for c in FORMULA_PREFIXES) + "]"
 # Characters XML 1.0 (xlsx, docx) cannot hold: C0 controls other than tab, newline, carriage return.
 _ILLEGAL_XML_RE = r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]"
 _TRUNCATED = " [... cut: cell longer than the spreadsheet limit; see the source file]"
@@ -50,14 +69,31 @@ def _string_mask(series: pd.Series, pattern: str) -> pd.Series:
     return series.str.contains(pattern, regex=True).fillna(False).astype(bool)
 
 
+def is_formula_like(series: pd.Series) -> pd.Series:
+    """Boolean mask of the text values a spreadsheet would read as a formula (they begin with one
+    of :data:`FORMULA_PREFIXES`); non-text values and missing values are False.
+
+    Examples
+    --------
+    >>> is_formula_like(pd.Series(["=1+1", "\uff1dSUM(A1)", "\uff20x", "ok", None], dtype="str")).tolist()
+    [True, True, True, False, False]
+    >>> is_formula_like(pd.Series([-1, 2])).tolist()
+    [False, False]
+    """
+    if not is_text(series) or series.empty:
+        return pd.Series(False, index=series.index, dtype=bool)
+    return _string_mask(series, _FORMULA_RE)
+
+
 def neutralise(series: pd.Series) -> pd.Series:
     """Make text that a spreadsheet would read as a formula inert, by prefixing ``'``.
 
     Parameters
     ----------
     series
-        Any Series. Text values beginning with ``=``, ``+``, ``-``, ``@``, a tab or a carriage
-        return get a leading single quote; other values, missing values and non-text Series are
+        Any Series. Text values beginning with ``=``, ``+``, ``-``, ``@`` (or their full-width
+        and other compatibility forms), a tab, a carriage return or a line feed get a leading
+        single quote; other values, missing values and non-text Series are
         returned unchanged. The input is not modified.
 
     Returns
@@ -70,12 +106,14 @@ def neutralise(series: pd.Series) -> pd.Series:
     >>> s = pd.Series(["-10 mins late", "@mention", "\\tTab", "ok", pd.NA], dtype="str")
     >>> neutralise(s).tolist()
     ["'-10 mins late", "'@mention", "'\\tTab", 'ok', nan]
+    >>> neutralise(pd.Series(["\uff1d1+1", "\uff0b44 7700 900123"], dtype="str")).tolist()
+    ["'＝1+1", "'＋44 7700 900123"]
     >>> neutralise(pd.Series([-1, 2])).tolist()      # numbers are not text: unchanged
     [-1, 2]
     """
     if not is_text(series) or series.empty:
         return series.copy()
-    mask = _string_mask(series, _FORMULA_RE)
+    mask = is_formula_like(series)
     if not mask.any():
         return series.copy()
     out = series.copy()
