@@ -45,6 +45,8 @@ PROVENANCE_COLUMNS = [
     "delimiter",
     "repeated_headers",
     "notes",
+    "inferred",
+    "title_rows",
 ]
 
 
