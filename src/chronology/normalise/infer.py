@@ -193,7 +193,7 @@ def _content_fit(p: pd.Series) -> dict[str, float]:
     date = max(p["date"], 0.5 * p["serial"])
     fit = {
         "date": date,
-        "datetime": date,
+        "datetime": date if p["minute"] >= 0.5 else 0.5 * date,
         "recorded": date,
         "end_date": date,
         "time": p["time"],
