@@ -73,6 +73,7 @@ def _cell_kinds(grid: Sequence[Sequence[Any]]) -> tuple[np.ndarray, np.ndarray, 
     """For each cell of ``grid`` (padded to a rectangle): filled, reads as a date, and looks like a
     heading label (short text that is not a date or a number). Vectorised over all cells."""
     from ..normalise.dates import parse_dates
+    from ..normalise.infer import DATEISH
 
     height = len(grid)
     width = max((len(r) for r in grid), default=0)
@@ -84,8 +85,13 @@ def _cell_kinds(grid: Sequence[Sequence[Any]]) -> tuple[np.ndarray, np.ndarray, 
     text = text.astype("str").str.strip()
     filled = (text.notna() & text.ne("")).to_numpy()
     is_date = np.zeros(len(values), dtype=bool)
-    if filled.any():
-        pos = np.flatnonzero(filled)
+    # only short cells with a digit (or real date cells) can be dates
+    maybe = filled & (
+        (text.str.len().le(40) & text.str.contains(DATEISH, regex=True)).fillna(False).to_numpy(dtype=bool)
+        | values.map(lambda v: v is not None and not isinstance(v, str)).to_numpy(dtype=bool)
+    )
+    if maybe.any():
+        pos = np.flatnonzero(maybe)
         sub = values.iloc[pos]
         parsed = parse_dates(sub)
         ok = parsed["start"].notna() & parsed["precision"].ne("year")

@@ -66,6 +66,11 @@ _CLOSE = 0.08
 _DATE_ROLES = ("date", "datetime", "recorded", "end_date")
 
 _INT_RE = r"\d{1,7}"
+#: what a cell must contain to be worth trying as a date (a numeric date, a year, a month name)
+DATEISH = (
+    r"(?i)\d{1,4}\s*[/.\-]\s*\d{1,2}|\b(?:19|20)\d\d\b|\b\d{5}\b|"
+    r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)"
+)
 _CODE_RE = r"(?=[^\s]*\d)[A-Za-z]{0,10}[-/_.:#]?\d[\w/.\-:#]{0,24}"
 _TIMEISH_RE = r"\d{1,2}\s*[:.]\s*\d{2}(?::\d{2})?\s*(?:am|pm|hrs|h)?|\d{1,2}\s*(?:am|pm)"
 
@@ -124,7 +129,11 @@ def profile_columns(cells: pd.DataFrame) -> pd.DataFrame:
     v = values[keep].reset_index(drop=True)
     t = text[keep].reset_index(drop=True)
     c = code[keep]
-    parsed = parse_dates(v)
+    # only short cells with a digit can be dates: free text is not sent through the date formats
+    maybe = (t.str.len().le(40) & t.str.contains(DATEISH, regex=True)).fillna(False).to_numpy(dtype=bool)
+    if not text_only:
+        maybe = maybe | ~v.map(lambda x: isinstance(x, str)).to_numpy(dtype=bool)
+    parsed = parse_dates(v[maybe]).reindex(v.index)
     fmt = parsed["format"].astype("str")
     isnum_text = t.str.fullmatch(r"\d+(?:\.\d+)?").fillna(False).to_numpy(dtype=bool)
     serial = fmt.eq("Excel serial number").fillna(False).to_numpy(dtype=bool)
@@ -303,6 +312,14 @@ def infer_columns(
     # the description is never a structured column, and a short-category column gives way to a
     # free-text one
     best_free = max((float(prof.iloc[j]["free"]) for j in range(len(headings))), default=0.0)
+    # of the free-text columns, the one telling most reads most like "what happened"
+    most_words = max((float(prof.iloc[j]["words"]) for j in range(len(headings))
+                      if prof.iloc[j]["free"] >= 0.5), default=0.0)
+    if most_words > 0:
+        for j in range(len(headings)):
+            if prof.iloc[j]["free"] >= 0.5 and prof.iloc[j]["n"] > 0:
+                rel = float(prof.iloc[j]["words"]) / most_words
+                score[j, R["description"]] -= 0.4 * prof.iloc[j]["free"] * 0.3 * (1 - rel)
     present = set(headings)
     for j in range(len(headings)):
         p = prof.iloc[j]
@@ -438,6 +455,8 @@ def _check_close(
                     f"{_content_words(prof.iloc[j])}; say which one is the {role}",
                     fix={"columns": {a: role}},
                 )
+        if role == "description":
+            _check_free_text_rivals(headings, fixed, prof, score, R, by_role, chosen, file, sheet)
         # heading and content disagree strongly: a date heading over free text, dates elsewhere
         if role == "date":
             p = prof.iloc[chosen]
@@ -455,6 +474,49 @@ def _check_close(
                         hint="check the headings are over the right columns",
                         fix={"columns": {headings[alt[0]]: "date", headings[chosen]: "ignore"}},
                     )
+
+
+def _check_free_text_rivals(
+    headings: list[str],
+    fixed: Mapping[str, str | None],
+    prof: pd.DataFrame,
+    score: np.ndarray,
+    R: dict[str, int],
+    by_role: dict[str, int],
+    chosen: int,
+    file: str | None,
+    sheet: str | None,
+) -> None:
+    """Refuse when the description was chosen on a weak heading over another free-text column that
+    no heading explains, or when another such column tells clearly more: the heading and the
+    content disagree, and guessing would risk a silent misread."""
+    from .headers import heading_scores
+
+    hc = heading_scores(_base(headings[chosen])).get("description", 0.0)
+    pc = prof.iloc[chosen]
+    for j, h in enumerate(headings):
+        if j == chosen or h in fixed or _base(h) == _base(headings[chosen]):
+            continue
+        role = next((r for r, k in by_role.items() if k == j), None)
+        if role is not None and heading_scores(_base(h)).get(role, 0.0) >= 0.7:
+            continue  # explained by its heading (an action, a child's views...)
+        pj = prof.iloc[j]
+        if pj["free"] < 0.5 or pj["n"] < 2:
+            continue
+        weak = hc < 0.7 and pj["free"] >= pc["free"] - 0.25 and pj["words"] >= 0.8 * pc["words"]
+        longer = hc < 0.95 and pj["words"] >= 1.5 * max(pc["words"], 1.0)
+        if weak or longer:
+            a, b = (headings[j], headings[chosen]) if pj["words"] > pc["words"] else (headings[chosen], headings[j])
+            raise ColumnMappingError(
+                f"two columns could be the description: {headings[chosen]!r} (by its heading) and "
+                f"{h!r} (free text that no heading explains)",
+                file=file,
+                sheet=sheet,
+                hint=f"{headings[chosen]!r} holds {_content_words(pc)}, {h!r} holds "
+                f"{_content_words(pj)}; say which one says what happened ({b!r} is the other "
+                "choice)",
+                fix={"columns": {a: "description"}},
+            )
 
 
 def _base(heading: str) -> str:
