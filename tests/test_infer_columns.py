@@ -4,11 +4,14 @@ header reported (issue 19), dates decided row by row, the recorded date, a folde
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import chronology as chron
 from chronology.errors import ColumnMappingError, ManifestError
@@ -212,3 +215,24 @@ def test_profiling_is_vectorised_and_cheap_on_a_large_file() -> None:
     assert mapping == {"Date": "date", "Details": "description"}
     assert elapsed < 5  # a sample of rows is profiled, whatever the size (about 0.2 s here)
     assert profile_columns(cells)["n"].max() <= 200
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    titles=st.lists(st.sampled_from(["Chronology of involvement", "CONFIDENTIAL", "Prepared for the panel", ""]), max_size=3),
+    above=st.lists(st.tuples(st.dates(min_value=dt.date(2020, 1, 1), max_value=dt.date(2024, 12, 31)),
+                             st.sampled_from(["Call from school", "Home visit", "Strategy meeting"])), max_size=3),
+    below=st.integers(1, 6),
+)
+def test_rows_above_the_header_are_titles_or_rejects_never_lost(
+    titles: list[str], above: list[tuple[dt.date, str]], below: int, tmp_path: Path
+) -> None:
+    lines = [*titles, *(f"{d:%d/%m/%Y},{t},Advice" for d, t in above), "Date,Details,Action taken"]
+    lines += [f"{d:02d}/03/2024,Visit number {d},Referral" for d in range(1, below + 1)]
+    p = _write(tmp_path, "p.csv", "\n".join(lines) + "\n")
+    c = chron.read(p, agency="police", case_id="k")
+    prov = c.provenance.iloc[0]
+    assert prov["events"] == below
+    assert sorted(c.rejects["source_row"]) == [len(titles) + 1 + i for i in range(len(above))]
+    assert prov["title_rows"] == sum(bool(t) for t in titles)
+    assert prov["rows_read"] == prov["events"] + prov["rejects"] + prov["blank_rows"] + prov["repeated_headers"]

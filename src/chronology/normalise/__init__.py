@@ -1,9 +1,11 @@
 """Parse raw tables into canonical events and rejects (everything that repairs or infers lives here).
 
-For each table: map the headings (:mod:`.headers`), parse dates (:mod:`.dates`), apply vocabularies
-(:mod:`.vocab`), build events and rejects, and record what was inferred in provenance. Every data row
-ends as exactly one event or one reject (the first problem found), so rows read = events + rejects +
-blank rows + repeated header rows.
+For each table: infer each column's role from its heading and content (:mod:`.infer`, with the
+heading evidence of :mod:`.headers`), parse dates (:mod:`.dates`), apply vocabularies (:mod:`.vocab`),
+build events and rejects, and record what was inferred in provenance (``inferred``: one record per
+source column). Every data row ends as exactly one event or one reject (the first problem found), and
+rows above the header that look like data are rejects too, so rows read = events + rejects + blank
+rows + repeated header rows (title rows are counted apart).
 """
 
 from __future__ import annotations
