@@ -36,7 +36,7 @@ ERRORS: dict[str, tuple[type[ChronologyError], str]] = {
 COUNTS: dict[str, tuple[int, int]] = {
     "all_dates_bad.csv": (0, 3),
     "feb31.csv": (1, 1),
-    "us_month_first.csv": (0, 4),
+    "us_month_first.csv": (3, 1),  # issue 14: the unambiguous month-first rows are read, per row
     "duplicated_headers.csv": (1, 0),
     "mixed_encoding.csv": (2, 0),
     "cp1252.csv": (1, 0),
@@ -45,7 +45,7 @@ COUNTS: dict[str, tuple[int, int]] = {
     "ragged_rows.csv": (2, 0),
     "blank_rows.csv": (2, 0),
     "empty_description.csv": (1, 2),
-    "bad_time.csv": (1, 2),
+    "bad_time.csv": (3, 0),  # issue 14: a bad time keeps its row at day precision, with a note
     "end_before_start.csv": (1, 1),
     "implausible_year.csv": (1, 2),
     "null_token_dates.csv": (1, 3),
@@ -98,8 +98,12 @@ def test_feb31_reject_names_row_column_value() -> None:
 
 
 def test_us_file_is_rejected_not_guessed_and_can_be_read_with_an_explicit_format() -> None:
+    # issue 14: a row that can only be month-first is read so (with a note); in a column that
+    # looks month-first, only the rows that could be read either way are rejected, never guessed
     c = chron.read(BAD / "us_month_first.csv", agency="police", case_id="c")
-    assert len(c.events) == 0
+    assert c.events["start"].dt.strftime("%Y-%m-%d").tolist() == ["2024-03-25", "2024-04-13", "2024-12-30"]
+    assert c.events["date_note"].str.contains("can only be month-first").all()
+    assert c.rejects["value"].tolist() == ["03/04/2024"]
     assert c.rejects["hint"].str.contains("%m/%d/%Y").all()
     c2 = chron.read(BAD / "us_month_first.csv", agency="police", case_id="c", date_formats=["%m/%d/%Y"])
     assert len(c2.events) == 4

@@ -114,8 +114,9 @@ def test_header_mapping_synonyms_fuzzy_and_override() -> None:
         "Summary of contact": "description", "Outcome": "action", "Seen?": "child_seen",
         "Worker role": "practitioner",
     }
+    # "Seen by" names who saw the child: the practitioner (issue 14: "... by" headings are mapped)
     assert map_headers(["Date", "Detials", "Acton taken", "Seen by"]) == {
-        "Date": "date", "Detials": "description", "Acton taken": "action",
+        "Date": "date", "Detials": "description", "Acton taken": "action", "Seen by": "practitioner",
     }
     assert map_headers(["Matter", "When"], {"Matter": "description", "When": "date"}) == {
         "Matter": "description", "When": "date",

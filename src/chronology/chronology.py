@@ -45,6 +45,8 @@ PROVENANCE_COLUMNS = [
     "delimiter",
     "repeated_headers",
     "notes",
+    "inferred",
+    "title_rows",
 ]
 
 
@@ -548,7 +550,10 @@ def read_case(folder: PathLike, *, progress: bool = False, workers: int | None =
     """Read every file listed in ``folder/case.toml`` and combine them into one Chronology.
 
     The manifest names the case (``case_id``, ``title``) and each file with its ``agency`` and
-    optional ``sheet``, ``columns``, ``date_formats`` and ``service``. See ``DESIGN.md``.
+    optional ``sheet``, ``columns``, ``date_formats`` and ``service`` (see
+    :mod:`chronology.manifest`). A folder without ``case.toml`` reads as one case: the case id is
+    the folder's name, every ``.csv``/``.xlsx``/``.docx`` file is read and its agency inferred from
+    its file name, with a note in provenance.
 
     Parameters
     ----------
@@ -572,9 +577,9 @@ def read_case(folder: PathLike, *, progress: bool = False, workers: int | None =
 
     import pyarrow as pa
 
-    from .manifest import load_manifest
+    from .manifest import manifest_for
 
-    manifest = load_manifest(folder)
+    manifest = manifest_for(folder)  # case.toml, or one case inferred from the folder
     files = manifest.files
     if workers is None:  # threads cost more than they save on one child's few small files
         size = sum(f.path.stat().st_size for f in files if f.path.is_file())
@@ -583,7 +588,7 @@ def read_case(folder: PathLike, *, progress: bool = False, workers: int | None =
         raise OptionError("workers must be a whole number of at least 1", value=workers, hint="e.g. workers=2")
 
     def read_one(f: Any) -> Chronology:
-        return _read(
+        part = _read(
             f.path,
             agency=f.agency,
             case_id=f.case_id or manifest.case_id,
@@ -594,6 +599,12 @@ def read_case(folder: PathLike, *, progress: bool = False, workers: int | None =
             sort=False,
             validate=False,
         )
+        if f.extra.get("inferred"):  # no case.toml: say how the file was read
+            notes = part.provenance["notes"]
+            part.provenance["notes"] = [
+                f.extra["inferred"] if n is None or n != n else f"{f.extra['inferred']}; {n}" for n in notes
+            ]
+        return part
 
     pool = pa.default_memory_pool()
     with ThreadPoolExecutor(max_workers=min(workers, max(len(files), 1))) as ex:

@@ -1,4 +1,11 @@
-"""``case.toml`` manifests: which agency files make up a case.
+"""``case.toml`` manifests: which agency files make up a case; a folder without one reads as one case.
+
+``case.toml`` keys: ``case_id`` (required), ``title``, and one ``[[files]]`` table per agency file
+with ``path`` (required, relative to the folder), ``agency``, ``sheet``, ``columns`` (heading to
+field, overriding what is inferred), ``date_formats``, ``service``, ``case_id`` (for that file),
+``expected_events`` and ``note`` (kept, not used by the reader). A folder with no ``case.toml`` is
+read by :func:`infer_manifest`: every ``.csv``, ``.xlsx`` and ``.docx`` file in it, the case id from
+the folder's name and each file's agency from its name, with a note in provenance.
 
 Examples
 --------
@@ -21,7 +28,7 @@ from typing import Any
 
 from .errors import ManifestError
 
-__all__ = ["CaseFile", "Manifest", "load_manifest"]
+__all__ = ["CaseFile", "Manifest", "infer_manifest", "load_manifest", "manifest_for"]
 
 _FILE_KEYS = {"path", "agency", "sheet", "columns", "date_formats", "service", "case_id", "expected_events", "note"}
 
@@ -59,7 +66,9 @@ def load_manifest(folder: str | os.PathLike[str]) -> Manifest:
         raise ManifestError(
             "no case.toml manifest",
             file=str(toml_path),
-            hint="create case.toml with case_id and a [[files]] table per agency file (see DESIGN.md)",
+            hint="create case.toml with case_id and a [[files]] table per agency file (see the README "
+            "section 'Reading agency files'), or read the folder with chronology.read_case(), which "
+            "infers the files and agencies when there is no case.toml",
         )
     try:
         data = tomllib.loads(toml_path.read_text(encoding="utf-8"))
@@ -112,3 +121,71 @@ def load_manifest(folder: str | os.PathLike[str]) -> Manifest:
     return Manifest(
         folder=toml_path.parent, case_id=case_id, title=data.get("title"), files=files, extra=extra
     )
+
+
+def manifest_for(folder: str | os.PathLike[str]) -> Manifest:
+    """``folder/case.toml`` when there is one, else the manifest inferred from the folder."""
+    p = Path(folder)
+    if p.suffix == ".toml" or (p / "case.toml").exists() or not p.is_dir():
+        return load_manifest(p)
+    return infer_manifest(p)
+
+
+def infer_manifest(folder: str | os.PathLike[str]) -> Manifest:
+    """A manifest for a case folder without ``case.toml``: one case, every agency file in it.
+
+    The case id is the folder's name; each ``.csv``, ``.xlsx``/``.xlsm`` and ``.docx`` file is read
+    (hidden files and Office lock files ``~$...`` are skipped), its agency inferred from its name
+    (``police.csv``, ``Northshire CAMHS chronology.docx``, ``school.xlsx``) and noted in provenance.
+    A file whose name names no agency is refused with the fix: rename it, or write a ``case.toml``.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> d = pathlib.Path(tempfile.mkdtemp()) / "case-17"
+    >>> d.mkdir()
+    >>> _ = (d / "Police chronology.csv").write_text("Date,Details\\n01/03/2024,Call\\n")
+    >>> m = infer_manifest(d)
+    >>> m.case_id, m.files[0].agency, m.files[0].extra["inferred"]
+    ('case-17', 'police', "no case.toml: agency 'police' inferred from the file name 'Police chronology.csv'")
+    """
+    from .io import SUPPORTED
+    from .normalise.vocab import _agency_of
+
+    p = Path(folder)
+    if not p.is_dir():
+        raise ManifestError("is not a folder", file=str(p), hint="pass the case folder")
+    found = sorted(
+        f for f in p.iterdir()
+        if f.is_file() and f.suffix.lower() in SUPPORTED and not f.name.startswith((".", "~$"))
+    )
+    if not found:
+        raise ManifestError(
+            "has no case.toml and no agency files (.csv, .xlsx, .docx)",
+            file=str(p),
+            hint="put the agencies' files in the folder, or write a case.toml listing them",
+        )
+    files = []
+    unknown = []
+    for f in found:
+        words = f.stem.replace("_", " ").replace("-", " ").replace(".", " ")
+        agency = _agency_of(words)
+        if agency is None:
+            unknown.append(f.name)
+            continue
+        files.append(
+            CaseFile(
+                path=f,
+                agency=agency,
+                extra={"inferred": f"no case.toml: agency {agency!r} inferred from the file name {f.name!r}"},
+            )
+        )
+    if unknown:
+        raise ManifestError(
+            f"has no case.toml, and the agency of {', '.join(map(repr, unknown))} cannot be told "
+            "from the file name",
+            file=str(p),
+            hint="rename the file after its agency (e.g. police.csv, camhs.docx, school.xlsx), or "
+            'write a case.toml with a [[files]] table for it: path = "...", agency = "..."',
+        )
+    return Manifest(folder=p, case_id=p.resolve().name, title=None, files=files)

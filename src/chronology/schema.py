@@ -1,7 +1,8 @@
 """The canonical event table and its validation (validate only: nothing is repaired here).
 
-Parsing and repair live in :mod:`chronology.normalise`; this module only checks. Columns and their meaning
-are listed in ``DESIGN.md``; :data:`CANONICAL_COLUMNS` gives their order.
+Parsing and repair live in :mod:`chronology.normalise`; this module only checks. :data:`CANONICAL_COLUMNS`
+gives the columns every event table has, in order; :data:`OPTIONAL_COLUMNS` those present only when a
+source had them (``recorded``: the date an entry was written, apart from the event's ``start``).
 
 Examples
 --------
@@ -14,7 +15,7 @@ Examples
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Optional
 
 import numpy as np
 import pandas as pd
@@ -28,6 +29,7 @@ __all__ = [
     "AGENCY_DTYPE",
     "CANONICAL_COLUMNS",
     "EVENT_TYPE_DTYPE",
+    "OPTIONAL_COLUMNS",
     "PRECISION_DTYPE",
     "REJECT_COLUMNS",
     "TZ",
@@ -42,6 +44,9 @@ AGENCY_DTYPE = pd.CategoricalDtype(agency_codes())
 EVENT_TYPE_DTYPE = pd.CategoricalDtype(event_type_codes())
 PRECISION_DTYPE = pd.CategoricalDtype(precision_levels(), ordered=True)
 DATETIME_DTYPE = pd.DatetimeTZDtype(unit="us", tz=TZ)
+
+#: columns present only when a source file had them
+OPTIONAL_COLUMNS: list[str] = ["recorded"]
 
 CANONICAL_COLUMNS: list[str] = [
     "event_id",
@@ -82,6 +87,7 @@ CANONICAL_DTYPES: dict[str, Any] = {
     "source": "str",
     "source_sheet": "str",
     "source_row": "int64",
+    "recorded": DATETIME_DTYPE,
 }
 
 REJECT_COLUMNS: list[str] = [
@@ -127,6 +133,11 @@ class EventSchema(pa.DataFrameModel):
     source: Series[str]
     source_sheet: Series[str] = pa.Field(nullable=True)
     source_row: Series[np.int64] = pa.Field(ge=0)
+    #: optional: the date the entry was written (``Date recorded``, ``Date entered``), kept apart
+    #: from when it happened, so that "what was known when" can be asked
+    recorded: Optional[Series[pd.DatetimeTZDtype]] = pa.Field(  # noqa: UP045 - pandera reads Optional
+        nullable=True, dtype_kwargs={"unit": "us", "tz": TZ}
+    )
 
     @pa.dataframe_check(error="end is before start")
     @classmethod

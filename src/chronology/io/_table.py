@@ -40,6 +40,11 @@ class RawTable:
     encoding: str | None = None
     delimiter: str | None = None
     notes: list[str] = field(default_factory=list)
+    #: title rows above the header (counted apart, not in ``rows_read``)
+    title_rows: int = 0
+    #: rows above the header that look like data: ``(row number, the row's text)``; they are in
+    #: ``rows_read`` and become rejects, never silently dropped
+    above: list[tuple[int, str]] = field(default_factory=list)
 
 
 def unique_headings(cells: Sequence[Any]) -> list[str]:
@@ -64,32 +69,119 @@ def unique_headings(cells: Sequence[Any]) -> list[str]:
     return out
 
 
+def _cell_kinds(grid: Sequence[Sequence[Any]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """For each cell of ``grid`` (padded to a rectangle): filled, reads as a date, and looks like a
+    heading label (short text that is not a date or a number). Vectorised over all cells."""
+    from ..normalise.dates import parse_dates
+    from ..normalise.infer import DATEISH
+
+    height = len(grid)
+    width = max((len(r) for r in grid), default=0)
+    flat: list[Any] = []
+    for r in grid:
+        flat.extend(list(r) + [None] * (width - len(r)))
+    values = pd.Series(flat, dtype="object")
+    text = values.map(lambda v: None if v is None or (isinstance(v, float) and v != v) else str(v))
+    text = text.astype("str").str.strip()
+    filled = (text.notna() & text.ne("")).to_numpy()
+    is_date = np.zeros(len(values), dtype=bool)
+    # only short cells with a digit (or real date cells) can be dates
+    maybe = filled & (
+        (text.str.len().le(40) & text.str.contains(DATEISH, regex=True)).fillna(False).to_numpy(dtype=bool)
+        | values.map(lambda v: v is not None and not isinstance(v, str)).to_numpy(dtype=bool)
+    )
+    if maybe.any():
+        pos = np.flatnonzero(maybe)
+        sub = values.iloc[pos]
+        parsed = parse_dates(sub)
+        ok = parsed["start"].notna() & parsed["precision"].ne("year")
+        ok &= ~parsed["format"].eq("Excel serial number")
+        is_date[pos] = ok.to_numpy()
+    numeric = text.str.fullmatch(r"[\d.,:/\- ]+").fillna(False).to_numpy(dtype=bool)
+    nonstr = values.map(lambda v: v is not None and not isinstance(v, str)).to_numpy(dtype=bool)
+    length = text.str.len().fillna(0).to_numpy()
+    words = text.str.count(r"\S+").fillna(0).to_numpy()
+    # markup or data syntax (JSON, HTML, formulas) is never a heading
+    markup = text.str.contains(r"[{}<>\[\]=]|\d{1,2}/\d{1,2}/\d{2,4}", regex=True).fillna(False).to_numpy(dtype=bool)
+    label = filled & ~is_date & ~numeric & ~nonstr & ~markup & (length <= 80) & (words <= 10)
+    shape = (height, width)
+    return filled.reshape(shape), is_date.reshape(shape), label.reshape(shape)
+
+
+def _header_scores(
+    grid: Sequence[Sequence[Any]], columns: Mapping[str, Any] | None
+) -> tuple[list[tuple[int, float]], np.ndarray, np.ndarray, np.ndarray]:
+    """Candidate header rows ``(index, score)`` among the first rows, and the cell kinds."""
+    rows = list(grid[:HEADER_SEARCH_ROWS])
+    filled, is_date, label = _cell_kinds(rows)
+    wanted = {normalise_heading(k): str(v) for k, v in (columns or {}).items()}
+    out: list[tuple[int, float]] = []
+    for i, row in enumerate(rows):
+        n = int(filled[i].sum())
+        if n < 2:
+            continue
+        labels = int(label[i].sum())
+        share = labels / n
+        if share < 0.75 or is_date[i].any():  # a heading is never a date
+            continue
+        texts = [str(row[int(j)]) for j in np.flatnonzero(label[i])]
+        known, has_date = score_header_row(texts)
+        override = [wanted[normalise_heading(t)] for t in texts if normalise_heading(t) in wanted]
+        known += len(override)
+        has_date = has_date or any(v in ("date", "datetime", "start") for v in override)
+        # content below: a labelled column whose next filled cells read as dates
+        below = 0.0
+        for j in np.flatnonzero(label[i]):
+            col_f = filled[i + 1 : i + 9, j]
+            if col_f.sum() >= 1:
+                below = max(below, float(is_date[i + 1 : i + 9, j][col_f].mean()))
+        date_below = below >= 0.6
+        ok = (known >= 2 and has_date) or (known >= 1 and date_below) or (
+            labels >= 3 and share == 1.0 and date_below
+        )
+        if ok:
+            out.append((i, known + share + 0.5 * date_below + 0.5 * has_date))
+    return out, filled, is_date, label
+
+
 def find_header(
     grid: Sequence[Sequence[Any]], columns: Mapping[str, Any] | None = None
 ) -> int | None:
     """Index of the header row among the first rows of ``grid``, or None.
 
-    The header is the row with most cells that look like known headings and a date heading; headings
-    named in ``columns=`` count too. Title and preamble rows above it are skipped.
+    A header row is mostly short text labels (not dates, not numbers) with a known date heading and
+    another known heading, or with a column whose cells below read as dates (a header with no
+    recognised date heading: the content decides); headings named in ``columns=`` count too. A
+    richer header lower down wins only over title rows (a two-row header, a title above the
+    table): once a row that looks like data has been passed, a later header-like row is part of
+    the data, never a reason to drop the rows above it.
+
+    Examples
+    --------
+    >>> find_header([["Chronology"], ["Ref", "Logged", "Summary"], ["A1", "01/03/2024", "Call"]])
+    1
+    >>> find_header([["Date", "Details"], ["01/03/2024", "Call"], ["Date", "Details", "Action"]])
+    0
     """
-    wanted = {normalise_heading(k) for k in (columns or {})}
-    best: tuple[int, int] | None = None
-    for i, row in enumerate(grid[:HEADER_SEARCH_ROWS]):
-        texts = [c for c in row if c is not None and str(c).strip()]
-        if len(texts) < 2:
-            continue
-        score, has_date = score_header_row(texts)
-        override = sum(normalise_heading(c) in wanted for c in texts)
-        if override:
-            has_date = has_date or any(
-                str(v) in ("date", "datetime", "start")
-                for k, v in (columns or {}).items()
-                if normalise_heading(k) in {normalise_heading(c) for c in texts}
-            )
-        total = score + override
-        if total >= 2 and has_date and (best is None or total > best[1]):
-            best = (i, total)
-    return None if best is None else best[0]
+    cands, filled, is_date, label = _header_scores(grid, columns)
+    if not cands:
+        return None
+    best, score = cands[0]
+    for i, sc in cands[1:]:
+        between = range(best + 1, i)
+        if any(_looks_like_data(filled[k], is_date[k], label[k]) for k in between):
+            break
+        if sc > score:
+            best, score = i, sc
+    return best
+
+
+def _looks_like_data(filled: np.ndarray, is_date: np.ndarray, label: np.ndarray) -> bool:
+    """A row that is not a title: two cells or more, and a date, a number or long text among them."""
+    n = int(filled.sum())
+    if n < 2:
+        return False
+    return bool(is_date.any() or (filled & ~label).any())
 
 
 def _is_blank(frame: pd.DataFrame) -> np.ndarray:
@@ -143,6 +235,19 @@ def make_table(
     counted. Trailing blank rows (e.g. formatted but empty Excel rows) are not counted as read.
     """
     data = _drop_empty_unnamed_columns(data, header_index)
+    above: list[tuple[int, str]] = []
+    title_rows = 0
+    if header_index > 0:
+        top = data.iloc[:header_index].to_numpy(dtype=object).tolist()
+        filled, is_date, label = _cell_kinds(top)
+        for k, cells_k in enumerate(top):
+            if not filled[k].any():
+                continue
+            if _looks_like_data(filled[k], is_date[k], label[k]):
+                text = " | ".join(str(c).strip() for c, f in zip(cells_k, filled[k], strict=False) if f)
+                above.append((int(row_numbers[k]), text))
+            else:
+                title_rows += 1
     header_cells = data.iloc[header_index].tolist()
     headings = unique_headings(header_cells)
     body = data.iloc[header_index + 1 :].set_axis(headings, axis=1)
@@ -168,8 +273,10 @@ def make_table(
         cells=(body if keep.all() else body[keep]).reset_index(drop=True),
         rows=rows[keep].astype("int64"),
         header_row=int(row_numbers[header_index]),
-        rows_read=len(body),
+        rows_read=len(body) + len(above),
         blank_rows=int(blank.sum()),
         repeated_headers=int(repeated.sum()),
+        title_rows=title_rows,
+        above=above,
         **meta,
     )

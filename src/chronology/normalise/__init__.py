@@ -1,9 +1,11 @@
 """Parse raw tables into canonical events and rejects (everything that repairs or infers lives here).
 
-For each table: map the headings (:mod:`.headers`), parse dates (:mod:`.dates`), apply vocabularies
-(:mod:`.vocab`), build events and rejects, and record what was inferred in provenance. Every data row
-ends as exactly one event or one reject (the first problem found), so rows read = events + rejects +
-blank rows + repeated header rows.
+For each table: infer each column's role from its heading and content (:mod:`.infer`, with the
+heading evidence of :mod:`.headers`), parse dates (:mod:`.dates`), apply vocabularies (:mod:`.vocab`),
+build events and rejects, and record what was inferred in provenance (``inferred``: one record per
+source column). Every data row ends as exactly one event or one reject (the first problem found), and
+rows above the header that look like data are rejects too, so rows read = events + rejects + blank
+rows + repeated header rows (title rows are counted apart).
 """
 
 from __future__ import annotations
@@ -23,8 +25,8 @@ from ..schema import (
     empty_events,
     empty_rejects,
 )
-from .dates import combine_date_time, flag_month_first, parse_dates, parse_times, to_london
-from .headers import map_headers
+from .dates import combine_date_time, parse_dates, parse_times, resolve_month_first, to_london
+from .infer import infer_columns
 from .vocab import child_seen, clean_text, map_agency, map_event_type, resolve_agency
 
 if TYPE_CHECKING:
@@ -48,27 +50,59 @@ def _parse_when(
     time_col: str | None,
     date_formats: Sequence[str] | None,
 ) -> tuple[pd.DataFrame, str | None]:
-    """Parse a date (+ time) pair of columns; returns the parsed frame and the column to blame."""
+    """Parse a date (+ time) pair of columns; returns the parsed frame (with a ``note`` per row) and
+    the column to blame.
+
+    Day-first or month-first is decided row by row where a row is unambiguous
+    (:func:`~.dates.resolve_month_first`); only the dates that could be either, in a column that
+    looks month-first, are rejected. A time that cannot be read leaves its row at day precision,
+    with a note, instead of rejecting it.
+    """
     assert date_col is not None
     parsed = parse_dates(cells[date_col], date_formats)
-    ambiguous = flag_month_first(cells[date_col], parsed)
+    parsed, ambiguous = resolve_month_first(cells[date_col], parsed)
     if ambiguous.any():
         parsed.loc[ambiguous, "reason"] = "ambiguous date: this column also holds month-first (US) dates"
         parsed.loc[ambiguous, "hint"] = (
             "UK dates are day-first; correct the month-first cells, or if the whole file is "
             "month-first pass date_formats=['%m/%d/%Y']"
         )
-        parsed.loc[ambiguous, ["start", "precision"]] = [pd.NaT, None]
+        parsed.loc[ambiguous, ["start", "precision", "note"]] = [pd.NaT, None, None]
     parsed["blame"] = date_col
     if time_col is not None:
         times = parse_times(cells[time_col])
         parsed = combine_date_time(parsed, times)
         bad_time = parsed["reason"].isna() & parsed["time_reason"].notna()
-        parsed.loc[bad_time, "reason"] = "not a time"
-        parsed.loc[bad_time, "hint"] = "write the time as HH:MM (24-hour) or leave it blank"
-        parsed.loc[bad_time, "blame"] = time_col
+        if bad_time.any():
+            shown = cells.loc[bad_time, time_col].astype("str").str.strip()
+            msg = "time '" + shown + "' not readable (write HH:MM): kept at day precision"
+            parsed.loc[bad_time, "note"] = _join_notes(parsed.loc[bad_time, "note"], msg)
     # a whole column of 00:00 times means "time not recorded": already day precision
     return parsed, date_col
+
+
+def _join_notes(a: pd.Series, b: pd.Series) -> pd.Series:
+    """Two columns of notes joined with '; ' (either may be missing)."""
+    a = a.astype("object")
+    b = pd.Series(b, index=a.index).astype("object")
+    both = a.notna() & b.notna()
+    out = a.where(a.notna(), b)
+    out[both] = a[both].astype(str) + "; " + b[both].astype(str)
+    return out
+
+
+def _suggest(cells: pd.DataFrame, field: str) -> dict[str, Any] | None:
+    """The column whose content fits ``field`` best, as a ``fix=`` for an error (or None)."""
+    from .infer import profile_columns
+
+    prof = profile_columns(cells)
+    if prof.empty:
+        return None
+    key = "free" if field == "description" else "date"
+    j = int(prof[key].to_numpy().argmax())
+    if prof[key].iloc[j] < 0.3:
+        return None
+    return {"columns": {str(cells.columns[j]): field}}
 
 
 def normalise_table(
@@ -82,23 +116,30 @@ def normalise_table(
 ) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, Any]]:
     """Events, rejects and one provenance record for one raw table. The table is not modified."""
     cells = table.cells
-    mapping = map_headers(list(cells.columns), columns, file=table.source, sheet=table.sheet)
+    mapping, inferred = infer_columns(cells, columns, file=table.source, sheet=table.sheet)
     date_col = _first(mapping, "datetime") or _first(mapping, "date")
     desc_col = _first(mapping, "description")
     headings = ", ".join(map(str, cells.columns))
     if date_col is None:
+        fix = _suggest(cells, "date")
         raise ColumnMappingError(
-            "no date column was recognised",
+            "no date column was recognised, by heading or by content",
             file=table.source,
             sheet=table.sheet,
-            hint=f"the headings are: {headings}; name the date column with columns={{'<heading>': 'date'}}",
+            hint=f"the headings are: {headings}; name the date column"
+            + ("" if fix else " with columns={'<heading>': 'date'}"),
+            fix=fix,
         )
     if desc_col is None:
+        fix = _suggest(cells, "description")
         raise ColumnMappingError(
-            "no description column was recognised",
+            "no description column was recognised: no column reads like free text saying what "
+            "happened",
             file=table.source,
             sheet=table.sheet,
-            hint=f"the headings are: {headings}; name it with columns={{'<heading>': 'description'}}",
+            hint=f"the headings are: {headings}; name it"
+            + ("" if fix else " with columns={'<heading>': 'description'}"),
+            fix=fix,
         )
     index = cells.index
     time_col = _first(mapping, "time")
@@ -107,6 +148,30 @@ def normalise_table(
     reason = when["reason"].copy()
     hint = when["hint"].copy()
     blame = when["blame"].copy()
+    note = when["note"].astype("object").copy()
+    col_notes: list[str] = []
+    us_read = when["format"].astype("str").str.startswith("month-first").fillna(False)
+    if us_read.any():
+        first = int(np.flatnonzero(us_read.to_numpy())[0])
+        col_notes.append(
+            f"column {date_col!r}: {int(us_read.sum())} date(s) can only be month-first and were read "
+            f"so (first at row {int(table.rows[first])}: {cells[date_col].iloc[first]!s})"
+        )
+    n_amb = int(when["reason"].eq("ambiguous date: this column also holds month-first (US) dates").sum())
+    if n_amb:
+        col_notes.append(
+            f"column {date_col!r} looks month-first: {n_amb} date(s) that could be read either way "
+            "were rejected; pass date_formats=['%m/%d/%Y'] if the file is month-first"
+        )
+    rec_col = _first(mapping, "recorded")
+    recorded = None
+    if rec_col is not None:
+        rp, _ = _parse_when(cells, rec_col, None, date_formats)
+        recorded = rp["start"]
+        unread = rp["start"].isna() & rp["reason"].ne("empty")
+        if unread.any():
+            shown = cells.loc[unread, rec_col].astype("str").str.strip()
+            note = _join_notes(note, ("recorded date '" + shown + "' not readable").reindex(index))
 
     end_col = _first(mapping, "end_date")
     end_time_col = _first(mapping, "end_time")
@@ -157,7 +222,10 @@ def normalise_table(
     if agency_col is not None:
         ag = map_agency(clean_text(cells[agency_col]))
         if code is not None:
-            ag = ag.fillna(code)
+            # a name the vocabulary does not know is the caller's agency, not "other"
+            raw = clean_text(cells[agency_col])
+            unknown = ag.eq("other") & raw.notna() & ~raw.str.lower().eq("other")
+            ag = ag.mask(unknown).fillna(code)
         no_ag = reason.isna() & ag.isna()
         reason[no_ag] = "no agency"
         hint[no_ag] = "fill the agency cell, or pass agency=... for the whole file"
@@ -190,6 +258,8 @@ def normalise_table(
     ev["service"] = svc.astype("str")
     ev["start"] = when["start"]
     ev["end"] = end
+    if recorded is not None:
+        ev["recorded"] = recorded
     ev["precision"] = when["precision"]
     ev["uncertain"] = when["uncertain"].astype(bool)
     type_col = col("event_type")
@@ -209,8 +279,10 @@ def normalise_table(
     for heading in cells.columns:
         if heading in mapping:
             continue
-        name = heading if heading not in _RESERVED else f"source_{heading}"
+        name = heading if heading not in _RESERVED | {"recorded", "date_note"} else f"source_{heading}"
         ev[name] = clean_text(cells[heading])
+    if note[ok].notna().any():
+        ev["date_note"] = note.astype("str")
     events = ev.reset_index(drop=True) if ok.all() else ev[ok].reset_index(drop=True)
     events = _finish_events(events)
 
@@ -236,6 +308,28 @@ def normalise_table(
             rejects[c] = rejects[c].astype("str")
     else:
         rejects = empty_rejects()
+    if table.above:
+        # rows above the header that look like data: reported, never dropped
+        head = ", ".join(map(str, cells.columns))[:120]
+        above = pd.DataFrame(
+            {
+                "source": table.source,
+                "source_sheet": pd.Series(table.sheet, index=range(len(table.above)), dtype="str"),
+                "source_row": np.array([r for r, _ in table.above], dtype="int64"),
+                "column": pd.Series([None] * len(table.above), dtype="str"),
+                "value": pd.Series([t for _, t in table.above], dtype="str"),
+                "reason": "a row above the header row that looks like data, not a title",
+                "hint": f"the header was taken from row {table.header_row} ({head}); if this row "
+                "is an event, move it below the header row",
+            }
+        )
+        for c in ("source", "source_sheet", "column", "value", "reason", "hint"):
+            above[c] = above[c].astype("str")
+        rejects = above if rejects.empty else pd.concat([above, rejects], ignore_index=True)
+    n_notes = int(note[ok].notna().sum())
+    if n_notes:
+        col_notes.append(f"{n_notes} event(s) with a note on the date or time (see column 'date_note')")
+    notes = [*table.notes, *col_notes]
 
     formats = Counter(when.loc[ok, "format"].dropna().tolist())
     prov: dict[str, Any] = {
@@ -246,7 +340,7 @@ def normalise_table(
         "format": table.format,
         "rows_read": table.rows_read,
         "events": int(ok.sum()),
-        "rejects": int((~ok).sum()),
+        "rejects": len(rejects),
         "blank_rows": table.blank_rows,
         "repeated_headers": table.repeated_headers,
         "header_row": table.header_row,
@@ -254,9 +348,11 @@ def normalise_table(
         "date_formats": dict(formats),
         "encoding": table.encoding,
         "delimiter": table.delimiter,
-        "notes": "; ".join(table.notes) if table.notes else None,
+        "notes": "; ".join(notes) if notes else None,
+        "inferred": inferred,
+        "title_rows": table.title_rows,
     }
-    accounted = int(ok.sum()) + int((~ok).sum()) + table.blank_rows + table.repeated_headers
+    accounted = int(ok.sum()) + len(rejects) + table.blank_rows + table.repeated_headers
     assert table.rows_read == accounted, "every row is an event, a reject, blank or a repeated header"
     return events, rejects, prov
 
@@ -267,11 +363,13 @@ def _finish_events(ev: pd.DataFrame) -> pd.DataFrame:
         base = empty_events()
         extra = [c for c in ev.columns if c not in base.columns]
         for c in extra:
-            base[c] = pd.Series(dtype="str")
+            base[c] = pd.Series(dtype=CANONICAL_DTYPES["start"] if c == "recorded" else "str")
         return base
     ev = ev.copy(deep=False)  # copy-on-write: the caller's frame keeps its columns
     ev["start"] = to_london(ev["start"])
     ev["end"] = to_london(ev["end"])
+    if "recorded" in ev:
+        ev["recorded"] = to_london(ev["recorded"])
     for c in CANONICAL_COLUMNS:
         if c not in ("start", "end"):
             ev[c] = ev[c].astype(CANONICAL_DTYPES[c])

@@ -50,9 +50,11 @@ __all__ = [
     "DAY_FORMATS",
     "MINUTE_FORMATS",
     "MONTH_FORMATS",
+    "US_FORMATS",
     "combine_date_time",
     "parse_dates",
     "parse_times",
+    "resolve_month_first",
 ]
 
 #: formats with a time of day, tried first
@@ -130,6 +132,16 @@ _WEEKDAY_RE = re.compile(
 )
 _ORDINAL_RE = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)?(?:\s+of)?\b(?=\s+[a-z])|\b(\d{1,2})(?:st|nd|rd|th)\b", re.IGNORECASE)
 _SEPT_RE = re.compile(r"\bsept\b", re.IGNORECASE)
+#: an unknown day written as ``?``, ``??`` or ``xx`` (``?/05/2024``): the month is known
+_UNKNOWN_DAY_RE = re.compile(r"^(?:\?+|x{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4})$", re.IGNORECASE)
+#: an unknown day and month (``?/?/2024``): the year is known
+_UNKNOWN_MONTH_RE = re.compile(r"^(?:\?+|x{1,2})\s*[/.\-]\s*(?:\?+|x{1,2})\s*[/.\-]\s*(\d{4})$", re.IGNORECASE)
+#: a part of a month or year (``early June 2024``, ``mid-2023``, ``end of March 2024``)
+_PART_RE = re.compile(
+    r"^(early|mid|late|beginning\s+of|start\s+of|end\s+of|middle\s+of|the\s+end\s+of)[\s\-]+(?=[a-z]|\d{4}$)",
+    re.IGNORECASE,
+)
+_PART_TEST_RE = re.compile(_PART_RE.pattern.replace("^(", "^(?:", 1), re.IGNORECASE)
 _INVISIBLE_RE = re.compile("[\u00ad\u180e\u200b\u200c\u200d\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
 _NUMERIC_DATE_RE = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2}|\d{4})(?:[ ,T].*)?$")
 _SERIAL_RE = re.compile(r"^\d{4,5}(?:\.\d+)?$")
@@ -152,11 +164,14 @@ def _clean_text(values: pd.Series) -> pd.DataFrame:
     s = values.astype("str").str.strip()
     plain = s.str.fullmatch(_PLAIN_RE).fillna(False).astype(bool)
     if plain.all():
-        return pd.DataFrame({"text": s, "uncertain": False, "week": False}, index=s.index)
+        return pd.DataFrame(
+            {"text": s, "uncertain": False, "week": False, "note": None}, index=s.index
+        )
     if plain.any():
         rest = _clean_text_full(s[~plain])
-        out = pd.DataFrame({"text": s, "uncertain": False, "week": False}, index=s.index)
-        out.loc[~plain, ["text", "uncertain", "week"]] = rest
+        out = pd.DataFrame({"text": s, "uncertain": False, "week": False, "note": None}, index=s.index)
+        out["note"] = out["note"].astype("object")
+        out.loc[~plain, ["text", "uncertain", "week", "note"]] = rest
         out["uncertain"] = out["uncertain"].astype(bool)
         out["week"] = out["week"].astype(bool)
         return out
@@ -166,7 +181,25 @@ def _clean_text(values: pd.Series) -> pd.DataFrame:
 def _clean_text_full(s: pd.Series) -> pd.DataFrame:
     s = s.str.replace(_INVISIBLE_RE, "", regex=True).str.replace("\u00a0", " ").str.strip()
     s = s.str.replace(r"\s+", " ", regex=True)
+    note = pd.Series(None, index=s.index, dtype="object")
     uncertain = pd.Series(False, index=s.index)
+    # an unknown day or month (before the "?" of an uncertain date is stripped)
+    unknown_day = s.str.fullmatch(_UNKNOWN_DAY_RE).fillna(False).astype(bool)
+    if unknown_day.any():
+        note[unknown_day] = "'" + s[unknown_day] + "': day not known, read as the month"
+        uncertain |= unknown_day
+        s = s.str.replace(_UNKNOWN_DAY_RE, r"\1/\2", regex=True)
+    unknown_month = s.str.fullmatch(_UNKNOWN_MONTH_RE).fillna(False).astype(bool)
+    if unknown_month.any():
+        note[unknown_month] = "'" + s[unknown_month] + "': day and month not known, read as the year"
+        uncertain |= unknown_month
+        s = s.str.replace(_UNKNOWN_MONTH_RE, r"\1", regex=True)
+    part = s.str.contains(_PART_TEST_RE, regex=True).fillna(False).astype(bool)
+    if part.any():
+        rest = s[part].str.replace(_PART_RE, "", regex=True)
+        kind = np.where(rest.str.contains(r"[A-Za-z]", regex=True).fillna(False), "month", "year")
+        note[part] = "'" + s[part] + "': read as the whole " + pd.Series(kind, index=rest.index)
+        s = s.str.replace(_PART_RE, "", regex=True)
     # markers may be stacked ("approx. ?12/03/2024"): strip up to twice
     for _ in range(2):
         hit = s.str.contains(_UNCERTAIN_RE, regex=True).fillna(False).astype(bool)
@@ -177,7 +210,7 @@ def _clean_text_full(s: pd.Series) -> pd.DataFrame:
     s = s.str.replace(_WEEKDAY_RE, "", regex=True)
     s = s.str.replace(_ORDINAL_RE, lambda m: m.group(1) or m.group(2), regex=True)
     s = s.str.replace(_SEPT_RE, "Sep", regex=True)
-    return pd.DataFrame({"text": s.str.strip(), "uncertain": uncertain, "week": week})
+    return pd.DataFrame({"text": s.str.strip(), "uncertain": uncertain, "week": week, "note": note})
 
 
 @cache
@@ -287,6 +320,7 @@ def parse_dates(
             "format": pd.Series(None, index=index, dtype="object"),
             "reason": pd.Series(None, index=index, dtype="object"),
             "hint": pd.Series(None, index=index, dtype="object"),
+            "note": pd.Series(None, index=index, dtype="object"),
         }
     )
     if n == 0:
@@ -380,6 +414,7 @@ def parse_dates(
         res["uncertain"] = cleaned["uncertain"]
         res["reason"] = None
         res["hint"] = None
+        res["note"] = cleaned["note"].where(res["start"].notna(), None)
         _explain_failures(t, res)
         # map distinct results back to the cells (by position)
         if text_mask.all():
@@ -387,7 +422,7 @@ def parse_dates(
                 {col: res[col].to_numpy()[codes] for col in out.columns}, index=index
             )
         else:
-            for col in ("start", "precision", "format", "uncertain", "reason", "hint"):
+            for col in ("start", "precision", "format", "uncertain", "reason", "hint", "note"):
                 out.iloc[text_pos, out.columns.get_loc(col)] = res[col].to_numpy()[codes]
 
     # 00:00 means the time was not recorded
@@ -402,7 +437,7 @@ def parse_dates(
         out.loc[bad_year, "hint"] = (
             f"years must be between {min_year} and {max_year}; check for a typing error"
         )
-        out.loc[bad_year, ["start", "precision", "format"]] = [pd.NaT, None, None]
+        out.loc[bad_year, ["start", "precision", "format", "note"]] = [pd.NaT, None, None, None]
 
     out.loc[is_na, "reason"] = "empty"
     out.loc[is_na, "hint"] = "every event needs a date; fill the cell (an approximate date such as 'Mar 2024' or 'w/c 04/03/2024' is fine)"
@@ -464,6 +499,62 @@ def flag_month_first(values: pd.Series, parsed: pd.DataFrame) -> pd.Series:
         return pd.Series(False, index=values.index)
     either = (first <= 12) & (second <= 12)
     return (either & parsed["start"].notna() & parsed["format"].ne("date cell")).fillna(False).astype(bool)
+
+
+#: month-first formats tried on the dates that can only be month-first (``03/25/2024``)
+US_FORMATS: tuple[str, ...] = (
+    "%m/%d/%Y %H:%M", "%m/%d/%Y %H:%M:%S", "%m/%d/%Y", "%m/%d/%y %H:%M", "%m/%d/%y",
+    "%m-%d-%Y", "%m.%d.%Y", "%m-%d-%y", "%m.%d.%y",
+)
+_US_REASON = "not a valid day-first date; it looks month-first (US style)"
+
+
+def resolve_month_first(values: pd.Series, parsed: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:
+    """Decide day-first or month-first row by row where a row is unambiguous.
+
+    A date that can only be read month-first (``03/25/2024``: there is no 25th month) is read so,
+    with a note; one stray US-style date never makes the UK dates around it rejects. Only when the
+    column holds more such dates than dates that can only be day-first (``25/03/2024``) does it look
+    month-first: then the dates that could be either (``03/04/2024``) cannot be trusted and are
+    returned as ambiguous (the caller rejects them with the fix ``date_formats=['%m/%d/%Y']``).
+    Returns a parsed copy and the ambiguous mask; the inputs are not modified.
+
+    Examples
+    --------
+    >>> v = pd.Series(["03/02/2024", "03/25/2024", "14/02/2024"])
+    >>> p, amb = resolve_month_first(v, parse_dates(v))
+    >>> [str(x.date()) for x in p["start"]], amb.tolist()
+    (['2024-02-03', '2024-03-25', '2024-02-14'], [False, False, False])
+    >>> p["note"][1]
+    "'03/25/2024' can only be month-first: read as 25 March 2024"
+    """
+    out = parsed.copy()
+    us = out["reason"].eq(_US_REASON).fillna(False).astype(bool)
+    none = pd.Series(False, index=values.index)
+    if not us.any():
+        return out, none
+    again = parse_dates(values[us].astype("str").str.strip(), list(US_FORMATS))
+    ok = again["start"].notna() & again["format"].isin(US_FORMATS)
+    idx = again.index[ok]
+    if len(idx):
+        out.loc[idx, "start"] = again.loc[idx, "start"]
+        out.loc[idx, "precision"] = again.loc[idx, "precision"]
+        out.loc[idx, "format"] = "month-first (unambiguous): " + again.loc[idx, "format"].astype(str)
+        out.loc[idx, ["reason", "hint"]] = None
+        shown = again.loc[idx, "start"].dt.strftime("%d %B %Y").str.lstrip("0")
+        out.loc[idx, "note"] = (
+            "'" + values[idx].astype("str").str.strip() + "' can only be month-first: read as " + shown
+        )
+    txt = values.astype("str")
+    parts = txt.str.extract(r"^\s*(\d{1,2})[/.\-](\d{1,2})[/.\-](?:\d{2}|\d{4})")
+    first = parts[0].astype("float64")
+    second = parts[1].astype("float64")
+    uk_only = (first > 12) & parsed["start"].notna()
+    if int(us.sum()) <= int(uk_only.sum()):
+        return out, none
+    either = (first <= 12) & (second <= 12) & (first != second)
+    amb = either & parsed["start"].notna() & parsed["format"].ne("date cell")
+    return out, amb.fillna(False).astype(bool)
 
 
 def parse_times(values: pd.Series) -> pd.DataFrame:

@@ -1,9 +1,9 @@
-"""Map source column headings to canonical fields: synonym table first, then fuzzy matching.
+"""What a column's heading says about its role: whole-heading synonyms, words in the heading, date
+words, fuzzy matching (the evidence table is ``chronology/data/headers.toml``).
 
-The synonym table is ``chronology/data/headers.toml``. A heading is normalised (lower case, punctuation
-to spaces) before matching; exact synonyms win, then rapidfuzz's ``token_set_ratio`` above the table's
-threshold. Each field is taken by at most one column (the first and best); other columns are kept
-unmapped. An explicit ``columns={heading: field}`` mapping always wins.
+Headings are one piece of evidence; :mod:`chronology.normalise.infer` combines them with the
+column's content to choose each column's role. :func:`map_headers` maps headings alone (each field
+taken by at most one column, the best); an explicit ``columns={heading: field}`` mapping always wins.
 
 Examples
 --------
@@ -18,11 +18,12 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from functools import cache
+from typing import Any
 
 from .._data import load_toml
 from ..errors import ColumnMappingError
 
-__all__ = ["FIELDS", "map_headers", "normalise_heading", "score_header_row"]
+__all__ = ["FIELDS", "heading_scores", "map_headers", "normalise_heading", "score_header_row"]
 
 #: canonical fields a source column can map to
 FIELDS: tuple[str, ...] = (
@@ -34,6 +35,7 @@ FIELDS: tuple[str, ...] = (
     "time",
     "end_date",
     "end_time",
+    "recorded",
     "event_type",
     "description",
     "action",
@@ -77,28 +79,102 @@ def _synonyms() -> tuple[dict[str, str], list[str], list[str], int]:
     return exact, choices, fields, int(table.get("fuzzy_threshold", 88))
 
 
+@cache
+def _words() -> dict[str, Any]:
+    table = load_toml("headers.toml")
+    dw = table["date_words"]
+    return {
+        "keywords": {role: dict(words) for role, words in table["keywords"].items()},
+        "by": set(table["by_words"]["words"]),
+        "by_weight": float(table["by_words"]["weight"]),
+        "subjects": set(table["case_words"]["subjects"]),
+        "ids": set(table["case_words"]["ids"]),
+        **{k: set(v) for k, v in dw.items()},
+    }
+
+
 def _guess(heading: str) -> tuple[str | None, float]:
+    """The best field for a heading alone and its score out of 100 (None when nothing fits)."""
+    scores = heading_scores(str(heading))
+    real = {k: v for k, v in scores.items() if k in FIELDS or k == "recorded"}
+    if not real:
+        return None, 0.0
+    field = max(real, key=lambda k: real[k])
+    if real[field] < 0.5:
+        return None, 0.0
+    return field, 100.0 * real[field]
+
+
+@cache
+def heading_scores(heading: str) -> dict[str, float]:
+    """What a heading alone says about a column: ``{role: prior in [0, 1]}``.
+
+    Roles are the fields of :data:`FIELDS` plus ``"recorded"`` (the date an entry was written),
+    ``"reference"`` (a row number or record reference: kept as an extra column, never the
+    description) and ``"ignore"`` (a date of birth: never the event's date). Whole-heading synonyms
+    score 1.0; words anywhere in the heading add evidence (``"Summary of event"``, ``"Incident
+    details"``); a date or time word decides between start, end, recording date and birth date;
+    typing errors are caught by fuzzy matching against the synonyms.
+
+    Examples
+    --------
+    >>> heading_scores("Incident details")["description"]
+    1.0
+    >>> max(heading_scores("Occurrence Date").items(), key=lambda kv: kv[1])[0]
+    'date'
+    >>> heading_scores("Date recorded")
+    {'recorded': 1.0}
+    >>> sorted(heading_scores("Event").items())
+    [('description', 0.55), ('event_type', 0.5)]
+    """
     exact, choices, fields, threshold = _synonyms()
+    w = _words()
     key = normalise_heading(heading)
     if not key:
-        return None, 0.0
+        return {}
+    words = key.split()
+    wordset = set(words)
+    out: dict[str, float] = {}
+    for role, table in w["keywords"].items():
+        hits = [table[x] for x in words if x in table]
+        if hits:
+            out[role] = max(hits) + 0.1 * (len(hits) - 1)
+    if words[-1] in w["by"] and len(words) > 1:
+        out["practitioner"] = max(out.get("practitioner", 0.0), w["by_weight"])
+    if wordset & w["subjects"] and wordset & w["ids"]:
+        out["case_id"] = max(out.get("case_id", 0.0), 0.95)
+        out.pop("reference", None)
+    # date and time words decide the column's kind: start, end, recording date or birth date
+    has_date = bool(wordset & w["date"]) or key.startswith("w c ")
+    has_time = bool(wordset & w["time"]) or key == "timestamp"
+    if wordset & w["birth"] or "d o b" in key:
+        return {"ignore": 1.0}
+    if has_date or has_time:
+        end = bool(wordset & w["end"])
+        rec = bool(wordset & w["recorded"])
+        if has_date:
+            role = "end_date" if end else "recorded" if rec else ("datetime" if has_time else "date")
+        else:
+            role = "end_time" if end else "time"
+        out = {k: v * 0.4 for k, v in out.items() if k not in ("reference",)}
+        out[role] = 0.9
     if key in exact:
-        return exact[key], 100.0
-    if len(key) < 4:
-        return None, 0.0
-    from rapidfuzz import fuzz, process
+        out[exact[key]] = 1.0
+    elif max(out.values(), default=0.0) < 0.5 and len(key) >= 4:
+        from rapidfuzz import fuzz, process
 
-    best = process.extractOne(key, choices, scorer=fuzz.ratio, score_cutoff=threshold)
-    if best is None:
-        return None, 0.0
-    return fields[best[2]], float(best[1])
+        best = process.extractOne(key, choices, scorer=fuzz.ratio, score_cutoff=threshold)
+        if best is not None:
+            f = fields[best[2]]
+            out[f] = max(out.get(f, 0.0), round(0.9 * best[1] / 100, 3))
+    return {k: round(min(1.0, v), 3) for k, v in out.items() if v > 0}
 
 
 def score_header_row(cells: Sequence[object]) -> tuple[int, bool]:
     """How many cells look like known headings, and whether one is a date field."""
     hits = [_guess(str(c))[0] for c in cells if c is not None and str(c).strip()]
     found = [h for h in hits if h is not None]
-    return len(set(found)), any(h in ("date", "datetime") for h in found)
+    return len(set(found)), any(h in ("date", "datetime", "recorded") for h in found)
 
 
 def map_headers(
