@@ -459,7 +459,9 @@ class Chronology:
 
 def _as_london(value: Any) -> pd.Timestamp:
     ts = pd.Timestamp(value)
-    return ts.tz_localize("Europe/London") if ts.tzinfo is None else ts.tz_convert("Europe/London")
+    if ts.tzinfo is None:  # the repeated hour of a clock change: its first (BST) occurrence
+        return ts.tz_localize("Europe/London", ambiguous=True, nonexistent="shift_forward")
+    return ts.tz_convert("Europe/London")
 
 
 # ---------------------------------------------------------------------- module-level verbs

@@ -60,5 +60,13 @@ def period_end(start: pd.Series, precision: pd.Series) -> pd.Series:
             out[rows] = end()[rows]
     res = pd.Series(out, index=start.index, name=start.name).astype(wall.dtype)
     if tz is not None:
-        res = res.dt.tz_localize(tz, ambiguous="NaT", nonexistent="shift_forward")
+        from .calendar import localize_wall
+
+        res = localize_wall(res, tz)
+        # a minute is elapsed time: +1 minute of the instant itself, so a time in the hour
+        # repeated when the clocks go back keeps its own occurrence (midnights, the ends of the
+        # coarser periods, are never repeated or skipped in the UK)
+        minute = prec.eq("minute").to_numpy(dtype=bool, na_value=False)
+        if minute.any():
+            res = res.where(~minute, start + pd.Timedelta(minutes=1))
     return res.where(start.notna())

@@ -116,8 +116,11 @@ class Duration:
         """
         tz = getattr(pd.Series(when).dtype, "tz", None)
         if tz is not None and self.unit not in ("minutes", "hours"):
-            wall = self.add(pd.Series(when).dt.tz_localize(None))
-            return wall.dt.tz_localize(tz, ambiguous="NaT", nonexistent="shift_forward")
+            from .calendar import localize_wall
+
+            # a wall time landing in the hour repeated (skipped) at a clock change: first (BST)
+            # occurrence (moved forward), never NaT
+            return localize_wall(self.add(pd.Series(when).dt.tz_localize(None)), tz)
         if self.unit == "months":
             return when + pd.DateOffset(months=int(self.amount))
         if self.unit == "working_days":

@@ -26,7 +26,7 @@ from typing import Any, TypeVar
 import numpy as np
 import pandas as pd
 
-from ..calendar import working_days_between
+from ..calendar import localize_wall, working_days_between
 from ..errors import OptionError
 from ..periods import is_approximate, period_end
 from ..rules import Duration
@@ -61,7 +61,7 @@ def _as_london(s: pd.Series) -> pd.Series:
     s = pd.Series(s)
     if not isinstance(s.dtype, pd.DatetimeTZDtype):
         s = pd.to_datetime(s)
-        s = s.dt.tz_localize(TZ) if s.dt.tz is None else s
+        s = localize_wall(s) if s.dt.tz is None else s
     return s.dt.tz_convert(TZ).astype(DT)
 
 
@@ -160,9 +160,14 @@ def _prepare(events: pd.DataFrame) -> pd.DataFrame:
     pend = period_end(ev["start"], prec)
     ev["pend"] = pend
     coarse = prec.isin(["week", "month", "year"]).to_numpy(dtype=bool)
-    pend_wall = pend.dt.tz_localize(None)
-    last_day = wall.where(~coarse, pend_wall - _ONE_DAY)
-    ev["last_day"] = localize(last_day)
+    # the last day of a coarse period, as midnight; a day or a time stands for itself (taken as the
+    # instant, not through the wall clock, so a time in the hour repeated when the clocks go back
+    # keeps its occurrence)
+    last_day = ev["start"].copy()
+    if coarse.any():
+        pend_wall = pend[coarse].dt.tz_localize(None)
+        last_day[coarse] = localize(pend_wall - _ONE_DAY)
+    ev["last_day"] = last_day
     ev["reach"] = ev["start"].where(prec.eq("minute").to_numpy(dtype=bool, na_value=False), pend - _ONE_US)
     ev["cover"] = ev["last_day"].where(ev["end"].isna() | (ev["end"] < ev["last_day"]), ev["end"])
     ev["pos"] = np.arange(len(ev))
@@ -287,8 +292,10 @@ def _match_at(m: Any, events: pd.DataFrame, rows: np.ndarray, store: dict[Any, A
 
 
 def localize(wall: pd.Series) -> pd.Series:
-    """Naive wall-clock times to ``Europe/London`` (a missing or skipped hour moves forward)."""
-    return pd.Series(wall).dt.tz_localize(TZ, ambiguous="NaT", nonexistent="shift_forward").astype(DT)
+    """Naive wall-clock times to ``Europe/London``: a time in the hour repeated when the clocks go
+    back is its first (BST) occurrence, a time in the skipped hour moves forward
+    (:func:`chronology.calendar.localize_wall`); only a missing value gives NaT."""
+    return localize_wall(pd.Series(wall), TZ).astype(DT)
 
 
 def wall_day(s: pd.Series) -> pd.Series:

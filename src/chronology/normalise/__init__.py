@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from ..calendar import clock_change
 from ..errors import ColumnMappingError
 from ..schema import (
     CANONICAL_COLUMNS,
@@ -261,7 +262,10 @@ def normalise_table(
     if recorded is not None:
         ev["recorded"] = recorded
     ev["precision"] = when["precision"]
-    ev["uncertain"] = when["uncertain"].astype(bool)
+    # a time in the hour repeated (skipped) at a clock change is read as its first, BST, occurrence
+    # (moved forward) by to_london: kept, flagged uncertain and noted in provenance
+    dst = clock_change(when["start"]).fillna(clock_change(end)).where(ok)
+    ev["uncertain"] = when["uncertain"].astype(bool).to_numpy() | dst.notna().to_numpy()
     type_col = col("event_type")
     ev["event_type"] = map_event_type(
         clean_text(type_col) if type_col is not None else None, description
@@ -348,13 +352,31 @@ def normalise_table(
         "date_formats": dict(formats),
         "encoding": table.encoding,
         "delimiter": table.delimiter,
-        "notes": "; ".join(notes) if notes else None,
+        "notes": "; ".join([*notes, *_clock_change_notes(dst, rows)]) or None,
         "inferred": inferred,
         "title_rows": table.title_rows,
     }
     accounted = int(ok.sum()) + len(rejects) + table.blank_rows + table.repeated_headers
     assert table.rows_read == accounted, "every row is an event, a reject, blank or a repeated header"
     return events, rejects, prov
+
+
+def _clock_change_notes(kind: pd.Series, rows: pd.Series) -> list[str]:
+    """Provenance notes for the times resolved at a clock change (``kind`` from ``clock_change``)."""
+    notes = []
+    for k, what in (
+        ("repeated", "in the hour repeated when the clocks went back and {v} read as the first (BST) occurrence"),
+        ("missing", "in the hour skipped when the clocks went forward and {v} moved to the end of that hour"),
+    ):
+        at = rows[kind.eq(k).to_numpy(dtype=bool, na_value=False)].tolist()
+        if at:
+            n = len(at)
+            listed = ", ".join(map(str, at[:10])) + (", ..." if n > 10 else "")
+            notes.append(
+                f"{n} time{'s' if n > 1 else ''} fell {what.format(v='were' if n > 1 else 'was')} "
+                f"(row{'s' if n > 1 else ''} {listed}); flagged uncertain"
+            )
+    return notes
 
 
 def _finish_events(ev: pd.DataFrame) -> pd.DataFrame:

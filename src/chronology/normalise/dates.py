@@ -647,11 +647,20 @@ def combine_date_time(dates: pd.DataFrame, times: pd.DataFrame) -> pd.DataFrame:
 
 
 def to_london(wall: pd.Series) -> pd.Series:
-    """Localise naive wall-clock times to Europe/London (ambiguous autumn hour read as BST)."""
-    wall = pd.Series(wall).astype("datetime64[us]")
-    return wall.dt.tz_localize(
-        "Europe/London", ambiguous=np.ones(len(wall), dtype=bool), nonexistent="shift_forward"
-    )
+    """Localise naive wall-clock times to Europe/London, never losing one.
+
+    A time in the hour repeated when the clocks go back is read as its first occurrence (BST); a
+    time in the hour skipped when they go forward moves to the end of that hour (02:00 BST). The caller flags those
+    events ``uncertain`` and notes them (:func:`chronology.calendar.clock_change` finds them).
+
+    Examples
+    --------
+    >>> to_london(pd.Series(pd.to_datetime(["2023-10-29 01:15", "2023-03-26 01:15"]))).astype(str).tolist()
+    ['2023-10-29 01:15:00+01:00', '2023-03-26 02:00:00+01:00']
+    """
+    from ..calendar import localize_wall
+
+    return localize_wall(pd.Series(wall).astype("datetime64[us]"), "Europe/London")
 
 
 def _debug(values: Any) -> pd.DataFrame:  # pragma: no cover - convenience for notebooks

@@ -118,7 +118,9 @@ def filter_mask(
 
 def _london(value: Any) -> pd.Timestamp:
     ts = pd.Timestamp(value)
-    return ts.tz_localize("Europe/London") if ts.tzinfo is None else ts.tz_convert("Europe/London")
+    if ts.tzinfo is None:  # the repeated hour of a clock change: its first (BST) occurrence
+        return ts.tz_localize("Europe/London", ambiguous=True, nonexistent="shift_forward")
+    return ts.tz_convert("Europe/London")
 
 
 def _widgets() -> Any:
