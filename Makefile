@@ -12,7 +12,7 @@ EXTRAS := dev,notebook,image
 help:
 	@echo "make demo   - set up, run the worked examples, write reports/ (start here)"
 	@echo "make test   - set up, lint, type-check and run every test and notebook"
-	@echo "make lab    - open JupyterLab on notebooks/"
+	@echo "make lab    - start JupyterLab on notebooks/ (open the printed http://127.0.0.1 link)"
 	@echo "make bench  - run the caseload-scale benchmarks (writes benchmarks/RESULTS.md)"
 
 $(STAMP): pyproject.toml
@@ -52,7 +52,7 @@ demo: install
 lab: install
 	@mkdir -p $(VENV)/share/jupyter/lab/settings
 	@$(VENV)/bin/jupytext-config --settings-file $(VENV)/share/jupyter/lab/settings/overrides.json set-default-viewer python >/dev/null
-	$(VENV)/bin/jupyter lab --notebook-dir=notebooks --LabApp.news_url=None \
+	$(VENV)/bin/jupyter lab --no-browser --notebook-dir=notebooks --LabApp.news_url=None \
 	  --LabApp.extension_manager=readonly $$([ "$$(id -u)" = 0 ] && echo --allow-root)
 
 bench: install

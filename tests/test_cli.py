@@ -58,7 +58,7 @@ def test_merge_writes_an_excel_chronology(tmp_path: Path, capsys: pytest.Capture
 def test_metrics_prints_tables(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["metrics", str(chron.samples.path("cassie")), "--min-gap-days", "20"]) == 0
     out = capsys.readouterr().out
-    assert "Gaps of 20.0 days or more" in out
+    assert "Gaps of 20 days or more" in out
     assert "Statutory timescale breaches" in out
     assert "Missing follow-ups" in out
 

@@ -508,7 +508,9 @@ def test_breaches_annotated_on_the_start_event_lane(case):
     notes = [a for a in fig.layout.annotations if a.name == "breach"]
     # the 4-hour and 12-hour A&E rules are breached over the same stay: one bracket, both in the hover
     assert len(notes) == 1
-    assert notes[0].text == "⚠ A&E 4-hour standard: 389.3 hours (limit 4 hours) (+1 more)"
+    # both rules are written, one per line: neither hides behind "+1 more"
+    assert notes[0].text == ("⚠ A&E 4-hour standard: 389.3 hours (limit 4 hours)<br>"
+                             "⚠ A&E 12 hours from arrival: 389.3 hours (limit 12 hours)")
     assert notes[0].hovertext == (
         "⚠ A&E 4-hour standard: 389.3 hours (limit 4 hours)<br>"
         "⚠ A&E 12 hours from arrival: 389.3 hours (limit 12 hours)"
@@ -575,7 +577,11 @@ def test_detail_panel_automatic_for_a_busy_night_in_a_long_chronology():
              "13/03/2024 06:05", "13/03/2024 09:30"]
     rows += [{"start": t, "description": f"Event {i}"} for i, t in enumerate(night)]
     long_case = _agency(rows, "police", "p.csv")
-    fig = timeline(long_case, gaps=False, breaches=False)
+    # the whole chronology only, unless asked: detail on demand
+    assert "xaxis2" not in timeline(long_case, gaps=False, breaches=False).layout.to_plotly_json()
+    fig = timeline(long_case, gaps=False, breaches=False, detail="auto")
+    # the whole chronology on top, the detail under it
+    assert min(fig.layout.yaxis.domain) > max(fig.layout.yaxis2.domain)
     a, b = (pd.Timestamp(v) for v in fig.layout.xaxis2.range)
     assert a < pd.Timestamp("2024-03-12 21:50")
     assert b > pd.Timestamp("2024-03-13 09:30")
@@ -586,7 +592,7 @@ def test_detail_panel_automatic_for_a_busy_night_in_a_long_chronology():
 
 
 def test_no_automatic_detail_when_nothing_is_crowded(case):
-    fig = timeline(case, gaps=False, breaches=False)
+    fig = timeline(case, gaps=False, breaches=False, detail="auto")
     assert not [t for t in fig.data if t.meta.startswith("detail")]
     assert "xaxis2" not in fig.layout.to_plotly_json()
 
@@ -608,7 +614,7 @@ def test_cassie_timeline_shows_the_ae_stay_as_a_labelled_bar():
 
 
 def test_carlos_timeline_details_the_discharge_into_custody():
-    fig = timeline(_sample("carlos"))
+    fig = timeline(_sample("carlos"), detail="auto")
     a, b = (pd.Timestamp(v) for v in fig.layout.xaxis2.range)
     assert a < pd.Timestamp("2024-10-13 07:40")
     assert pd.Timestamp("2024-10-13 13:10") < b
@@ -810,3 +816,22 @@ def test_theme_labels_do_not_hide_a_broken_taxonomy(monkeypatch):
         monkeypatch.undo()
         style._theme_labels.cache_clear()
     assert style.theme_label("child_voice") == "Centring the child's voice"
+
+
+def test_the_axis_ends_with_the_last_event_not_the_labels():
+    c = _sample("cassie")
+    fig = timeline(c)
+    lo, hi = (pd.Timestamp(v) for v in fig.layout.xaxis.range)
+    start = c.events["start"].dt.tz_convert("Europe/London").dt.tz_localize(None)
+    span = start.max() - start.min()
+    assert lo <= start.min()
+    assert hi - start.max() < span * 0.1  # not a third past the last event
+    # breach notes in the right half end at their bracket, so none runs off the plot
+    for a in fig.layout.annotations:
+        if a.name == "breach" and pd.Timestamp(a.x) > lo + (hi - lo) * 0.5:
+            assert a.xanchor == "right"
+
+
+def test_detail_option_is_checked():
+    with pytest.raises(OptionError, match="detail"):
+        timeline(_sample("carlos"), detail="busy")  # type: ignore[arg-type]

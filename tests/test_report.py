@@ -132,7 +132,9 @@ def _no_formulas(wb) -> list[str]:
     for ws in wb.worksheets:
         for row in ws.iter_rows():
             for cell in row:
-                if cell.data_type == "f" or (isinstance(cell.value, str) and cell.value[:1] in FORMULA_PREFIXES):
+                if cell.data_type == "f" or (
+                    isinstance(cell.value, str) and cell.value[:1] in FORMULA_PREFIXES and not cell.quotePrefix
+                ):
                     found.append(f"{ws.title}!{cell.coordinate}={cell.value!r}")
     return found
 
@@ -175,14 +177,17 @@ def test_excel_chronology_sheet(case: chron.Chronology, tmp_path: Path) -> None:
 def test_excel_neutralises_formula_text(case: chron.Chronology, tmp_path: Path) -> None:
     wb = _open(to_excel(case, tmp_path / "x.xlsx", sheets=["Chronology", "Rejects"]))
     assert _no_formulas(wb) == []
+    # stored as text with Excel's quote prefix: the reader sees exactly what was written, no apostrophe
+    quoted = {c.value for ws in wb.worksheets for row in ws.iter_rows() for c in row
+              if isinstance(c.value, str) and c.quotePrefix}
     texts = {c.value for ws in wb.worksheets for row in ws.iter_rows() for c in row if isinstance(c.value, str)}
-    assert "'" + HOSTILE[0] in texts
-    assert "'" + HOSTILE[1] in texts
-    assert "'" + HOSTILE[2] in texts
-    assert "'" + HOSTILE[3] in texts
-    assert "'=1+1" in texts  # an action
-    assert "'-I'm fine" in texts  # the child's words
-    assert "'=NOW()" in texts  # a rejected value
+    assert not any(t.startswith("'") and t[1:2] in FORMULA_PREFIXES for t in texts)
+    for hostile in HOSTILE[:4]:
+        assert hostile.strip() in quoted or hostile in quoted
+    assert "=1+1" in quoted  # an action
+    assert "-I'm fine" in quoted  # the child's words
+    assert "=NOW()" in quoted  # a rejected value
+    assert "Seen at home" not in quoted
     # and the raw xml holds no <f> element at all
     with zipfile.ZipFile(tmp_path / "x.xlsx") as z:
         for name in z.namelist():
@@ -223,8 +228,8 @@ def test_excel_full_workbook(case: chron.Chronology, tmp_path: Path) -> None:
     rule = chron.Interval("referral to visit", start=chron.Match(event_type="referral"),
                           end=chron.Match(agency="csc", text="visit"), limit="5 working days")
     wb = _open(to_excel(case, tmp_path / "full.xlsx", intervals=[rule]))
-    assert wb.sheetnames == ["Chronology", "Gaps", "Intervals", "Breaches", "Missing follow-ups", "Voice",
-                             "Themes", "Rejects", "Provenance"]
+    assert wb.sheetnames == ["Chronology", "Gaps", "Intervals", "Breaches", "Timescales met", "Missing follow-ups",
+                             "Voice", "Silences", "Duplicates", "Themes", "Prompts", "Rejects", "Provenance"]
     for ws in wb.worksheets:
         assert ws.freeze_panes == "A2"
         assert ws.auto_filter.ref is not None
@@ -241,8 +246,8 @@ def test_excel_analysis_sheets_tolerate_empty_results(tmp_path: Path) -> None:
         pd.DataFrame({"case_id": ["x"], "agency": ["police"], "start": ["2024-03-01 10:00"], "description": ["Call"]})
     )
     wb = _open(to_excel(one, tmp_path / "one.xlsx"))
-    assert wb.sheetnames == ["Chronology", "Gaps", "Breaches", "Missing follow-ups", "Voice", "Themes", "Rejects",
-                             "Provenance"]
+    assert wb.sheetnames == ["Chronology", "Gaps", "Breaches", "Timescales met", "Missing follow-ups", "Voice",
+                             "Silences", "Duplicates", "Themes", "Prompts", "Rejects", "Provenance"]
     for name in ("Gaps", "Missing follow-ups", "Rejects"):
         ws = wb[name]
         assert ws.max_row == 1, name  # header only
@@ -250,7 +255,7 @@ def test_excel_analysis_sheets_tolerate_empty_results(tmp_path: Path) -> None:
         assert ws.cell(1, 1).font.b
         assert ws.freeze_panes == "A2"
     assert wb["Chronology"].max_row == 2
-    assert [c.value for c in wb["Gaps"][1]][:1] == ["Case"]
+    assert [c.value for c in wb["Gaps"][1]][:3] == ["From", "To", "Days"]
 
 
 # ---------------------------------------------------------------------------------- Word

@@ -53,7 +53,7 @@ def report(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_plotly_embedded_once_and_nothing_external(report: Path) -> None:
     page = report.read_text(encoding="utf-8")
     assert len(PLOTLY_JS.findall(page)) == 1
-    assert page.count("Plotly.newPlot(") >= 6  # timeline, gaps, timescales, voice, activity, themes
+    assert page.count('<script type="application/json" id="fig-') >= 5  # timeline, timescales, voice, activity, themes
     ours = PLOTLY_JS.sub("", page)  # plotly.js itself holds URL strings it never fetches
     for pattern in (r'src\s*=\s*["\']?(https?:)?//', r'href\s*=\s*["\']?(https?:)?//', r"url\(\s*['\"]?(https?:)?//",
                     r"@import", r"<link\b", r"<iframe\b"):
@@ -68,9 +68,9 @@ def test_every_text_field_escaped(report: Path) -> None:
     assert "alert(1)</script>" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert "<title>Ruby &lt;script&gt;" in page
-    # the only script tags are plotly's own: the embedded library, its config, and one per figure
+    # the only script tags: the embedded library, the figure loader, and one JSON block per figure
     tags = re.findall(r"<script\b[^>]*>", PLOTLY_JS.sub("", page))
-    assert all(t in ('<script type="text/javascript">', "<script>") for t in tags)
+    assert all(t == "<script>" or re.fullmatch(r'<script type="application/json" id="fig-\d+">', t) for t in tags)
 
 
 def test_sections_present(report: Path) -> None:
@@ -91,7 +91,7 @@ def test_empty_and_single_event_reports(tmp_path: Path) -> None:
         page = to_html(c, tmp_path / f"{name}.html").read_text(encoding="utf-8")
         assert len(PLOTLY_JS.findall(page)) == 1
         assert '<section id="provenance">' in page
-    assert "None found." in page
+    assert "None: every row of every file became an event." in page  # no rejects, said in words
 
 
 def _chromium() -> str | None:
@@ -122,7 +122,7 @@ def test_renders_offline_in_headless_chromium(report: Path, tmp_path: Path) -> N
     dom = run.stdout
     assert run.returncode == 0, run.stderr[-2000:]
     # plotly drew every figure: two main-svg layers per plot, the timeline's scatter layer and marks
-    figures = report.read_text(encoding="utf-8").count("Plotly.newPlot(")
+    figures = report.read_text(encoding="utf-8").count('<script type="application/json" id="fig-')
     assert dom.count('class="main-svg"') >= 2 * figures
     assert "scatterlayer" in dom
     assert re.search(r'class="point"|class="trace scatter', dom)

@@ -62,6 +62,13 @@ def load_manifest(folder: str | os.PathLike[str]) -> Manifest:
     """Read ``folder/case.toml`` (or a path to the toml itself) and check it."""
     p = Path(folder)
     toml_path = p if p.suffix == ".toml" else p / "case.toml"
+    folder_path = toml_path.parent
+    if not folder_path.is_dir():
+        raise ManifestError(
+            "no such folder" if not folder_path.exists() else "is not a folder",
+            file=str(folder_path),
+            hint="check the spelling of the case folder (its path is relative to the current folder)",
+        )
     if not toml_path.exists():
         raise ManifestError(
             "no case.toml manifest",

@@ -151,8 +151,9 @@ def interval_chart(c: Chronology | pd.DataFrame, rules: Interval | Sequence[Inte
     plotly.graph_objects.Figure
         One bar per interval (``meta="intervals"``) whose length is the time taken as a percentage of
         its limit, a marker at each limit (``meta="limit"``) and a line at 100 %. Bars are labelled with
-        the time taken in the limit's own unit; the axis turns logarithmic when one interval is more
-        than four times its limit.
+        the time taken in the limit's own unit. The axis is always logarithmic (an A&E stay of 389
+        hours against 4 hours and a visit after 6 of 7 days read on one scale), and a check that took
+        no time is drawn at 1 % of its limit, so that every check has a visible bar.
 
     Examples
     --------
@@ -205,12 +206,18 @@ def interval_chart(c: Chronology | pd.DataFrame, rules: Interval | Sequence[Inte
             hover = hover + ("<br>" + word + ": " + cm.wrap(r[col].fillna("").astype("str"))).where(r[col].notna(), "")
     if "source" in r:
         hover = hover + "<br>source: " + cm.escape(r["source"].fillna("").astype("str"))
-    log = np.nanmax(pct) > 400
+    # always a log axis, so that every report reads the same way; a check that took no time (0 days
+    # against 1 working day) is drawn at the axis floor so its bar and label still show
+    log = True
+    pct = np.maximum(pct, PCT_FLOOR)
     keys = [("breached", style.mark("breach_color")), ("within the limit", _WITHIN), ("cannot tell yet", _GREY)]
     fig = go.Figure([
         go.Bar(x=pct, y=label.to_numpy(dtype=object), orientation="h", meta="intervals", name="time taken",
                marker={"color": colors, "pattern": {"shape": np.where(approx | no_value, "/", "").astype(object)}},
-               text=text.to_numpy(dtype=object), textposition="outside", cliponaxis=False,
+               text=text.to_numpy(dtype=object), cliponaxis=False,
+               # a bar far past its limit carries its label inside, so that it is never cut at the edge
+               textposition=np.where(pct > 1000, "inside", "outside").astype(object), insidetextanchor="end",
+               insidetextfont={"color": "#FFFFFF"},
                hovertext=np.asarray(hover, dtype=object),
                hoverinfo="text", showlegend=False),
         go.Scatter(x=np.full(len(r), 100.0), y=label.to_numpy(dtype=object), mode="markers", meta="limit",
@@ -232,13 +239,16 @@ def interval_chart(c: Chronology | pd.DataFrame, rules: Interval | Sequence[Inte
     return fig
 
 
+#: the smallest share of its limit an interval is drawn at (1 %): a 0-day check still has a bar
+PCT_FLOOR = 1.0
+
+
 def _pct_axis(pct: np.ndarray, log: bool) -> dict[str, Any]:
     """x axis for interval bars: room on the right for the outside labels; decades only when log."""
     top = float(np.nanmax(pct))
     axis: dict[str, Any] = {"title": {"text": "Time taken, % of the limit (100 % = the limit)"}, "ticksuffix": " %"}
     if log:
-        low = min(float(np.nanmin(pct)), 50.0)
-        axis.update(type="log", dtick=1, range=[np.log10(max(low, 1.0)) - 0.1, np.log10(top) + 0.9])
+        axis.update(type="log", dtick=1, range=[np.log10(PCT_FLOOR) - 0.3, np.log10(max(top, 200.0)) + 0.9])
     else:
         axis.update(type="linear", range=[0, max(top, 100.0) * 1.6])
     return axis

@@ -68,7 +68,7 @@ def timeline(
     height: int | None = None,
     title: str | None = None,
     aggregate: bool | None = None,
-    detail: bool | tuple[Any, Any] | None = None,
+    detail: bool | tuple[Any, Any] | Literal["auto"] | None = None,
     across_cases: bool | None = None,
 ) -> go.Figure:
     """An interactive timeline of a chronology: one swimlane per agency.
@@ -102,12 +102,13 @@ def timeline(
         events; ``None`` (default) does so above 20,000 events, and says so in the title.
         ``False`` also keeps a caseload in its case × agency lanes unless ``across_cases=True``.
     detail
-        A second, zoomed panel above the whole chronology (focus + context), so that events hours
-        apart (a discharge into custody, an interview the same night) can be told apart.
-        ``(start, end)``: that period; ``None`` (default): the busiest 36 hours, when they hold at
-        least six events and the chronology spans more than 90 days (otherwise no panel);
-        ``False``: never. The overview keeps ``xaxis``/``yaxis``; the detail uses ``xaxis2``/``yaxis2``
-        and its traces' ``meta`` start with ``"detail "``.
+        A second, zoomed panel under the whole chronology (context first, then focus), so that events
+        hours apart (a discharge into custody, an interview the same night) can be told apart.
+        ``None`` or ``False`` (default): no panel, the whole chronology only (zoom with the range
+        buttons and slider); ``(start, end)``: that period; ``True``: the busiest 36 hours;
+        ``"auto"``: the busiest 36 hours when they hold at least six events and the chronology spans
+        more than 90 days (otherwise no panel). The overview keeps ``xaxis``/``yaxis`` at the top; the
+        detail uses ``xaxis2``/``yaxis2`` below it and its traces' ``meta`` start with ``"detail "``.
     across_cases
         Draw the caseload view: one lane per agency (not per case and agency) and one mark per
         agency and period holding any event, its area and colour the number of events, its hover
@@ -187,7 +188,7 @@ def timeline(
         traces = _event_traces(go, c, ev, lane, color, gl)
         note = LEGEND_NOTE
         legend_title = {"event_type": "Event type", "agency": "Agency", "theme": "Theme"}[color]
-    window = None if agg or detail is False else _detail_window(ev, detail)
+    window = None if agg or detail is None or detail is False else _detail_window(ev, detail)
     if window is not None:
         traces += _detail_traces(go, c, ev, lane, color, window)
     notes = [note]
@@ -212,8 +213,37 @@ def timeline(
     if window is not None:
         shapes += [*_lane_stripes(order, "y2"), _window_mark(window)]
         annotations += _span_notes(ev, lane, order, window)
+    lo, hi = _x_range(ev, shapes)
     fig.update_layout(shapes=shapes, annotations=annotations)
+    # the axis spans the events (and any breach bracket), not the labels: plotly would otherwise
+    # stretch it to fit the breach notes, leaving a third of the plot empty after the last event
+    fig.update_layout(xaxis_range=[lo, hi], xaxis_autorange=False)
+    if fig.layout.xaxis.rangeslider.visible:
+        fig.update_layout(xaxis_rangeslider_range=[lo, hi], xaxis_rangeslider_autorange=False)
+    if not agg:
+        _place_breach_notes(fig, lo, hi)
     return fig
+
+
+def _x_range(ev: pd.DataFrame, shapes: list[dict[str, Any]]) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """First to last date drawn (event starts, span and period ends, breach brackets), padded by 2 %."""
+    start, end, _ = cm.event_dates(ev)
+    lo, hi = start.min(), end.fillna(start).max()
+    for sh in shapes:
+        if sh.get("name") == "breach" and sh.get("xref") == "x":
+            hi = max(hi, pd.Timestamp(sh["x1"]))
+            lo = min(lo, pd.Timestamp(sh["x0"]))
+    pad = max((hi - lo) * 0.02, pd.Timedelta(hours=2))
+    return lo - pad, hi + pad
+
+
+def _place_breach_notes(fig: Any, lo: pd.Timestamp, hi: pd.Timestamp) -> None:
+    """Breach notes in the right part of the axis end at their bracket instead of starting there,
+    so that none runs off the plot (and is cut) at any window width."""
+    turn = lo + (hi - lo) * 0.45
+    for a in fig.layout.annotations:
+        if a.name == "breach" and pd.Timestamp(a.x) > turn:
+            a.update(xanchor="right", xshift=-4, yanchor="bottom", yshift=2)
 
 
 # ---------------------------------------------------------------------- caseload view
@@ -449,9 +479,12 @@ DETAIL_MIN_EVENTS = 6
 DETAIL_MIN_SPAN = pd.Timedelta(days=90)
 
 
-def _detail_window(ev: pd.DataFrame, detail: bool | tuple[Any, Any] | None) -> tuple[pd.Timestamp, pd.Timestamp] | None:
+def _detail_window(ev: pd.DataFrame, detail: bool | tuple[Any, Any] | str | None) -> tuple[pd.Timestamp, pd.Timestamp] | None:
     """The detail period (London wall time): as given, else the busiest ``DETAIL_WINDOW``
-    (``detail=True`` always finds one; ``None`` only when it is busy and the chronology long)."""
+    (``detail=True`` always finds one; ``"auto"`` only when it is busy and the chronology long)."""
+    if isinstance(detail, str):
+        cm.check_option("detail", detail, ["auto"])
+        detail = None
     if isinstance(detail, tuple):
         a, b = (pd.Timestamp(v) for v in detail)
         a = a.tz_convert("Europe/London").tz_localize(None) if a.tzinfo else a
@@ -636,11 +669,12 @@ def _layout(title: str, order: list[str], height: int | None, legend_title: str,
         },
     )
     lay["margin"] = {"l": 10, "r": 10, "t": top, "b": 90}
-    if window is not None:
-        split = 0.5
-        lay["yaxis"]["domain"] = [0, split]
-        lay["xaxis"]["rangeselector"].update(y=split + 0.01)
-        lay["xaxis"]["title"] = {"text": "Whole chronology (the dotted box is the period shown in detail above)"}
+    if window is not None:  # the whole chronology first (top), the detail under it
+        split = 0.42
+        lay["yaxis"]["domain"] = [split + 0.16, 1.0]
+        lay["xaxis"]["rangeslider"] = {"visible": False}
+        lay["xaxis"]["title"] = {"text": "Whole chronology (the dotted box is the period shown in detail below)",
+                                 "standoff": 4}
         a, b = window
         lay["xaxis2"] = {
             "type": "date", "anchor": "y2", "range": [a, b], "showgrid": True,
@@ -648,7 +682,7 @@ def _layout(title: str, order: list[str], height: int | None, legend_title: str,
             "title": {"text": f"Detail: {a:%a %d/%m/%Y %H:%M} to {b:%a %d/%m/%Y %H:%M}"
                       + (" (the busiest hours)" if auto_window else ""), "standoff": 4},
         }
-        lay["yaxis2"] = {**lay["yaxis"], "domain": [split + 0.15, 1.0], "anchor": "x2"}
+        lay["yaxis2"] = {**lay["yaxis"], "domain": [0, split], "anchor": "x2"}
     return lay
 
 
@@ -749,20 +783,20 @@ def _breach_marks(c: Any, ev: pd.DataFrame, lane: pd.Series, order: list[str]) -
         "row": b["start_event_id"].astype("str").map(lane_of).map(pos).fillna(0).astype("int64"),
         "x0": start, "x1": end.where(end.notna(), due).fillna(start), "text": _breach_text(b),
     }).dropna(subset=["x0"])
-    # rules breached over the same stretch (A&E 4 and 12 hours) share one bracket; the label names
-    # the first and says how many more, the hover lists them all
+    # rules breached over the same stretch (A&E 4 and 12 hours) share one bracket and one label
     grouped = marks.groupby(["row", "x0", "x1"], sort=False)["text"]
     marks = grouped.first().to_frame().assign(
         n=grouped.size(), all=grouped.agg("<br>".join)
     ).reset_index()
-    marks["text"] = marks["text"].where(marks["n"].eq(1), marks["text"] + " (+" + (marks["n"] - 1).astype("str") + " more)")
+    # every rule breached over the stretch is written, one per line (none hidden behind "+1 more")
+    marks["text"] = marks["all"]
     level = marks.groupby("row").cumcount() % 3  # stack up to three brackets in a lane
     marks["y"] = marks["row"] - 0.42 + 0.14 * level
     color = style.mark("breach_color")
     shapes: list[dict[str, Any]] = []
     notes: list[dict[str, Any]] = []
     per_char = _per_char(ev)
-    taken = [(float(r), a, pd.Timestamp(z) + per_char * len(str(t)))
+    taken = [(float(r), a, pd.Timestamp(z) + per_char * max(len(line) for line in str(t).split("<br>")))
              for r, a, z, t in zip(marks["row"], marks["x0"], marks["x1"], marks["text"], strict=True)]
     for a, z, yy, t, full in zip(marks["x0"].to_numpy(), marks["x1"].to_numpy(), marks["y"].to_numpy(dtype=float),
                                  marks["text"], marks["all"], strict=True):

@@ -6,7 +6,9 @@ themes); errors from those modules are not caught here.
 
 from __future__ import annotations
 
+import dataclasses
 import json
+import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -21,18 +23,30 @@ if TYPE_CHECKING:
     from ..rules import Expect, Interval
 
 __all__ = [
+    "SECTIONS",
+    "VIEW_NAMES",
+    "Section",
+    "View",
     "agency_labels",
     "analysis_tables",
+    "codes_in_text",
     "config",
+    "date_format_words",
     "display_dates",
     "event_labels",
     "event_table",
     "event_type_labels",
+    "format_words",
     "label",
+    "mapping_words",
+    "reader_view",
+    "section",
     "summary_table",
     "theme_labels",
     "themes_table",
     "to_wall_time",
+    "view_text",
+    "words",
 ]
 
 
@@ -314,3 +328,331 @@ def analysis_tables(
         elif name == "Provenance":
             out[name] = c.provenance
     return out
+
+
+# ---------------------------------------------------------------------- what a reader sees
+@dataclasses.dataclass(frozen=True)
+class Section:
+    """One section of the reports: its anchor (``key``), heading, the analysis table it shows
+    (``table``, a name of :data:`VIEW_NAMES`, or ``None`` for a figure or summary) and a note that
+    explains it to a reader."""
+
+    key: str
+    heading: str
+    table: str | None = None
+    note: str = ""
+
+
+#: The sections of the reports, in reading order: the HTML report follows it, the Excel workbook's
+#: analysis sheets and ``chronology metrics`` take their notes from it. The whole chronology comes
+#: first; detail and the tables that explain it follow.
+SECTIONS: list[Section] = [
+    Section("summary", "Summary"),
+    Section("timeline", "Timeline",
+            note="The whole chronology: one lane per agency; bars are stays, admissions, placements and "
+                 "custody; hatched bars are dates known only to the week or month; shaded bands are gaps; "
+                 "hover a mark for its source file and row."),
+    Section("gaps", "Gaps", "Gaps",
+            "Periods with no recorded contact from any agency (or within one agency), longest first."),
+    Section("breaches", "Timescale breaches", "Breaches",
+            "Statutory timescales that were not met. Time taken is in the unit of the limit."),
+    Section("met", "Timescales met or still open", "Timescales met",
+            "Every other statutory timescale checked: met, or open (no end recorded, or not yet due)."),
+    Section("missing", "Missing follow-ups", "Missing follow-ups",
+            "Follow-ups expected after an event that were recorded late or not at all."),
+    Section("voice", "The child seen and heard", "Voice",
+            "Per agency and month: events where the child was recorded as seen, not seen, or where the "
+            "record does not say; and events that record the child's own words or views. A share reads "
+            "\"not recorded\" when no event of that month said whether the child was seen."),
+    Section("silences", "Longest stretches with the child not seen or not heard", "Silences",
+            "Stretches of consecutive events in which the child was not recorded as seen (or had no "
+            "views recorded), longest first."),
+    Section("duplicates", "Possible duplicates", "Duplicates",
+            "The same event told by two agencies (similar text on the same day); nothing is merged. "
+            "Similarity is out of 100; the main record is the one kept if you merge them."),
+    Section("activity", "Activity by agency and week"),
+    Section("themes", "Learning themes", "Top themes",
+            "Score: 3 for each pattern across events (e.g. a discharge into custody within hours), 1 for "
+            "each event of concern, 0.25 for each event showing strength. Evidence is the strongest "
+            "event for the theme."),
+    Section("prompts", "Questions for reflective supervision", "Prompts",
+            "Questions for the review panel, each quoting the dated evidence it comes from."),
+    Section("chronology", "Integrated chronology"),
+    Section("rejects", "Rejected rows", "Rejects",
+            "Input rows that could not become events, with the reason and how to fix them."),
+    Section("provenance", "Provenance", "Provenance",
+            "For each file: rows read = events + rejected + blank rows + repeated header rows, and how "
+            "its columns and dates were read."),
+]
+
+
+def section(key: str) -> Section:
+    """The :data:`SECTIONS` entry with this key."""
+    for s in SECTIONS:
+        if s.key == key:
+            return s
+    raise KeyError(key)
+
+
+#: kinds of reader columns, which each writer renders its own way
+Kind = str  # "date", "month", "percent", "number", "text"
+
+
+@dataclasses.dataclass(frozen=True)
+class View:
+    """An analysis table as a reader sees it.
+
+    ``frame`` has the reader's columns first, under readable headers, with readable values (wall-clock
+    datetimes, agency and type names, results in words); ``kinds`` says how to show each of them
+    (``"date"``, ``"month"``, ``"percent"``, ``"number"``, ``"text"``); ``rest`` holds the other columns
+    of the result (internal ids and raw measures) for the Excel sheet; ``flag`` marks rows to highlight.
+    """
+
+    name: str
+    frame: pd.DataFrame
+    kinds: dict[str, Kind]
+    rest: pd.DataFrame
+    flag: pd.Series | None = None
+
+
+def _views() -> dict[str, dict[str, str]]:
+    views: dict[str, dict[str, str]] = config()["views"]
+    return views
+
+
+def words(values: pd.Series) -> pd.Series:
+    """Codes in results (``not_seen``, ``not_recorded``...) in words, from ``report.toml``.
+
+    Examples
+    --------
+    >>> words(pd.Series(["not_recorded", "met", "something else"])).tolist()
+    ['Not recorded', 'Met', 'something else']
+    """
+    table: dict[str, str] = config()["words"]
+    text = values.astype("str")
+    return text.map(lambda v: table.get(v, v), na_action="ignore").astype("str")
+
+
+
+def codes_in_text(text: pd.Series) -> pd.Series:
+    """Agency codes written in brackets inside generated text (``"(health_camhs)"``) as names.
+
+    Examples
+    --------
+    >>> codes_in_text(pd.Series(["missed appointment (health_camhs), 7 May 2024"])).tolist()
+    ['missed appointment (CAMHS), 7 May 2024']
+    """
+    from ..plot.style import agency_labels as style_labels
+
+    names = style_labels()
+    pattern = r"\((" + "|".join(sorted(map(re.escape, names), key=len, reverse=True)) + r")\)"
+    return text.astype("str").str.replace(pattern, lambda m: f"({names[m.group(1)]})", regex=True)
+
+
+def format_words(fmt: str) -> str:
+    """A strftime format as a reader writes it: ``"%d/%m/%Y %H:%M"`` → ``"dd/mm/yyyy hh:mm"``.
+
+    Examples
+    --------
+    >>> format_words("%d/%m/%Y %H:%M"), format_words("%d-%b-%Y"), format_words("date cell")
+    ('dd/mm/yyyy hh:mm', 'dd-Mon-yyyy', 'Excel date cells')
+    """
+    table: dict[str, str] = config()["format_words"]
+    if fmt in table:
+        return table[fmt]
+    return re.sub(r"%-?[A-Za-z]", lambda m: table.get(m.group(0).replace("-", ""), m.group(0)), fmt)
+
+
+def _role_words(role: Any) -> str:
+    table: dict[str, str] = config()["words"]
+    labels: dict[str, str] = config()["labels"]
+    role = str(role)
+    return table.get(role, labels.get(role, role.replace("_", " ")))
+
+
+def mapping_words(mapping: Any, inferred: Any = None) -> str:
+    """A file's column mapping in words: ``"Details → what happened; Date/Time → date and time"``;
+    with the inference record of issue 14 (a list of ``{"column", "role", "by", "confidence"...}``),
+    how each role was found: ``"Details → what happened (heading and content, 0.95)"``.
+
+    Examples
+    --------
+    >>> mapping_words({"Date/Time": "datetime", "Details": "description"})
+    'Date/Time → date and time; Details → what happened'
+    >>> mapping_words({"Details": "description"},
+    ...               [{"column": "Details", "role": "description", "by": "heading+content", "confidence": 0.95}])
+    'Details → what happened (heading and content, 0.95)'
+    """
+    how: dict[str, str] = {}
+    if isinstance(inferred, list | tuple):
+        for rec in inferred:
+            if not isinstance(rec, dict) or "column" not in rec:
+                continue
+            bits = []
+            if rec.get("by"):
+                bits.append(_role_words(rec["by"]))
+            conf = rec.get("confidence")
+            if isinstance(conf, int | float) and not isinstance(conf, bool):
+                bits.append(f"{conf:.2f}")
+            if bits:
+                how[str(rec["column"])] = " (" + ", ".join(bits) + ")"
+            if not isinstance(mapping, dict) and rec.get("role"):
+                mapping = {**(mapping or {}), str(rec["column"]): rec["role"]}
+    if not isinstance(mapping, dict) or not mapping:
+        return ""
+    return "; ".join(f"{k} → {_role_words(v)}{how.get(str(k), '')}" for k, v in mapping.items())
+
+
+def date_format_words(formats: Any) -> str:
+    """The date formats a file was read with, and how many cells each read.
+
+    Examples
+    --------
+    >>> date_format_words({"%d/%m/%Y %H:%M": 10, "date cell": 3})
+    'dd/mm/yyyy hh:mm (10 cells); Excel date cells (3 cells)'
+    """
+    if isinstance(formats, dict):
+        return "; ".join(
+            f"{format_words(str(k))} ({v} cell{'s' * (v != 1)})" if isinstance(v, int) else format_words(str(k))
+            for k, v in formats.items()
+        )
+    if isinstance(formats, list | tuple):
+        return "; ".join(format_words(str(f)) for f in formats)
+    return "" if formats is None else str(formats)
+
+
+_DELIMITERS = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
+
+
+def _provenance_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    out = frame.copy()
+    inferred = out["inferred"] if "inferred" in out.columns else pd.Series(None, index=out.index, dtype=object)
+    if "mapping" in out.columns or "inferred" in out.columns:
+        mapping = out["mapping"] if "mapping" in out.columns else pd.Series(None, index=out.index, dtype=object)
+        out["mapping"] = pd.Series(
+            [mapping_words(m, i) for m, i in zip(mapping, inferred, strict=True)], index=out.index, dtype="str"
+        )
+    if "date_formats" in out.columns:
+        out["date_formats"] = out["date_formats"].map(date_format_words).astype("str")
+    if "format" in out.columns:
+        out["format"] = out["format"].astype("str").str.upper().str.replace("XLSX", "Excel").str.replace("DOCX", "Word")
+    if "delimiter" in out.columns:
+        out["delimiter"] = out["delimiter"].map(lambda d: _DELIMITERS.get(d, d), na_action="ignore")
+    if "agency" in out.columns:
+        out["agency"] = agency_labels(out["agency"].astype("str"))
+    for col in ("notes", "encoding", "source_sheet", "delimiter"):
+        if col in out.columns:
+            out[col] = _as_text(out[col])
+    return out.drop(columns=[c for c in ("inferred",) if c in out.columns])
+
+
+def reader_view(frame: pd.DataFrame, name: str, *, several_cases: bool = False) -> View:
+    """An analysis result (``c.gaps()``, ``c.breaches()``...) as a reader sees it (see :class:`View`).
+
+    ``name`` is one of :data:`VIEW_NAMES`; ``"Breaches"`` keeps the breached checks only and
+    ``"Timescales met"`` the others. The frame is not modified.
+
+    Examples
+    --------
+    >>> import chronology as chron
+    >>> v = reader_view(chron.samples.load("cassie").breaches(), "Breaches")
+    >>> list(v.frame.columns[:5]), v.frame["Result"].unique().tolist()
+    (['Timescale', 'Result', 'From', 'To', 'Time taken'], ['Breached'])
+    """
+    views = _views()
+    spec_name = "Breaches" if name == "Timescales met" else name
+    spec = dict(views.get(spec_name, {}))
+    df = frame
+    flag = None
+    if spec_name == "Breaches" and "breached" in df.columns:
+        breached = df["breached"].astype("boolean").fillna(False).to_numpy(dtype=bool)
+        df = df[breached] if name == "Breaches" else df[~breached]
+        flag = pd.Series(name == "Breaches", index=df.index)
+    df = df.reset_index(drop=True)
+    if flag is not None:
+        flag = flag.reset_index(drop=True)
+    if spec_name == "Provenance":
+        df = _provenance_frame(df)
+    if several_cases and "case_id" in df.columns:
+        spec = {"case_id": "Case", **spec}
+    cols: dict[str, pd.Series] = {}
+    kinds: dict[str, Kind] = {}
+    for col, header in spec.items():
+        if col == "took":
+            if {"limit", "days"} <= set(df.columns):
+                from ..plot._common import against_limit
+
+                cols[header] = against_limit(df)[0]
+                kinds[header] = "text"
+            continue
+        if col not in df.columns:
+            continue
+        s = df[col]
+        kind: Kind = "text"
+        if isinstance(s.dtype, pd.DatetimeTZDtype) or pd.api.types.is_datetime64_any_dtype(s.dtype):
+            s = to_wall_time(s)
+            kind = "month" if col == "period" else "date"
+        elif col.endswith("agency"):
+            s = agency_labels(s)
+            if spec_name == "Gaps" and col == "agency":  # a gap across every agency has no agency
+                s = s.fillna("All agencies")
+        elif col == "event_type":
+            s = event_type_labels(s)
+        elif col == "theme":
+            s = theme_labels(s)
+        elif col in ("status", "kind"):
+            s = words(s)
+        elif col in ("evidence", "prompt"):
+            s = codes_in_text(s)
+        elif pd.api.types.is_bool_dtype(s.dtype):
+            s = s.astype("boolean").map({True: "Yes", False: "No"}).astype("str")
+        elif col.startswith("share_"):
+            s = s.astype("float64")
+            kind = "percent"
+            if col == "share_seen" and {"seen", "not_seen"} <= set(df.columns):
+                recorded = (df["seen"] + df["not_seen"]) > 0
+                s = s.where(recorded.to_numpy())
+        elif pd.api.types.is_numeric_dtype(s.dtype):
+            kind = "number"
+        elif s.dtype == object:
+            s = _as_text(s)
+        cols[header] = s
+        kinds[header] = kind
+    shown = pd.DataFrame(cols, index=df.index)
+    rest = df[[c for c in df.columns if c not in spec and c != "breached"]]
+    return View(name, shown, kinds, rest, flag)
+
+
+#: the analysis tables :func:`reader_view` knows
+VIEW_NAMES = ["Gaps", "Breaches", "Timescales met", "Missing follow-ups", "Voice", "Silences", "Duplicates",
+              "Prompts", "Top themes", "Rejects", "Provenance"]
+
+
+def view_text(view: View, *, date_format: str | None = None) -> pd.DataFrame:
+    """Every column of ``view.frame`` as display text (``str``): dates dd/mm/yyyy (with the time
+    unless midnight), months ``Mar 2024``, shares ``67%`` (``not recorded`` when missing), numbers
+    without a trailing ``.0``, missing values empty.
+
+    Examples
+    --------
+    >>> v = View("x", pd.DataFrame({"Share": [2 / 3, float("nan")], "Days": [3.0, 12.5]}),
+    ...          {"Share": "percent", "Days": "number"}, pd.DataFrame())
+    >>> view_text(v).values.tolist()
+    [['67%', '3'], ['not recorded', '12.5']]
+    """
+    out: dict[str, pd.Series] = {}
+    for col, s in view.frame.items():
+        kind = view.kinds.get(str(col), "text")
+        if kind == "date":
+            t = s.dt.strftime("%d/%m/%Y %H:%M").where(s != s.dt.normalize(), s.dt.strftime("%d/%m/%Y"))
+        elif kind == "month":
+            t = s.dt.strftime("%b %Y")
+        elif kind == "percent":
+            t = (s * 100).round(0).astype("Int64").astype("str") + "%"
+            t = t.fillna("not recorded")
+        elif kind == "number":
+            t = s.astype("Float64").round(1).astype("str").str.replace(r"\.0$", "", regex=True)
+        else:
+            t = s.astype("str")
+        out[str(col)] = t.astype("str").fillna("")
+    return pd.DataFrame(out, index=view.frame.index)

@@ -50,11 +50,17 @@ p.meta, p.note, p.empty { color: var(--muted); }
 nav ol { columns: 3; margin: .5em 0 0; padding-left: 1.4em; }
 nav a { color: inherit; }
 table { border-collapse: collapse; width: 100%; margin: .4em 0 1em; font-size: 12px; }
-th, td { border: 1px solid var(--rule); padding: 3px 6px; text-align: left; vertical-align: top; }
+th, td { border: 1px solid var(--rule); padding: 3px 6px; text-align: left; vertical-align: top;
+         overflow-wrap: break-word; }
+td.num, td.nw { white-space: nowrap; }
+th { overflow-wrap: normal; hyphens: auto; }
+div.table { max-width: 100%; }
+.figure .plot { width: 100%; }
 th { background: var(--head); }
 td.num { text-align: right; font-variant-numeric: tabular-nums; }
 tbody tr:nth-child(even) { background: #f7f7f7; }
-tbody tr.flag, tbody tr.flag:nth-child(even) { background: #fbe0d2; font-weight: bold; }
+tbody tr.flag, tbody tr.flag:nth-child(even) { background: #fbe0d2; }
+tbody tr.flag td:nth-child(-n+2) { font-weight: bold; color: #9c2a00; }
 .counts { display: flex; gap: 1.5em; flex-wrap: wrap; margin: .6em 0; }
 .counts div { border: 1px solid var(--rule); padding: .4em .8em; }
 .counts b { display: block; font-size: 1.4em; }
@@ -71,6 +77,12 @@ ol.prompts li { margin-bottom: .5em; }
   tbody tr:nth-child(even) { background: none; }
   tbody tr.flag { background: #eee; }
   .modebar-container { display: none !important; }
+  .figure { max-width: 100%; }
+  header p.meta { margin-bottom: 0; }
+  h2 { margin-top: 1em; }
+  p.note { font-size: 8pt; margin: .2em 0; }
+  td, th { padding: 1px 3px; }
+  a { color: inherit; text-decoration: none; }
 }
 """
 
@@ -108,15 +120,19 @@ def to_html(
     Returns
     -------
     pathlib.Path
-        The file written (about 5 MB, most of it plotly.js).
+        The file written (about 5 MB, nearly all of it plotly.js).
 
     Notes
     -----
-    Sections: summary (events per agency, period, rejects), timeline, gaps, timescales and
-    breaches, missing follow-ups, the child seen and heard, activity, themes with their evidence
-    and reflective prompts, the integrated chronology, rejected rows and provenance. Nothing is
-    fetched from a network when the file is opened: plotly.js is embedded once and a
-    Content-Security-Policy blocks every outside request. The page prints on landscape A4.
+    Sections follow :data:`chronology.report._common.SECTIONS`: summary, the whole chronology's
+    timeline first, gaps, timescale breaches (apart from the checks met), missing follow-ups, the
+    child seen and heard, possible duplicates, activity, themes with their evidence, questions for
+    reflective supervision, the integrated chronology, rejected rows and provenance. Every table shows
+    readable headings and values in words; an analysis with nothing to show says so in a sentence
+    instead of drawing an empty chart. Nothing is fetched from a network when the file is opened:
+    plotly.js is embedded once and a Content-Security-Policy blocks every outside request. The
+    timeline is drawn at once and the other figures as they scroll into view (all of them before
+    printing), so the page is readable quickly on a slow laptop. The page prints on landscape A4.
 
     Examples
     --------
@@ -125,8 +141,6 @@ def to_html(
     >>> c.to_html("camille.html", title="Camille")        # doctest: +SKIP
     PosixPath('camille.html')
     """
-    import plotly.io as pio
-
     from .. import plot
 
     heading = title or c.title or "Integrated chronology"
@@ -134,89 +148,79 @@ def to_html(
         c = c.tag()
     # plotly reads titles as its own small HTML: the figures get the title escaped
     shown = dataclasses.replace(c, title=_esc(heading))
-    names = ["Gaps", "Breaches", "Missing follow-ups", "Voice", "Silences", "Themes", "Rejects", "Provenance"]
+    names = ["Gaps", "Breaches", "Missing follow-ups", "Voice", "Silences", "Rejects", "Provenance"]
     if intervals is not None:
         names.insert(1, "Intervals")
     tables = _common.analysis_tables(
-        c,
-        names,
-        intervals=intervals,
-        timescales=timescales,
-        expectations=expectations,
+        c, names, intervals=intervals, timescales=timescales, expectations=expectations,
         min_gap_days=min_gap_days,
     )
     gap_days = (
         float(_common.config()["analysis"]["gap_min_days"]) if min_gap_days is None else min_gap_days
     )
+    several = len(c.case_ids) > 1
 
-    figures = _Figures(pio)
-    sections: list[tuple[str, str, str]] = []  # (anchor, heading, body)
+    def view(frame: pd.DataFrame, name: str, empty: str, *, rows: int | None = None) -> str:
+        v = _common.reader_view(frame, name, several_cases=several)
+        if rows is not None and len(v.frame) > rows:
+            v = dataclasses.replace(v, frame=v.frame.head(rows),
+                                    flag=None if v.flag is None else v.flag.head(rows))
+            return _view_table(v, empty) + f'<p class="note">The {rows} longest are shown; the Excel workbook has all {len(frame)}.</p>'
+        return _view_table(v, empty)
 
-    sections.append(("summary", "Summary", _summary(c)))
-    sections.append(
-        (
-            "timeline",
-            "Timeline",
-            '<p class="note">One lane per agency; bars are stays, admissions, placements and custody; '
-            "hatched bars are dates known only to the week or month; shaded bands are gaps; hover a "
-            "mark for its source file and row.</p>" + figures.add(plot.timeline(shown, min_gap_days=gap_days)),
-        )
+    figures = _Figures()
+    body: dict[str, str] = {}
+    body["summary"] = _summary(c)
+    body["timeline"] = figures.add(plot.timeline(shown, min_gap_days=gap_days, detail="auto"), first=True)
+
+    gaps = tables["Gaps"]
+    days = f"{gap_days:g}"
+    no_gap = f"No gap of {days} days or more: the agencies between them recorded contact at least every {days} days."
+    body["gaps"] = (figures.add(plot.gap_chart(gaps, min_days=gap_days)) if len(gaps) > 1 else "") + view(
+        gaps, "Gaps", no_gap
     )
-    body = figures.add(plot.gap_chart(tables["Gaps"], min_days=gap_days)) + _table(
-        _view(c, tables["Gaps"], "Gaps")
-    )
-    sections.append(("gaps", f"Gaps of {gap_days:g} days or more", body))
-    breaches = tables["Breaches"]
-    body = (
-        '<p class="note">Each statutory timescale checked; breached ones are highlighted.</p>'
-        + figures.add(plot.interval_chart(breaches))
-        + _table(_view(c, breaches, "Breaches"), flag=_flags(breaches))
-    )
+    checks = tables["Breaches"]
+    chart = figures.add(plot.interval_chart(checks)) if len(checks) else ""
+    body["breaches"] = chart + view(checks, "Breaches", "No statutory timescale checked was breached.")
     if intervals is not None:
-        body += "<h3>Intervals</h3>" + figures.add(plot.interval_chart(tables["Intervals"]))
-        body += _table(_view(c, tables["Intervals"], "Breaches"), flag=_flags(tables["Intervals"]))
-    sections.append(("breaches", "Timescales and breaches", body))
-    sections.append(
-        ("missing", "Missing follow-ups", _table(_view(c, tables["Missing follow-ups"], "Missing follow-ups")))
-    )
+        body["breaches"] += "<h3>Intervals</h3>" + figures.add(plot.interval_chart(tables["Intervals"]))
+        body["breaches"] += view(tables["Intervals"], "Breaches", "No interval exceeded its limit.")
+    body["met"] = view(checks, "Timescales met", "No statutory timescale applied to these events.")
+    body["missing"] = view(tables["Missing follow-ups"], "Missing follow-ups",
+                           "Every expected follow-up was recorded in time.")
+    body["voice"] = figures.add(plot.voice_strip(shown)) + view(tables["Voice"], "Voice", "No events.")
     silences = tables["Silences"]
     if "days" in silences.columns:
-        silences = silences.sort_values("days", ascending=False, kind="stable").head(10)
-    body = (
-        figures.add(plot.voice_strip(shown))
-        + "<h3>Share of events with the child seen and heard, by agency and month</h3>"
-        + _table(_view(c, tables["Voice"], "Voice"))
-        + "<h3>Longest stretches with the child not seen or not heard</h3>"
-        + _table(_view(c, silences, "Silences"))
+        silences = silences.sort_values("days", ascending=False, kind="stable")
+    body["silences"] = view(silences, "Silences", "None: the child was seen and heard throughout.", rows=10)
+    body["duplicates"] = view(c.duplicates(), "Duplicates", "No two agencies appear to record the same event.")
+    body["activity"] = figures.add(plot.activity_heatmap(shown)) if len(c.events) else _empty("No events.")
+    top = c.top_themes()
+    body["themes"] = (
+        (figures.add(plot.theme_matrix(shown)) if len(top) else "")
+        + view(top, "Top themes", "No learning themes were found in the text of the events.")
+        + "<h3>Every tagged event, with its themes</h3>" + _tagged_events(c)
     )
-    sections.append(("voice", "The child seen and heard", body))
-    sections.append(("activity", "Activity by agency and week", figures.add(plot.activity_heatmap(shown))))
-    body = (
-        figures.add(plot.theme_matrix(shown))
-        + "<h3>Top themes and their strongest evidence</h3>"
-        + _table(_view(c, c.top_themes(), "Top themes"))
-        + "<h3>Questions for reflective supervision</h3>"
-        + _prompts(c.prompts())
-        + "<h3>Every tagged event</h3>"
-        + _table(_view(c, tables["Themes"], "Themes"))
-    )
-    sections.append(("themes", "Learning themes", body))
-    sections.append(("chronology", "Integrated chronology", _table(_chronology_table(c))))
-    sections.append(
-        (
-            "rejects",
-            f"Rejected rows ({len(c.rejects)})",
-            '<p class="note">Input rows that could not become events, with the reason and how to fix '
-            "them.</p>" + _table(tables["Rejects"]),
-        )
-    )
-    sections.append(("provenance", "Provenance", _table(tables["Provenance"])))
+    body["prompts"] = _prompts(c.prompts())
+    body["chronology"] = _table(_chronology_table(c))
+    body["rejects"] = view(tables["Rejects"], "Rejects", "None: every row of every file became an event.")
+    body["provenance"] = view(tables["Provenance"], "Provenance", "No files were read.")
 
-    nav = "".join(
-        f'<li><a href="#{anchor}">{_esc(head)}</a></li>' for anchor, head, _ in sections
-    )
+    parts: list[tuple[str, str, str]] = []
+    for sec in _common.SECTIONS:
+        if sec.key not in body:
+            continue
+        head = sec.heading
+        if sec.key == "gaps":
+            head = f"Gaps of {days} days or more"
+        elif sec.key == "rejects":
+            head = f"Rejected rows ({len(c.rejects)})"
+        note = f'<p class="note">{_esc(sec.note)}</p>' if sec.note else ""
+        parts.append((sec.key, head, note + body[sec.key]))
+
+    nav = "".join(f'<li><a href="#{anchor}">{_esc(head)}</a></li>' for anchor, head, _ in parts)
     content = "\n".join(
-        f'<section id="{anchor}"><h2>{_esc(head)}</h2>\n{body}</section>' for anchor, head, body in sections
+        f'<section id="{anchor}"><h2>{_esc(head)}</h2>\n{text}</section>' for anchor, head, text in parts
     )
     page = (
         "<!DOCTYPE html>\n"
@@ -228,65 +232,121 @@ def to_html(
         f"<header><h1>{_esc(heading)}</h1>"
         f'<p class="meta">Prepared {datetime.now():%d/%m/%Y %H:%M} with the chronology library. '
         "Dates are UK local time (Europe/London).</p></header>\n"
-        f'<nav><b>Contents</b><ol>{nav}</ol></nav>\n{content}\n</body>\n</html>\n'
+        f'<nav><b>Contents</b><ol>{nav}</ol></nav>\n{content}\n'
+        f"{figures.scripts()}\n</body>\n</html>\n"
     )
     out = Path(path)
     out.write_text(page, encoding="utf-8")
     return out
 
 
-#: The columns each analysis shows in the HTML report, in order (the Excel workbook has them all);
-#: columns a table lacks are skipped, and ``case_id`` comes first for a caseload.
-VIEWS: dict[str, list[str]] = {
-    "Gaps": ["start", "end", "days", "working_days", "approximate", "agency", "before_agency",
-             "before_description", "after_agency", "after_description"],
-    "Breaches": ["rule", "name", "status", "start", "end", "days", "working_days", "hours", "limit", "due_by",
-                 "approximate", "start_agency", "start_description", "end_agency"],
-    "Missing follow-ups": ["expectation", "status", "start", "agency", "description", "within", "due_by",
-                           "next_start", "approximate"],
-    "Voice": ["agency", "period", "events", "seen", "not_seen", "seen_unknown", "heard", "share_seen",
-              "share_heard", "approximate"],
-    "Silences": ["kind", "start", "end", "days", "working_days", "events_in_stretch", "approximate"],
-    "Top themes": ["rank", "label", "score", "concern", "strength", "structural", "agencies", "start", "agency",
-                   "evidence"],
-    "Themes": ["Date", "Agency", "theme", "polarity", "evidence", "What happened", "Source file", "Row"],
-}
-
-
-def _view(c: Chronology, frame: pd.DataFrame, name: str) -> pd.DataFrame:
-    cols = [col for col in VIEWS[name] if col in frame.columns]
-    if len(c.case_ids) > 1:
-        case = "case_id" if "case_id" in frame.columns else "Case" if "Case" in frame.columns else None
-        if case is not None:
-            cols.insert(0, case)
-    return frame[cols] if cols else frame
-
-
-def _flags(frame: pd.DataFrame) -> pd.Series | None:
-    """Rows to highlight: breached timescales."""
-    if "breached" not in frame.columns:
-        return None
-    return frame["breached"].fillna(False).astype(bool)
+#: draws the figures: the first at once, the others as they come near the screen or when the
+#: browser is idle, and all of them before printing
+_LOADER = """
+(function () {
+  var pending = Array.prototype.slice.call(document.querySelectorAll("div[data-figure]"));
+  function draw(div) {
+    if (div.getAttribute("data-drawn")) return;
+    div.setAttribute("data-drawn", "1");
+    var spec = JSON.parse(document.getElementById(div.getAttribute("data-figure")).textContent);
+    Plotly.newPlot(div, spec.data, spec.layout, {displaylogo: false, responsive: true});
+  }
+  if (pending.length) draw(pending[0]);
+  if ("IntersectionObserver" in window) {
+    var seen = new IntersectionObserver(function (entries) {
+      entries.forEach(function (e) { if (e.isIntersecting) { seen.unobserve(e.target); draw(e.target); } });
+    }, {rootMargin: "600px"});
+    pending.forEach(function (div) { seen.observe(div); });
+  }
+  var i = 0;
+  function idle() {
+    while (i < pending.length && pending[i].getAttribute("data-drawn")) i++;
+    if (i < pending.length) { draw(pending[i]); setTimeout(idle, 50); }
+  }
+  setTimeout(idle, 400);
+  window.addEventListener("beforeprint", function () { pending.forEach(draw); });
+})();
+"""
 
 
 class _Figures:
-    """Turns figures into ``<div>``s; plotly.js goes into the first one only."""
+    """Figures as placeholders with their JSON; plotly.js and one loader script once, at the end."""
 
-    def __init__(self, pio: Any) -> None:
-        self._pio = pio
-        self._count = 0
+    def __init__(self) -> None:
+        self._specs: list[str] = []
 
-    def add(self, fig: go.Figure) -> str:
-        div = self._pio.to_html(
-            fig,
-            full_html=False,
-            include_plotlyjs=self._count == 0,
-            include_mathjax=False,
-            config={"displaylogo": False, "responsive": True},
-            default_width="100%",
+    def add(self, fig: go.Figure, *, first: bool = False) -> str:
+        n = len(self._specs)
+        spec = fig.to_json(validate=False, pretty=False, remove_uids=True)
+        # JSON inside <script>: "</" may not appear; "<\\/" is the same JSON string
+        self._specs.append(spec.replace("</", "<\\/"))
+        height = int(fig.layout.height or 450)
+        return (f'<div class="figure"><div data-figure="fig-{n}" class="plot" '
+                f'style="min-height:{height}px"></div></div>')
+
+    def scripts(self) -> str:
+        if not self._specs:
+            return ""
+        import plotly.offline
+
+        data = "".join(
+            f'<script type="application/json" id="fig-{i}">{spec}</script>\n' for i, spec in enumerate(self._specs)
         )
-        self._count += 1
-        return f'<div class="figure">{div}</div>'
+        return (f"{data}<script>{plotly.offline.get_plotlyjs()}</script>\n"
+                f"<script>{_LOADER}</script>")
+
+
+#: analysis tables cut free text longer than this many characters (the workbook has it all)
+CUT_AT = 160
+
+
+def _empty(text: str) -> str:
+    return f'<p class="empty">{_esc(text)}</p>'
+
+
+def _view_table(view: _common.View, empty: str) -> str:
+    """A reader view as an HTML table (rows in ``view.flag`` highlighted), or a sentence when empty."""
+    if view.frame.empty or view.frame.shape[1] == 0:
+        return _empty(empty)
+    text = _common.view_text(view)
+    # long free text is cut on the page (the Excel workbook has it whole)
+    for col in text.columns:
+        long = text[col].str.len() > CUT_AT
+        if long.any():
+            text[col] = text[col].where(~long, text[col].str.slice(0, CUT_AT - 1).str.rstrip() + "…")
+    numeric = [view.kinds.get(str(col)) in ("number", "percent") for col in text.columns]
+    dates = [view.kinds.get(str(col)) in ("date", "month") for col in text.columns]
+    return _html_table(text, numeric, view.flag, nowrap=dates)
+
+
+def _tagged_events(c: Chronology) -> str:
+    """One row per tagged event: date, agency, its themes (concern or strength) and the evidence,
+    what happened and the action taken (evidence may come from either)."""
+    tags = c.tags if c.tags is not None else c.tag().tags
+    if tags is None or tags.empty:
+        return _empty("No event was tagged.")
+    theme = (tags["label"] if "label" in tags.columns else _common.theme_labels(tags["theme"])).astype("str")
+    polarity = _common.words(tags["polarity"]) if "polarity" in tags.columns else pd.Series("", index=tags.index)
+    evidence = (_common.codes_in_text(tags["evidence"]).fillna("") if "evidence" in tags.columns
+                else pd.Series("", index=tags.index))
+    line = theme + " (" + polarity.str.lower() + ")" + ("; evidence: " + evidence).where(evidence != "", "")
+    per_event = (
+        pd.DataFrame({"event_id": tags["event_id"].astype("str"), "line": line.astype("str")})
+        .drop_duplicates()
+        .groupby("event_id", sort=False)["line"]
+        .agg("\n".join)
+    )
+    ev = c.events[c.events["event_id"].astype("str").isin(per_event.index)]
+    table = pd.DataFrame({
+        "Date": _common.display_dates(ev, "start"),
+        "Agency": _common.agency_labels(ev["agency"]),
+        "Themes and evidence": ev["event_id"].astype("str").map(per_event).astype("str"),
+        "What happened": ev["description"],
+        "Action / outcome": ev["action"],
+    })
+    if len(c.case_ids) > 1:
+        table.insert(0, "Case", ev["case_id"])
+    return _table(table)
 
 
 def _esc(text: Any) -> str:
@@ -311,7 +371,10 @@ def _summary(c: Chronology) -> str:
     return (
         f"<p>Case{'s' if len(c.case_ids) != 1 else ''}: {_esc(cases)}. Period: {_esc(period)}.</p>"
         f'<div class="counts">{boxes}</div>'
-        "<h3>Events by agency</h3>" + _table(_common.summary_table(c))
+        "<h3>Events by agency</h3>"
+        '<p class="note">Child seen: events recorded as the child being seen. Recorded either way: events '
+        "whose record says whether the child was seen or not (the rest do not say).</p>"
+        + _table(_common.summary_table(c).rename(columns={"Seen recorded": "Recorded either way"}))
     )
 
 
@@ -369,22 +432,36 @@ def _table(frame: pd.DataFrame, flag: pd.Series | None = None) -> str:
     if frame.shape[1] == 0 or frame.empty:
         return '<p class="empty">None found.</p>'
     cells, numeric = _cell_text(frame)
-    head = "".join(f"<th>{_esc(_common.label(str(col)))}</th>" for col in frame.columns)
+    dates = [bool(pd.api.types.is_datetime64_any_dtype(frame[col].dtype)) or str(col) in ("First", "Last")
+             for col in frame.columns]
+    return _html_table(cells, numeric, flag, escaped=True, headers=[_common.label(str(col)) for col in frame.columns],
+                       nowrap=dates)
+
+
+def _html_table(cells: pd.DataFrame, numeric: list[bool], flag: pd.Series | None = None, *,
+                escaped: bool = False, headers: list[str] | None = None, nowrap: list[bool] | None = None) -> str:
+    """The table of display text ``cells``; line breaks in a cell are kept; ``nowrap`` columns
+    (dates) are never broken."""
+    nowrap = nowrap or [False] * len(cells.columns)
+    heads = headers if headers is not None else [str(col) for col in cells.columns]
+    head = "".join(f"<th>{_esc(h)}</th>" for h in heads)
     row = pd.Series("<tr>", index=cells.index, dtype="str")
     if flag is not None:
-        row = row.where(~flag.reindex(cells.index, fill_value=False), '<tr class="flag">')
-    for col, num in zip(cells.columns, numeric, strict=True):
-        row = row + ('<td class="num">' if num else "<td>") + cells[col] + "</td>"
+        row = row.where(~flag.reindex(cells.index, fill_value=False).astype(bool), '<tr class="flag">')
+    for col, num, nw in zip(cells.columns, numeric, nowrap, strict=True):
+        text = cells[col] if escaped else escape_html(clean_text(cells[col].astype("str")))
+        text = text.str.replace("\n", "<br>", regex=False)
+        row = row + ('<td class="num">' if num else '<td class="nw">' if nw else "<td>") + text + "</td>"
     body = "".join((row + "</tr>").tolist())
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    return f'<div class="table"><table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>'
 
 
 def _prompts(prompts: pd.DataFrame) -> str:
     """The reflective prompts as a numbered list, with the theme before each question."""
     if prompts.empty:
-        return '<p class="empty">No themes found, so no prompts.</p>'
+        return '<p class="empty">No themes were found, so there are no prompts.</p>'
     text_col = "prompt" if "prompt" in prompts.columns else prompts.columns[-1]
-    text = escape_html(clean_text(prompts[text_col].astype("str")))
+    text = escape_html(clean_text(_common.codes_in_text(prompts[text_col].astype("str"))))
     if "theme" in prompts.columns:
         theme = _common.theme_labels(prompts["theme"])
         text = "<b>" + escape_html(theme) + "</b>: " + text
