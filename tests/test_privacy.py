@@ -506,9 +506,11 @@ def test_excel_export_has_no_live_formulas(hostile: chron.Chronology, tmp_path: 
         for row in ws.iter_rows():
             for cell in row:
                 assert cell.data_type != "f", (ws.title, cell.coordinate, cell.value)
-                if isinstance(cell.value, str):
-                    assert not cell.value.startswith(("=", "+", "-", "@", "\t", "\r")), (ws.title, cell.coordinate, cell.value)
-                    seen += cell.value.startswith("'=")
+                if isinstance(cell.value, str) and cell.value.startswith(("=", "+", "-", "@", "\t", "\r")):
+                    # stored as text with Excel's quote prefix: shown as typed, never evaluated
+                    assert cell.data_type == "s", (ws.title, cell.coordinate, cell.value)
+                    assert cell.quotePrefix, (ws.title, cell.coordinate, cell.value)
+                    seen += cell.value.startswith("=")
     assert seen >= len([t for t in _INJECTION if t.startswith("=")])
 
 
