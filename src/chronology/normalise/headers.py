@@ -23,7 +23,14 @@ from typing import Any
 from .._data import load_toml
 from ..errors import ColumnMappingError
 
-__all__ = ["FIELDS", "heading_scores", "map_headers", "normalise_heading", "score_header_row"]
+__all__ = [
+    "FIELDS",
+    "heading_scores",
+    "map_headers",
+    "normalise_heading",
+    "score_header_row",
+    "user_mapping",
+]
 
 #: canonical fields a source column can map to
 FIELDS: tuple[str, ...] = (
@@ -191,31 +198,11 @@ def map_headers(
     """
     mapping: dict[str, str] = {}
     taken: set[str] = set()
-    if columns:
-        lookup = {normalise_heading(h): h for h in headings}
-        for given, field in columns.items():
-            heading = given if given in headings else lookup.get(normalise_heading(given))
-            if heading is None:
-                raise ColumnMappingError(
-                    "columns= names a heading that is not in the file",
-                    file=file,
-                    sheet=sheet,
-                    column=given,
-                    hint=f"the headings are: {', '.join(map(str, headings))}",
-                )
-            fld = None if field is None else FIELD_ALIASES.get(str(field), str(field))
-            if fld is None or fld.lower() in IGNORE:
-                taken.add(f"ignore:{heading}")
-                mapping[heading] = "ignore"
-                continue
-            if fld not in FIELDS:
-                raise ColumnMappingError(
-                    f"unknown field {field!r} in columns=",
-                    file=file,
-                    sheet=sheet,
-                    column=given,
-                    hint=f"use one of: {', '.join(FIELDS)} (or 'ignore')",
-                )
+    for heading, fld in user_mapping(headings, columns, file=file, sheet=sheet).items():
+        if fld is None:
+            taken.add(f"ignore:{heading}")
+            mapping[heading] = "ignore"
+        else:
             mapping[heading] = fld
             taken.add(fld)
     guesses = []
@@ -234,3 +221,50 @@ def map_headers(
         mapping[heading] = field
         taken.add(field)
     return {h: f for h, f in mapping.items() if f != "ignore"}
+
+
+def user_mapping(
+    headings: Sequence[str],
+    columns: Mapping[str, str | None] | None,
+    *,
+    file: str | None,
+    sheet: str | None,
+) -> dict[str, str | None]:
+    """The mapping a caller gave with ``columns=``, checked against the headings and the fields.
+
+    Headings are matched exactly, then case-insensitively; a field of ``None`` or ``"ignore"`` maps to
+    ``None``. An unknown heading or field raises :class:`ColumnMappingError` listing the valid ones.
+
+    Examples
+    --------
+    >>> user_mapping(["Matter", "When"], {"matter": "description", "When": "ignore"}, file=None, sheet=None)
+    {'Matter': 'description', 'When': None}
+    """
+    out: dict[str, str | None] = {}
+    if not columns:
+        return out
+    lookup = {normalise_heading(h): h for h in headings}
+    for given, field in columns.items():
+        heading = given if given in headings else lookup.get(normalise_heading(given))
+        if heading is None:
+            raise ColumnMappingError(
+                "columns= names a heading that is not in the file",
+                file=file,
+                sheet=sheet,
+                column=given,
+                hint=f"the headings are: {', '.join(map(str, headings))}",
+            )
+        fld = None if field is None else FIELD_ALIASES.get(str(field), str(field))
+        if fld is None or fld.lower() in IGNORE:
+            out[heading] = None
+            continue
+        if fld not in FIELDS:
+            raise ColumnMappingError(
+                f"unknown field {field!r} in columns=",
+                file=file,
+                sheet=sheet,
+                column=given,
+                hint=f"use one of: {', '.join(FIELDS)} (or 'ignore')",
+            )
+        out[heading] = fld
+    return out

@@ -48,7 +48,7 @@ import pandas as pd
 
 from .._data import vocab
 from ..errors import ColumnMappingError
-from .headers import FIELD_ALIASES, FIELDS, IGNORE, heading_scores, normalise_heading
+from .headers import FIELDS, heading_scores, normalise_heading, user_mapping
 
 __all__ = ["SAMPLE_ROWS", "infer_columns", "profile_columns"]
 
@@ -298,7 +298,7 @@ def infer_columns(
         carries the fix as ``fix={"columns": {...}}``.
     """
     headings = [str(h) for h in cells.columns]
-    fixed = _user_mapping(headings, columns, file=file, sheet=sheet)
+    fixed = user_mapping(headings, columns, file=file, sheet=sheet)
     prof = profile_columns(cells)
     H = [heading_scores(_base(h)) for h in headings]
     C = [_content_fit(prof.iloc[j]) for j in range(len(headings))]
@@ -381,43 +381,6 @@ def infer_columns(
             _record(j, h, got, fixed, H[j], prof.iloc[j], score, R, roles, by_role, notes, headings)
         )
     return mapping, records
-
-
-def _user_mapping(
-    headings: list[str],
-    columns: Mapping[str, str | None] | None,
-    *,
-    file: str | None,
-    sheet: str | None,
-) -> dict[str, str | None]:
-    out: dict[str, str | None] = {}
-    if not columns:
-        return out
-    lookup = {normalise_heading(h): h for h in headings}
-    for given, field in columns.items():
-        heading = given if given in headings else lookup.get(normalise_heading(given))
-        if heading is None:
-            raise ColumnMappingError(
-                "columns= names a heading that is not in the file",
-                file=file,
-                sheet=sheet,
-                column=given,
-                hint=f"the headings are: {', '.join(map(str, headings))}",
-            )
-        fld = None if field is None else FIELD_ALIASES.get(str(field), str(field))
-        if fld is None or fld.lower() in IGNORE:
-            out[heading] = None
-            continue
-        if fld not in FIELDS:
-            raise ColumnMappingError(
-                f"unknown field {field!r} in columns=",
-                file=file,
-                sheet=sheet,
-                column=given,
-                hint=f"use one of: {', '.join(FIELDS)} (or 'ignore')",
-            )
-        out[heading] = fld
-    return out
 
 
 def _check_close(
