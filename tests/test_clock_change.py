@@ -376,3 +376,44 @@ def test_duckdb_gaps_equal_ours_on_a_synthetic_caseload(tmp_path: Path) -> None:
         res = ind.compare_gaps(c.gaps(by=by), ind.duckdb_gaps(c.events, by=by))
         assert res["ours"] > len(c.events) // 2  # most events are followed by a gap
         assert (res["only_ours"], res["only_independent"], res["differ"]) == (0, 0, 0), res
+
+
+# ------------------------------------------------------------------ times that carry their own zone
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.integers(min_value=1997, max_value=2030),  # later years are implausible dates
+    st.lists(st.integers(min_value=-180, max_value=180), min_size=1, max_size=12),
+    st.sampled_from(["UTC", "Europe/London", "Europe/Paris"]),
+)
+def test_zoned_times_keep_their_instant_across_the_october_change(
+    year: int, minutes: list[int], zone: str
+) -> None:
+    """A time with its own zone is an exact instant: kept as that instant (the second, GMT, 01:30
+    stays 01:30 GMT), never flagged uncertain, and gaps between them equal the instants' differences."""
+    base = autumn(year)  # 01:00 UTC, the clocks go back
+    instants = sorted({base + dt.timedelta(minutes=m) for m in minutes})
+    start = pd.Series(pd.to_datetime(instants).tz_localize("UTC").tz_convert(zone))
+    c = chron.Chronology.from_events(pd.DataFrame({
+        "case_id": "x", "agency": "police", "start": start,
+        "description": [f"call {i}" for i in range(len(instants))],
+    }))
+    got = sorted(utc(t) for t in c.events["start"])
+    assert got == instants
+    assert not c.events["uncertain"].any()
+    g = c.gaps()
+    want = [(b - a).total_seconds() / 3600 for a, b in itertools.pairwise(instants)]
+    assert sorted(g["hours"].round(6).tolist()) == sorted(round(h, 6) for h in want)
+
+
+def test_zoned_and_naive_times_together() -> None:
+    """Naive wall times in the repeated hour are still resolved to BST and flagged; zoned ones are exact."""
+    au = autumn(2024)
+    start = pd.Series([pd.Timestamp(au + dt.timedelta(minutes=30), tz="UTC"), pd.Timestamp("2024-10-27 01:30")],
+                      dtype="object")
+    c = chron.Chronology.from_events(pd.DataFrame({
+        "case_id": "x", "agency": "police", "start": start, "description": ["zoned", "naive"]}))
+    ev = c.events.set_index("description")
+    assert utc(ev.loc["zoned", "start"]) == au + dt.timedelta(minutes=30)  # 01:30 GMT, the second 01:30
+    assert utc(ev.loc["naive", "start"]) == au - dt.timedelta(minutes=30)  # 01:30 BST, the first
+    assert not ev.loc["zoned", "uncertain"]
+    assert ev.loc["naive", "uncertain"]

@@ -35,7 +35,7 @@ __all__ = [
 TZ = "Europe/London"
 
 
-def localize_wall(wall: pd.Series, tz: Any = TZ) -> pd.Series:
+def localize_wall(wall: pd.Series, tz: Any = TZ, fold: Any = None) -> pd.Series:
     """Naive wall-clock times as time-zone-aware times in ``tz``, never losing one (input not modified).
 
     A time in the hour that happens twice when the clocks go back (01:00-01:59 on the last Sunday
@@ -44,6 +44,8 @@ def localize_wall(wall: pd.Series, tz: Any = TZ) -> pd.Series:
     moves forward to the first time after the gap (01:30 becomes 02:00 BST, pandas'
     ``nonexistent="shift_forward"``).
     Only a missing value gives ``NaT``. Which times were resolved so: :func:`clock_change`.
+    ``fold`` (optional, bool per row, like :attr:`datetime.datetime.fold`) marks repeated-hour times
+    known to be the second, standard-time (GMT), occurrence.
 
     Examples
     --------
@@ -52,7 +54,10 @@ def localize_wall(wall: pd.Series, tz: Any = TZ) -> pd.Series:
     ['2024-10-27 01:30:00+01:00', '2024-03-31 02:00:00+01:00', '2024-07-01 09:00:00+01:00']
     """
     wall = pd.Series(wall)
-    return wall.dt.tz_localize(tz, ambiguous=np.ones(len(wall), dtype=bool), nonexistent="shift_forward")
+    dst = np.ones(len(wall), dtype=bool)
+    if fold is not None:
+        dst &= ~np.asarray(pd.Series(fold).fillna(False).to_numpy(dtype=bool), dtype=bool)
+    return wall.dt.tz_localize(tz, ambiguous=dst, nonexistent="shift_forward")
 
 
 def clock_change(wall: pd.Series, tz: Any = TZ) -> pd.Series:

@@ -264,7 +264,8 @@ def normalise_table(
     ev["precision"] = when["precision"]
     # a time in the hour repeated (skipped) at a clock change is read as its first, BST, occurrence
     # (moved forward) by to_london: kept, flagged uncertain and noted in provenance
-    dst = clock_change(when["start"]).fillna(clock_change(end)).where(ok)
+    # (a cell that carried its own time zone is an exact instant: not flagged)
+    dst = clock_change(when["start"].where(~when["zoned"])).fillna(clock_change(end)).where(ok)
     ev["uncertain"] = when["uncertain"].astype(bool).to_numpy() | dst.notna().to_numpy()
     type_col = col("event_type")
     ev["event_type"] = map_event_type(
@@ -288,7 +289,7 @@ def normalise_table(
     if note[ok].notna().any():
         ev["date_note"] = note.astype("str")
     events = ev.reset_index(drop=True) if ok.all() else ev[ok].reset_index(drop=True)
-    events = _finish_events(events)
+    events = _finish_events(events, fold=when["fold"].to_numpy(dtype=bool)[ok])
 
     # ---------------------------------------------------------------- rejects
     bad = ~ok
@@ -379,8 +380,9 @@ def _clock_change_notes(kind: pd.Series, rows: pd.Series) -> list[str]:
     return notes
 
 
-def _finish_events(ev: pd.DataFrame) -> pd.DataFrame:
-    """Cast canonical columns to their dtypes (times localised to Europe/London)."""
+def _finish_events(ev: pd.DataFrame, fold: np.ndarray | None = None) -> pd.DataFrame:
+    """Cast canonical columns to their dtypes (times localised to Europe/London; ``fold`` marks
+    starts known to be the second occurrence of a repeated hour)."""
     if ev.empty:
         base = empty_events()
         extra = [c for c in ev.columns if c not in base.columns]
@@ -388,7 +390,7 @@ def _finish_events(ev: pd.DataFrame) -> pd.DataFrame:
             base[c] = pd.Series(dtype=CANONICAL_DTYPES["start"] if c == "recorded" else "str")
         return base
     ev = ev.copy(deep=False)  # copy-on-write: the caller's frame keeps its columns
-    ev["start"] = to_london(ev["start"])
+    ev["start"] = to_london(ev["start"], fold=fold)
     ev["end"] = to_london(ev["end"])
     if "recorded" in ev:
         ev["recorded"] = to_london(ev["recorded"])

@@ -305,7 +305,9 @@ def parse_dates(
     DataFrame
         Same index as ``values``: ``start`` (naive wall time, ``datetime64[us]``), ``precision`` (str or
         None), ``uncertain`` (bool), ``format`` (what read it), ``reason`` and ``hint`` (None when parsed;
-        ``reason="empty"`` for a blank cell).
+        ``reason="empty"`` for a blank cell), ``zoned`` (the cell carried its own time zone, so its
+        instant is exact) and ``fold`` (a zoned time that is the *second* occurrence of the hour
+        repeated when the clocks go back; :func:`to_london` keeps it there).
     """
     values = pd.Series(values)
     n = len(values)
@@ -321,6 +323,8 @@ def parse_dates(
             "reason": pd.Series(None, index=index, dtype="object"),
             "hint": pd.Series(None, index=index, dtype="object"),
             "note": pd.Series(None, index=index, dtype="object"),
+            "zoned": pd.Series(False, index=index),
+            "fold": pd.Series(False, index=index),
         }
     )
     if n == 0:
@@ -345,10 +349,7 @@ def parse_dates(
 
     # 1. real date cells
     if is_ts.any():
-        ts = pd.to_datetime(obj[is_ts], errors="coerce", utc=False)
-        if isinstance(ts.dtype, pd.DatetimeTZDtype):
-            ts = ts.dt.tz_convert("Europe/London").dt.tz_localize(None)
-        ts = ts.astype("datetime64[us]")
+        ts = _date_cells(obj[is_ts], out)
         has_time = (ts - ts.dt.normalize()) != pd.Timedelta(0)
         out.loc[ts.index, "start"] = ts
         out.loc[ts.index, "precision"] = np.where(has_time, "minute", "day")
@@ -418,9 +419,8 @@ def parse_dates(
         _explain_failures(t, res)
         # map distinct results back to the cells (by position)
         if text_mask.all():
-            out = pd.DataFrame(
-                {col: res[col].to_numpy()[codes] for col in out.columns}, index=index
-            )
+            cols = [c for c in out.columns if c in res.columns]
+            out = out.assign(**{col: res[col].to_numpy()[codes] for col in cols})
         else:
             for col in ("start", "precision", "format", "uncertain", "reason", "hint", "note"):
                 out.iloc[text_pos, out.columns.get_loc(col)] = res[col].to_numpy()[codes]
@@ -646,7 +646,36 @@ def combine_date_time(dates: pd.DataFrame, times: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def to_london(wall: pd.Series) -> pd.Series:
+def _date_cells(cells: pd.Series, out: pd.DataFrame) -> pd.Series:
+    """Date cells (``datetime``/``Timestamp`` objects) as naive London wall times.
+
+    A cell with a time zone is an exact instant: it is converted to London wall time, marked
+    ``zoned`` in ``out`` and, when it is the second (GMT) occurrence of the hour repeated in October,
+    ``fold`` (so that :func:`to_london` puts it back on the right instant rather than the first, BST,
+    occurrence). Cells with different offsets are fine (each is converted through UTC).
+    """
+    from ..calendar import localize_wall
+
+    vals = cells.to_numpy()
+    aware = np.fromiter(
+        (getattr(v, "tzinfo", None) is not None for v in vals), dtype=bool, count=len(vals)
+    )
+    wall = pd.Series(pd.NaT, index=cells.index, dtype="datetime64[us]")
+    if (~aware).any():
+        naive = pd.to_datetime(cells[~aware], errors="coerce")
+        wall[~aware] = naive.astype("datetime64[us]")
+    if aware.any():
+        inst = pd.to_datetime(cells[aware], errors="coerce", utc=True).dt.tz_convert("Europe/London")
+        local = inst.dt.tz_localize(None).astype("datetime64[us]")
+        wall[aware] = local
+        first = localize_wall(local)
+        idx = cells.index[aware]
+        out.loc[idx, "zoned"] = inst.notna().to_numpy()
+        out.loc[idx, "fold"] = (inst.notna() & (first != inst)).to_numpy()
+    return wall
+
+
+def to_london(wall: pd.Series, fold: pd.Series | np.ndarray | None = None) -> pd.Series:
     """Localise naive wall-clock times to Europe/London, never losing one.
 
     A time in the hour repeated when the clocks go back is read as its first occurrence (BST); a
@@ -655,12 +684,17 @@ def to_london(wall: pd.Series) -> pd.Series:
 
     Examples
     --------
+    ``fold`` (bool per row, e.g. ``parse_dates(...)["fold"]``) marks times known to be the *second*
+    occurrence of the repeated hour (GMT): those keep that instant.
+
     >>> to_london(pd.Series(pd.to_datetime(["2023-10-29 01:15", "2023-03-26 01:15"]))).astype(str).tolist()
     ['2023-10-29 01:15:00+01:00', '2023-03-26 02:00:00+01:00']
+    >>> to_london(pd.Series(pd.to_datetime(["2023-10-29 01:15"])), fold=[True]).astype(str).tolist()
+    ['2023-10-29 01:15:00+00:00']
     """
     from ..calendar import localize_wall
 
-    return localize_wall(pd.Series(wall).astype("datetime64[us]"), "Europe/London")
+    return localize_wall(pd.Series(wall).astype("datetime64[us]"), "Europe/London", fold=fold)
 
 
 def _debug(values: Any) -> pd.DataFrame:  # pragma: no cover - convenience for notebooks
