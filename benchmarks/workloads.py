@@ -10,9 +10,11 @@ Workloads
               file; stack, validate once and sort), then the analyses: tag, gaps, intervals,
               breaches, timeline.
 ``floor``     reference (a): ``pyarrow.csv.read_csv`` of the same files (the fastest possible read).
-``peer``      reference (b): the pandas an analyst writes by hand: ``read_csv`` as object strings,
-              ``to_datetime(format="mixed", dayfirst=True)``, ``str.contains`` per event type and
-              per theme on object strings, ``groupby().apply`` for gaps and timescales.
+``peer_pandas`` reference (b): the pandas 3 an analyst writes by hand for these exports (``peers.py``):
+              string dtype, each export's own date formats, the same rejects, precision, clock-change
+              rule, event types, gaps (with working days and descriptions) and every timescale.
+``peer_polars`` reference (c): the same peer in polars.
+``check_peers`` both peers' answers compared with ours before either is timed (``peers.check``).
 ``onecase``   one child's 500 events: read, tag, measure, draw; cold (first call, imports included)
               and warm (the same again in the same process, as in a notebook).
 ``timeline``  figure build for all the events of a folder (50,000 by default).
@@ -23,11 +25,9 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import resource
 import sys
 import time
-import tomllib
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -172,116 +172,61 @@ def floor(folder: Path, **_: Any) -> dict[str, Any]:
     return clock.result(rows=rows)
 
 
-# ---------------------------------------------------------------------------------------------- peer
-#: the analyst's own column names for each agency's export
-PEER_COLUMNS = {
-    "police": {"Case ref": "case", "Date/Time": "when", "Details": "description", "Action taken": "action"},
-    "health_acute": {"Case ref": "case", "Date": "date", "Time": "time", "Details": "description", "Outcome": "action"},
-    "csc": {"Case ref": "case", "Date": "when", "Summary": "description", "Outcome": "action"},
-    "education": {"Case ref": "case", "Week commencing": "when", "Details": "description", "Action": "action"},
-    "health_camhs": {"Case ref": "case", "Date": "when", "Details": "description", "Outcome": "action"},
-}
+# --------------------------------------------------------------------------------------------- peers
+def _peer_stages(kind: str, folder: Path, clock: Clock) -> tuple[Any, Any, Any, Any]:
+    """Run one peer of ``peers.py`` stage by stage: (events, rejects, gaps, breaches) as its own frames."""
+    import peers  # benchmarks/peers.py (this script's folder is first on sys.path)
 
-
-def _package_toml(name: str) -> dict[str, Any]:
-    import chronology
-
-    return tomllib.loads((Path(chronology.__file__).parent / "data" / name).read_text(encoding="utf-8"))
-
-
-def _theme_regexes() -> dict[str, str]:
-    """One alternation per theme from the package's taxonomy (what an analyst would copy)."""
-    out = {}
-    for theme, spec in _package_toml("themes.toml").get("themes", {}).items():
-        alts = []
-        for p in list(spec.get("patterns", [])) + list(spec.get("negations", [])):
-            if isinstance(p, str):
-                alts.append(r"\b" + re.escape(p) + r"\b")
-            elif "regex" in p:
-                alts.append(p["regex"])
-            else:
-                alts += [r"\b" + re.escape(ph) + r"\b" for ph in p.get("phrases", [])]
-        ok = []
-        for a in alts:
-            try:
-                re.compile(a)
-                ok.append(f"(?:{a})")
-            except re.error:
-                pass
-        if ok:
-            out[theme] = "|".join(ok)
-    return out
-
-
-def _type_regexes() -> list[tuple[str, str]]:
-    table = _package_toml("event_types.toml")
-    return [(p["event_type"], re.sub(r"\((?!\?)", "(?:", p["regex"])) for p in table["patterns"]]
-
-
-def peer(folder: Path, **_: Any) -> dict[str, Any]:
-    import numpy as np
-    import pandas as pd
-
-    themes = _theme_regexes()
-    types = _type_regexes()
-    clock = Clock()
-
-    def read() -> dict[str, pd.DataFrame]:
-        return {p.stem: pd.read_csv(p, dtype=object) for p in sorted(folder.glob("*.csv"))}
-
-    def normalise(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
-        parts = []
-        for agency, df in frames.items():
-            df = df.rename(columns=PEER_COLUMNS[agency])
-            if "date" in df:
-                df["when"] = df["date"] + " " + df["time"].fillna("")
-            when = df["when"].str.replace("w/c ", "", regex=False).str.lstrip("?").str.strip()
-            df["start"] = pd.to_datetime(when, format="mixed", dayfirst=True, errors="coerce")
-            df["agency"] = agency
-            parts.append(df[["case", "agency", "start", "description", "action"]])
-        df = pd.concat(parts, ignore_index=True)
-        df = df[df["start"].notna() & df["description"].notna()].reset_index(drop=True)
-        df["event_type"] = "other"
-        for code, pattern in types:
-            hit = df["description"].str.contains(pattern, case=False, regex=True, na=False)
-            df.loc[hit & df["event_type"].eq("other"), "event_type"] = code
-        return df
-
-    def tag(df: pd.DataFrame) -> pd.DataFrame:
-        text = df["description"].fillna("") + "\n" + df["action"].fillna("")
-        return pd.DataFrame({t: text.str.contains(p, case=False, regex=True) for t, p in themes.items()})
-
-    def case_gaps(g: pd.DataFrame) -> pd.DataFrame:
-        s = g["start"].sort_values()
-        days = s.diff().dt.days
-        return pd.DataFrame({"start": s.shift(), "end": s, "days": days})[days > 0]
-
-    def gaps(df: pd.DataFrame) -> pd.DataFrame:
-        return df.groupby("case")[["start"]].apply(case_gaps)
-
-    rules = [("referral", "assessment", 45), ("strategy_meeting", "conference", 15), ("referral", "home_visit", 7)]
-
-    def case_breaches(g: pd.DataFrame) -> pd.DataFrame:
-        rows = []
-        for first, then, limit in rules:
-            ends = g.loc[g["event_type"] == then, "start"].sort_values()
-            for t in g.loc[g["event_type"] == first, "start"]:
-                later = ends[ends >= t]
-                end = later.iloc[0] if len(later) else pd.NaT
-                wd = np.busday_count(t.date(), end.date()) if end is not pd.NaT else None
-                rows.append((first, then, t, end, wd, wd is not None and wd > limit))
-        return pd.DataFrame(rows, columns=["from", "to", "start", "end", "working_days", "breached"])
-
-    def breaches(df: pd.DataFrame) -> pd.DataFrame:
-        return df.groupby("case")[["start", "event_type"]].apply(case_breaches)
-
-    frames = clock.run("read", read)
-    df = clock.run("normalise", normalise, frames)
+    read, normalise, gaps, breaches = (
+        (peers.pandas_read, peers.pandas_normalise, peers.pandas_gaps, peers.pandas_breaches)
+        if kind == "pandas"
+        else (peers.polars_read, peers.polars_normalise, peers.polars_gaps, peers.polars_breaches)
+    )
+    frames = clock.run("read", read, folder)
+    ev, rej = clock.run("normalise", normalise, frames) or (None, None)
     del frames
-    clock.run("tag", tag, df)
-    clock.run("gaps", gaps, df)
-    clock.run("breaches", breaches, df)
-    return clock.result(events=len(df))
+    g = clock.run("gaps", gaps, ev)
+    b = clock.run("breaches", breaches, ev)
+    return ev, rej, g, b
+
+
+def peer_pandas(folder: Path, **_: Any) -> dict[str, Any]:
+    """The pandas 3 an analyst writes by hand (``peers.py``): the same work as ours on its stages."""
+    clock = Clock()
+    ev, *_rest = _peer_stages("pandas", folder, clock)
+    return clock.result(events=0 if ev is None else len(ev))
+
+
+def peer_polars(folder: Path, **_: Any) -> dict[str, Any]:
+    """The same peer written in polars (``peers.py``)."""
+    clock = Clock()
+    ev, *_rest = _peer_stages("polars", folder, clock)
+    return clock.result(events=0 if ev is None else len(ev))
+
+
+def check_peers(folder: Path, **_: Any) -> dict[str, Any]:
+    """Both peers' answers compared with ours (``peers.check``) on events, rejects, gaps and breaches.
+
+    ``run.py`` runs this before timing a peer: a peer whose answers differ is reported, not timed.
+    """
+    import peers
+
+    import chronology as chron
+
+    ours = chron.read_case(folder)
+    out: dict[str, Any] = {}
+    for kind in ("pandas", "polars"):
+        clock = Clock()
+        try:
+            ev, rej, g, b = _peer_stages(kind, folder, clock)
+            if clock.errors:
+                raise RuntimeError("; ".join(f"{k}: {v}" for k, v in clock.errors.items()))
+            if kind == "polars":
+                ev, rej, g, b = (x.to_pandas() for x in (ev, rej, g, b))
+            out[kind] = peers.check(ours, kind, ev, rej, g, b)
+        except Exception as exc:  # a broken peer is reported as not equal, with the reason
+            out[kind] = {"peer": kind, "equal": False, "error": f"{type(exc).__name__}: {exc}"[:300]}
+    return {"checks": out, "events": len(ours.events)}
 
 
 # ----------------------------------------------------------------------------------- one case, import
@@ -386,7 +331,8 @@ def regex(folder: Path, **_: Any) -> dict[str, Any]:
     return {"rows": len(ascii_), "results": results}
 
 
-WORKLOADS = {"pipeline": pipeline, "floor": floor, "peer": peer, "onecase": onecase,
+WORKLOADS = {"pipeline": pipeline, "floor": floor, "peer_pandas": peer_pandas, "peer_polars": peer_polars,
+             "check_peers": check_peers, "onecase": onecase,
              "timeline": timeline, "import": import_time, "regex": regex}
 
 
