@@ -265,8 +265,9 @@ def targets_section(res: dict[str, Any]) -> list[str]:
             note = f" (measured on {label(peer['scaled_from'])} and scaled)" if peer.get("scaled") else ""
             rows.append((f"peer: {name}, checked equal to ours on {label(b['checked_at'])} events, then timed on {label(big)}",
                          f"peer {fmt_s(peer['total'])} s{note} vs ours {fmt_s(ours_like)} s on the same work "
-                         f"(read, normalise, validate, gaps, breaches) = ours **{fmt_ratio(peer['total'] / ours_like)}** "
-                         f"faster; the peer is {fmt_ratio(peer['total'] / floor['total'])} the raw read, "
+                         f"(read, normalise, validate, gaps, breaches): peer ÷ ours = **{fmt_ratio(peer['total'] / ours_like)}** "
+                         f"({'ours' if peer['total'] > ours_like else 'the peer'} is faster); "
+                         f"the peer is {fmt_ratio(peer['total'] / floor['total'])} the raw read, "
                          f"ours {fmt_ratio(ours_like / floor['total'])}", "measured"))
         ev = ours["facts"].get("events_bytes")
         if ev:
