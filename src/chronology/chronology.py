@@ -108,6 +108,8 @@ class Chronology:
         (column mapping, date formats, encoding, delimiter).
     tags
         Theme tags (``event_id, theme, polarity, rule, evidence``) after :meth:`tag`, else ``None``.
+    labels
+        The reviewer's decisions on the tags (see :meth:`with_labels`), else ``None``.
     title
         A display title (from ``case.toml`` when read with :func:`read_case`).
 
@@ -130,6 +132,7 @@ class Chronology:
     tags: pd.DataFrame | None = None
     title: str | None = None
     redactions: pd.DataFrame | None = None
+    labels: pd.DataFrame | None = None
     # results of the metric verbs, per arguments: safe because the object is immutable; not copied
     # by _replace (a derived object starts empty)
     _memo: dict[tuple[Any, ...], pd.DataFrame] = field(
@@ -363,10 +366,56 @@ class Chronology:
 
     # ------------------------------------------------------------------ themes
     def tag(self, taxonomy: PathLike | Sequence[PathLike] | None = None) -> Chronology:
-        """A new Chronology with ``tags`` set; see :func:`chronology.themes.tag`."""
+        """A new Chronology with ``tags`` set; see :func:`chronology.themes.tag`. The reviewer's
+        decisions in ``labels`` (:meth:`with_labels`) are applied to the new tags."""
         from .themes import tag
 
-        return self._replace(tags=tag(self.events, taxonomy=taxonomy))
+        tags = tag(self.events, taxonomy=taxonomy)
+        if self.labels is not None:
+            from .labels import apply_labels
+
+            tags = apply_labels(tags, self.labels, self.events)
+        return self._replace(tags=tags)
+
+    def with_labels(
+        self, labels: pd.DataFrame | PathLike, *, sheet: str | None = None, taxonomy: Any = None
+    ) -> Chronology:
+        """A new Chronology whose tags follow a reviewer's decisions; see :mod:`chronology.labels`.
+
+        Rejected tags are dropped, added ones appear (``rule="reviewer"``), accepted ones are marked
+        ``confirmed=True``; every summary, prompt, report and the timeline use these tags. The
+        decisions are kept in ``labels`` (with earlier ones: a newer decision on the same tag wins),
+        so :meth:`tag` keeps them. Tags the events first when they are not tagged yet.
+
+        Parameters
+        ----------
+        labels
+            From :func:`chronology.read_labels`, or the reviewed workbook / CSV to read with it.
+        sheet, taxonomy
+            Passed to :func:`chronology.read_labels` when ``labels`` is a path.
+
+        Raises
+        ------
+        chronology.labels.LabelError
+            A decision names an event that is not in this chronology (the message says where).
+
+        Examples
+        --------
+        >>> import chronology as chron
+        >>> c = chron.samples.load("cassie").tag()                                   # doctest: +SKIP
+        >>> c.to_excel("cassie.xlsx")                                                # doctest: +SKIP
+        >>> # ... the reviewer fills Accept, Reviewer, Date decided in the Themes sheet ...
+        >>> reviewed = c.with_labels(chron.read_labels("cassie.xlsx", chronology=c))  # doctest: +SKIP
+        """
+        from .labels import apply_labels, check_event_ids, merge_labels, read_labels
+
+        if not isinstance(labels, pd.DataFrame) or "decision" not in labels:
+            labels = read_labels(labels, chronology=self, sheet=sheet, taxonomy=taxonomy)
+        check_event_ids(labels, self.events)
+        merged = merge_labels(self.labels, labels)
+        base = self.tags if self.tags is not None else self.tag().tags
+        assert base is not None
+        return self._replace(labels=merged, tags=apply_labels(base, merged, self.events))
 
     def _tags(self) -> pd.DataFrame:
         return self.tags if self.tags is not None else self.tag().tags  # type: ignore[return-value]
