@@ -330,12 +330,35 @@ class Chronology:
         with self._sharing():
             return missing(self.events, expectations)
 
-    def voice(self, freq: str = "M") -> pd.DataFrame:
-        """Share of events where the child was seen and heard; see :func:`chronology.metrics.voice`."""
+    def voice(
+        self, freq: str = "M", by: Literal["crisis"] | None = None, rules: PathLike | Mapping[str, Any] | None = None
+    ) -> pd.DataFrame:
+        """Share of events where the child was seen and heard; see :func:`chronology.metrics.voice`.
+
+        ``by="crisis"``: the child's voice inside crisis periods (hospital stays, custody, missing
+        episodes, placement breakdowns) against outside them, one row per case with a finding; see
+        :func:`chronology.metrics.voice_in_crisis` (``rules``: its crisis kinds)."""
+        if by == "crisis":
+            from .metrics import voice_in_crisis
+
+            if rules is None:
+                return self._memoised(("voice_in_crisis",), lambda: voice_in_crisis(self.events))
+            with self._sharing():
+                return voice_in_crisis(self.events, rules)
+        if by is not None:
+            raise OptionError("unknown voice breakdown", value=by, hint="use by='crisis' or leave it out")
         from .metrics import voice
 
         with self._sharing():
             return voice(self.events, freq=freq)
+
+    def crisis_periods(self, rules: PathLike | Mapping[str, Any] | None = None) -> pd.DataFrame:
+        """Hospital stays, custody, missing episodes and placement breakdowns found from the events;
+        see :func:`chronology.metrics.crisis_periods`."""
+        from .metrics import crisis_periods
+
+        with self._sharing():
+            return crisis_periods(self.events, rules)
 
     def silences(self) -> pd.DataFrame:
         """Longest stretches with the child not seen or not heard; see :func:`chronology.metrics.silences`."""
