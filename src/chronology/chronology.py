@@ -484,6 +484,7 @@ class Chronology:
             rejects=apply(self.rejects),
             provenance=apply(self.provenance),
             redactions=apply(self.redactions),
+            labels=apply(self.labels),  # event ids and reviewers' notes are pseudonymised alike
             title=title,
             tags=None,
         )
@@ -702,7 +703,7 @@ def combine(chronologies: Sequence[Chronology], *, title: str | None = None) -> 
     """Merge several Chronologies (e.g. one per agency) into one integrated Chronology.
 
     Events are stacked and sorted by start then source order; rejects and provenance are stacked;
-    tags are dropped (call :meth:`Chronology.tag` again). Event ids must stay unique: reading the
+    tags are dropped (call :meth:`Chronology.tag` again; reviewer labels are kept and applied then). Event ids must stay unique: reading the
     same file twice is an error.
 
     Examples
@@ -744,11 +745,13 @@ def _combine(chronologies: list[Chronology], *, title: str | None = None) -> Chr
     rejects = _concat([c.rejects for c in chronologies], empty_rejects())
     prov = _concat([c.provenance for c in chronologies], _empty_provenance())
     titles = {c.title for c in chronologies if c.title}
+    labelled = [c.labels for c in chronologies if c.labels is not None and len(c.labels)]
     chronologies.clear()
     validate_events(events)
     if title is None and len(titles) == 1:
         title = titles.pop()
-    return Chronology(events=_sort_events(events, consume=True), rejects=rejects[REJECT_COLUMNS + [c for c in rejects.columns if c not in REJECT_COLUMNS]], provenance=prov, title=title)
+    labels = pd.concat(labelled, ignore_index=True) if labelled else None  # reviewer decisions travel
+    return Chronology(events=_sort_events(events, consume=True), rejects=rejects[REJECT_COLUMNS + [c for c in rejects.columns if c not in REJECT_COLUMNS]], provenance=prov, title=title, labels=labels)
 
 
 def _concat(frames: list[pd.DataFrame], empty: pd.DataFrame) -> pd.DataFrame:

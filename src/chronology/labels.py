@@ -304,8 +304,9 @@ def _theme_lookup(taxonomy: Any, chronology: Chronology | None) -> tuple[dict[st
         pairs += [(t.id, t.label) for t in tax.themes.values()]
     tags = chronology.tags if chronology is not None else None
     if tags is not None and len(tags):
-        lab = tags["label"] if "label" in tags else tags["theme"]
-        pairs += list(dict.fromkeys(zip(tags["theme"].astype("str"), lab.astype("str"), strict=True)))
+        both = tags[["theme", "label"] if "label" in tags else ["theme"]].drop_duplicates()
+        lab = both["label"] if "label" in both else both["theme"]
+        pairs += list(zip(both["theme"].astype("str"), lab.astype("str"), strict=True))
     lookup: dict[str, str] = {}
     for tid, label in pairs:
         for k in (tid, tid.replace("_", " "), label, re.sub(r"\s*\(.*\)\s*$", "", label)):
@@ -525,7 +526,7 @@ def check_event_ids(labels: pd.DataFrame, events: pd.DataFrame) -> None:
     """
     if labels.empty:
         return
-    known = labels["event_id"].isin(events["event_id"]).to_numpy(dtype=bool)
+    known = _member(labels["event_id"], events["event_id"])
     if known.all():
         return
     bad = labels[~known]
@@ -539,6 +540,13 @@ def check_event_ids(labels: pd.DataFrame, events: pd.DataFrame) -> None:
         hint="copy the id from the Event id column of the Chronology sheet (of the same chronology), "
         "or delete the row" + more,
     )
+
+
+def _member(needles: pd.Series, haystack: pd.Series) -> np.ndarray:
+    """``needles.isin(haystack)`` by hashing (``isin`` on Arrow strings walks a large ``haystack``
+    in Python)."""
+    index = pd.Index(haystack.astype("str").unique())
+    return np.asarray(index.get_indexer(needles.astype("str")) >= 0)
 
 
 # ---------------------------------------------------------------------- using them
@@ -562,7 +570,7 @@ def merge_labels(old: pd.DataFrame | None, new: pd.DataFrame) -> pd.DataFrame:
     def key(f: pd.DataFrame) -> pd.Series:
         return f["event_id"] + "\x1f" + f["theme"] + "\x1f" + f["polarity"].fillna("")
 
-    kept = old[~key(old).isin(key(new)).to_numpy()]
+    kept = old[~_member(key(old), key(new))]
     out = pd.concat([kept, new], ignore_index=True)
     out.attrs = {}
     return out
@@ -597,7 +605,7 @@ def apply_labels(tags: pd.DataFrame, labels: pd.DataFrame, events: pd.DataFrame)
         out["confirmed"] = pd.array([pd.NA] * len(out), dtype="boolean")
     if labels is None or labels.empty:
         return out
-    lab = labels[labels["event_id"].isin(events["event_id"]).to_numpy()]
+    lab = labels[_member(labels["event_id"], events["event_id"])]
     if lab.empty:
         return out
     tkey = out["event_id"].astype("str") + "\x1f" + out["theme"].astype("str")
@@ -609,15 +617,16 @@ def apply_labels(tags: pd.DataFrame, labels: pd.DataFrame, events: pd.DataFrame)
     no = ~yes
 
     def hits(sel: np.ndarray) -> np.ndarray:
-        return (tkey_p.isin(lkey_p[sel & ~any_pol]) | tkey.isin(lkey[sel & any_pol])).to_numpy(dtype=bool)
+        return _member(tkey_p, lkey_p[sel & ~any_pol]) | _member(tkey, lkey[sel & any_pol])
 
     out.loc[hits(yes), "confirmed"] = True
     out = out[~hits(no)]
     # added (or accepted but no longer found) tags
-    want = lab[yes & ~any_pol & ~lkey_p.isin(tkey_p).to_numpy()]
+    want = lab[yes & ~any_pol & ~_member(lkey_p, tkey_p)]
     if len(want):
-        labels_of = dict(zip(tags["theme"].astype("str"), tags["label"].astype("str"), strict=True)) \
-            if "label" in tags else {}
+        pairs = tags[["theme", "label"]].drop_duplicates() if "label" in tags else None
+        labels_of = dict(zip(pairs["theme"].astype("str"), pairs["label"].astype("str"), strict=True)) \
+            if pairs is not None else {}
         missing = [t for t in want["theme"].unique() if t not in labels_of]
         if missing:
             labels_of.update(_taxonomy_labels(missing))

@@ -24,7 +24,7 @@ from __future__ import annotations
 import math
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -348,21 +348,25 @@ def crisis_periods(
     has_end = end_pos.notna().to_numpy()
     ep = end_pos.fillna(0).to_numpy(dtype="int64")
     # events inside each closed period: by start, within the case (ev is sorted by case, start)
-    case = ev["case_key"].to_numpy()
-    t = ev["start"].array.asi8
-    first = np.searchsorted(case, p["case_key"].to_numpy(), side="left")
-    last = np.searchsorted(case, p["case_key"].to_numpy(), side="right")
     n_in = np.zeros(len(p), dtype="int64")
     h_in = np.zeros(len(p), dtype="int64")
     s_in = np.zeros(len(p), dtype="int64")
     closed = ~p["open"].to_numpy(dtype=bool)
     if closed.any():
+        # ev is sorted by case, then start: one sorted key (case, seconds since the first event)
+        # finds each period's first and last event with two searchsorted calls
+        secs = ev["start"].array.asi8 // _per_second(ev["start"])
+        t0, span = int(secs.min()), int(secs.max() - secs.min()) + 2
+        key = ev["case_key"].to_numpy(dtype="int64") * span + (secs - t0)
+        pk = p["case_key"].to_numpy(dtype="int64") * span
+        ps = np.clip(p["t"].array.asi8 // _per_second(p["t"]) - t0, 0, span - 1)
+        pe_raw = p["end"].array.asi8 // _per_second(p["end"]) - t0
+        pe = np.clip(np.where(closed, pe_raw, 0), -1, span - 1)
         cs = np.concatenate([[0], np.cumsum(heard)])
         css = np.concatenate([[0], np.cumsum(seen)])
-        ps = p["t"].array.asi8
-        pe = p["end"].array.asi8
-        lo = np.array([f + np.searchsorted(t[f:la], a, side="left") for f, la, a in zip(first, last, ps, strict=True)])
-        hi = np.array([f + np.searchsorted(t[f:la], b, side="right") for f, la, b in zip(first, last, pe, strict=True)])
+        lo = np.searchsorted(key, pk + ps, side="left")
+        hi = np.searchsorted(key, pk + pe, side="right")
+        hi = np.maximum(hi, lo)
         n_in = np.where(closed, hi - lo, 0)
         h_in = np.where(closed, cs[hi] - cs[lo], 0)
         s_in = np.where(closed, css[hi] - css[lo], 0)
@@ -394,6 +398,12 @@ def crisis_periods(
     return out[list(PERIOD_COLUMNS)].astype(PERIOD_COLUMNS)
 
 
+def _per_second(s: pd.Series) -> int:
+    """How many units of the datetime column ``s`` make a second."""
+    unit = getattr(s.dtype, "unit", None) or np.datetime_data(s.dtype)[0]
+    return {"s": 1, "ms": 1_000, "us": 1_000_000, "ns": 1_000_000_000}[unit]
+
+
 def _p_lower(a: int, n_in: int, heard: int, total: int) -> float:
     """One-sided Fisher exact test: the chance of ``a`` or fewer heard events among ``n_in`` drawn
     from ``total`` events of which ``heard`` record the child's voice."""
@@ -406,11 +416,6 @@ def _p_lower(a: int, n_in: int, heard: int, total: int) -> float:
 
 def _share(k: int, n: int) -> str:
     return f"{k} of {n} ({k / n:.0%})" if n else "none (no events)"
-
-
-def _when(ts: pd.Timestamp, precise: bool) -> str:
-    ts = ts.tz_convert("Europe/London")
-    return f"{ts:%d %b %Y %H:%M}" if precise and (ts.hour or ts.minute) else f"{ts:%d %b %Y}"
 
 
 def voice_in_crisis(
@@ -497,10 +502,12 @@ def voice_in_crisis(
     ids = ev.drop_duplicates("case_key").set_index("case_key")["case_id"]
     s = config.settings
     min_events, max_ratio, min_diff = s.get("min_events", 5), s.get("max_ratio", 0.75), s.get("min_difference", 0.1)
+    summary = _summaries(periods)
+    empty = _CaseSummary()
     rows = []
     for key, r in g.iterrows():  # one row per case
         cid = str(ids[key])
-        cp = periods[periods["case_id"] == cid]
+        cp = summary.get(cid, empty)
         n_in, n_out = int(r["inside"]), int(r["outside"])
         h_in, h_out = int(r["heard_in"]), int(r["heard_out"])
         sh_in = h_in / n_in if n_in else float("nan")
@@ -508,9 +515,9 @@ def voice_in_crisis(
         enough = n_in >= min_events and n_out >= min_events
         secondary = bool(enough and sh_in <= max_ratio * sh_out and (sh_out - sh_in) >= min_diff)
         p_value = _p_lower(h_in, n_in, h_in + h_out, n_in + n_out)
-        approx = bool(int(r["uncertain"]) or cp.loc[~cp["open"], "approximate"].any())
+        approx = bool(int(r["uncertain"]) or cp.approximate)
         rows.append({
-            "case_id": cid, "periods": int((~cp["open"]).sum()), "open_periods": int(cp["open"].sum()),
+            "case_id": cid, "periods": len(cp.closed), "open_periods": len(cp.opened),
             "events_inside": n_in, "heard_inside": h_in, "seen_inside": int(r["seen_in"]),
             "share_heard_inside": sh_in, "share_seen_inside": int(r["seen_in"]) / n_in if n_in else float("nan"),
             "events_outside": n_out, "heard_outside": h_out, "seen_outside": int(r["seen_out"]),
@@ -525,22 +532,56 @@ def voice_in_crisis(
     return pd.DataFrame(rows, columns=list(VOICE_CRISIS_COLUMNS)).astype(VOICE_CRISIS_COLUMNS)
 
 
-def _finding(cp: pd.DataFrame, n_in: int, h_in: int, n_out: int, h_out: int, enough: bool,
+@dataclass
+class _CaseSummary:
+    """A case's periods in words: the closed ones as (label, "from to"), the open ones as text."""
+
+    closed: list[tuple[str, str]] = field(default_factory=list)
+    opened: list[str] = field(default_factory=list)
+    approximate: bool = False
+
+
+def _summaries(periods: pd.DataFrame) -> dict[str, _CaseSummary]:
+    out: dict[str, _CaseSummary] = {}
+    if periods.empty:
+        return out
+    start = _when_all(periods["start"])
+    end = _when_all(periods["end"])
+    for cid, lab, a, b, is_open, approx in zip(
+        periods["case_id"].astype("str"), periods["label"].astype("str"), start, end,
+        periods["open"].to_numpy(dtype=bool), periods["approximate"].to_numpy(dtype=bool), strict=True,
+    ):
+        cs = out.setdefault(cid, _CaseSummary())
+        if is_open:
+            cs.opened.append(f"{lab} from {a}")
+        else:
+            cs.closed.append((lab, f"{a} to {b}"))
+            cs.approximate |= bool(approx)
+    return out
+
+
+def _when_all(ts: pd.Series) -> list[str]:
+    """Dates in words, with the time when there is one (``04 Mar 2024 14:10``)."""
+    local = ts.dt.tz_convert("Europe/London")
+    timed = ((local.dt.hour != 0) | (local.dt.minute != 0)).fillna(False).to_numpy(dtype=bool)
+    with_time = local.dt.strftime("%d %b %Y %H:%M").astype("str")
+    day = local.dt.strftime("%d %b %Y").astype("str")
+    return with_time.where(timed, day).fillna("").tolist()
+
+
+def _finding(cp: _CaseSummary, n_in: int, h_in: int, n_out: int, h_out: int, enough: bool,
              secondary: bool, uncertain: int, p_value: float, min_events: int) -> str:
-    closed = cp[~cp["open"]]
-    opened = cp[cp["open"]]
-    if closed.empty:
+    if not cp.closed:
         text = "No crisis period with a recorded end was found"
-        if len(opened):
-            text += f" ({len(opened)} with no end recorded: {_list_open(opened)})"
+        if cp.opened:
+            text += f" ({len(cp.opened)} with no end recorded: {'; '.join(cp.opened)})"
         return text + "."
-    listed = "; ".join(
-        f"{lab}: {_when(a, True)} to {_when(b, True)}"
-        for lab, a, b in zip(closed["label"], closed["start"], closed["end"], strict=True)
-    )
-    if len(closed) > 4:
-        counts = closed["label"].value_counts(sort=False)
-        listed = f"{len(closed)} periods: " + ", ".join(f"{lab} {k}" for lab, k in counts.items())
+    listed = "; ".join(f"{lab}: {when}" for lab, when in cp.closed)
+    if len(cp.closed) > 4:
+        counts = dict.fromkeys(lab for lab, _ in cp.closed)
+        for lab in counts:
+            counts[lab] = sum(1 for x, _ in cp.closed if x == lab)
+        listed = f"{len(cp.closed)} periods: " + ", ".join(f"{lab} {k}" for lab, k in counts.items())
     text = (f"The child's views are recorded at {_share(h_in, n_in)} events during crisis periods ({listed}), "
             f"against {_share(h_out, n_out)} outside them")
     if not enough:
@@ -555,12 +596,9 @@ def _finding(cp: pd.DataFrame, n_in: int, h_in: int, n_out: int, h_out: int, eno
         text += (f" The numbers are small: a difference this large would arise by chance with probability "
                  f"{p_value:.2f} (one-sided Fisher exact test).")
     if uncertain:
-        text += (f" Approximate: {uncertain} event{'s are' if uncertain > 1 else ' is'} dated too coarsely to "
-                 f"say whether {'they fall' if uncertain > 1 else 'it falls'} inside (counted by {'their' if uncertain > 1 else 'its'} start).")
-    if len(opened):
-        text += f" Left out, with no end recorded: {_list_open(opened)}."
+        many = uncertain > 1
+        text += (f" Approximate: {uncertain} event{'s are' if many else ' is'} dated too coarsely to say whether "
+                 f"{'they fall' if many else 'it falls'} inside (counted by {'their' if many else 'its'} start).")
+    if cp.opened:
+        text += f" Left out, with no end recorded: {'; '.join(cp.opened)}."
     return text
-
-
-def _list_open(opened: pd.DataFrame) -> str:
-    return "; ".join(f"{lab} from {_when(a, True)}" for lab, a in zip(opened["label"], opened["start"], strict=True))
