@@ -274,3 +274,28 @@ def test_newer_decisions_win_and_filter_keeps_labels(cassie: chron.Chronology) -
     assert other.labels is not None
     assert len(other.labels) == 1
     assert other.tags["confirmed"].isna().all()
+
+
+def test_timeline_and_summaries_follow_the_labels(cassie: chron.Chronology) -> None:
+    tags = cassie.tags
+    voice = set(tags.loc[tags["theme"] == "child_voice", "event_id"])
+    target = cassie.events.loc[~cassie.events["event_id"].isin(voice), "event_id"].iloc[5]
+    dropped = tags[tags["theme"] == "escalation"]
+    frame = pd.DataFrame({
+        "Event id": [target, *dropped["event_id"]],
+        "Theme": ["child_voice", *dropped["theme"]],
+        "Polarity": ["concern", *dropped["polarity"]],
+        "Rule": ["", *["tagger"] * len(dropped)],
+        "Accept": ["yes", *["no"] * len(dropped)],
+    })
+    reviewed = cassie.with_labels(read_labels(frame))
+    before = cassie.themes().set_index("theme")
+    after = reviewed.themes().set_index("theme")
+    assert "escalation" in before.index
+    assert "escalation" not in after.index
+
+    def theme_names(c: chron.Chronology) -> set[str]:  # the theme legend (not the event-type key)
+        return {str(t.name) for t in c.timeline(color="theme").data if t.name and t.meta in ("legend", "points")}
+
+    assert any(n.startswith("Escalation") for n in theme_names(cassie))
+    assert not any(n.startswith("Escalation") for n in theme_names(reviewed))
