@@ -159,12 +159,43 @@ assert waited == pd.Timedelta(days=15, hours=8)  # 368 hours
 # %% [markdown]
 # ### Theme 1: the child's voice was secondary to the system's discussions
 #
-# What did the agencies do during those sixteen days, and where is Cassie in it? We take every event
-# between her arrival and her discharge.
+# Where is Cassie in the record when she is in crisis? `c.crisis_periods()` finds the crisis periods
+# in the data itself: hospital stays from arrival or admission to discharge, police custody, missing
+# episodes from the report to being found, placement breakdowns (the rules are in the package's
+# `crisis.toml`; a period with no recorded end is listed as open, never closed by a guess).
+# `c.voice(by="crisis")` then compares how often her views are recorded inside those periods and
+# outside them.
+
+# %%
+periods = c.crisis_periods()
+periods[["kind", "start", "end", "hours", "closed_by", "events", "heard", "approximate"]]
+
+# %%
+crisis = one(c.voice(by="crisis"))
+ed = periods[periods["kind"] == "hospital"].nlargest(1, "hours").iloc[0]
+heard_all = int(c.events["child_voice"].notna().sum())
+outside_ed = (len(c) - int(ed["events"]), heard_all - int(ed["heard"]))
+say(
+    f"The longest crisis period is the stay in the emergency department, {at(ed['start'])} to "
+    f"{at(ed['end'])}: her views are recorded at **{share(int(ed['heard']), int(ed['events']))}** of its "
+    f"**{ed['events']} events**, against {share(outside_ed[1], outside_ed[0])} of the {outside_ed[0]} events "
+    f"outside it. Over all {crisis['periods']} crisis periods: "
+    + crisis["finding"].replace("The child's", "Cassie's").replace("the child's", "her")
+)
+assert crisis["voice_secondary"]  # the brief's first learning theme, from the data
+assert crisis["share_heard_inside"] < crisis["share_heard_outside"]
+assert crisis["open_periods"] == 0
+assert (ed["start"], ed["end"]) == (stay["start"], stay["end"])  # the same stay the hospital recorded
+assert (ed["events"], ed["heard"]) == (39, 5)
+assert outside_ed == (56, 14)
+
+# %% [markdown]
+# What did the agencies do during those sixteen days? The events of that period, by type:
 
 # %%
 ev = c.events
-during = ev[(ev["start"] >= stay["start"]) & (ev["start"] <= stay["end"])]
+during = ev[(ev["start"] >= ed["start"]) & (ev["start"] <= ed["end"])]
+assert len(during) == ed["events"]
 process_types = ["meeting", "strategy_meeting", "escalation"]
 process = during[during["event_type"].isin(process_types)]
 heard = during[during["child_voice"].notna()]

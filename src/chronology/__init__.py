@@ -18,6 +18,7 @@ from .errors import ChronologyError
 if TYPE_CHECKING:
     from . import samples
     from .chronology import Chronology, combine, read, read_case
+    from .labels import read_labels
     from .plot.explorer import explore
     from .rules import Expect, Interval, Match
 
@@ -34,6 +35,7 @@ __all__ = [
     "explore",
     "read",
     "read_case",
+    "read_labels",
     "samples",
 ]
 
@@ -43,6 +45,7 @@ _LAZY = {
     "read_case": ("chronology.chronology", "read_case"),
     "combine": ("chronology.chronology", "combine"),
     "explore": ("chronology.plot.explorer", "explore"),
+    "read_labels": ("chronology.labels", "read_labels"),
     "Match": ("chronology.rules", "Match"),
     "Interval": ("chronology.rules", "Interval"),
     "Expect": ("chronology.rules", "Expect"),

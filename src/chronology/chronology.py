@@ -108,6 +108,8 @@ class Chronology:
         (column mapping, date formats, encoding, delimiter).
     tags
         Theme tags (``event_id, theme, polarity, rule, evidence``) after :meth:`tag`, else ``None``.
+    labels
+        The reviewer's decisions on the tags (see :meth:`with_labels`), else ``None``.
     title
         A display title (from ``case.toml`` when read with :func:`read_case`).
 
@@ -130,6 +132,7 @@ class Chronology:
     tags: pd.DataFrame | None = None
     title: str | None = None
     redactions: pd.DataFrame | None = None
+    labels: pd.DataFrame | None = None
     # results of the metric verbs, per arguments: safe because the object is immutable; not copied
     # by _replace (a derived object starts empty)
     _memo: dict[tuple[Any, ...], pd.DataFrame] = field(
@@ -327,12 +330,35 @@ class Chronology:
         with self._sharing():
             return missing(self.events, expectations)
 
-    def voice(self, freq: str = "M") -> pd.DataFrame:
-        """Share of events where the child was seen and heard; see :func:`chronology.metrics.voice`."""
+    def voice(
+        self, freq: str = "M", by: Literal["crisis"] | None = None, rules: PathLike | Mapping[str, Any] | None = None
+    ) -> pd.DataFrame:
+        """Share of events where the child was seen and heard; see :func:`chronology.metrics.voice`.
+
+        ``by="crisis"``: the child's voice inside crisis periods (hospital stays, custody, missing
+        episodes, placement breakdowns) against outside them, one row per case with a finding; see
+        :func:`chronology.metrics.voice_in_crisis` (``rules``: its crisis kinds)."""
+        if by == "crisis":
+            from .metrics import voice_in_crisis
+
+            if rules is None:
+                return self._memoised(("voice_in_crisis",), lambda: voice_in_crisis(self.events))
+            with self._sharing():
+                return voice_in_crisis(self.events, rules)
+        if by is not None:
+            raise OptionError("unknown voice breakdown", value=by, hint="use by='crisis' or leave it out")
         from .metrics import voice
 
         with self._sharing():
             return voice(self.events, freq=freq)
+
+    def crisis_periods(self, rules: PathLike | Mapping[str, Any] | None = None) -> pd.DataFrame:
+        """Hospital stays, custody, missing episodes and placement breakdowns found from the events;
+        see :func:`chronology.metrics.crisis_periods`."""
+        from .metrics import crisis_periods
+
+        with self._sharing():
+            return crisis_periods(self.events, rules)
 
     def silences(self) -> pd.DataFrame:
         """Longest stretches with the child not seen or not heard; see :func:`chronology.metrics.silences`."""
@@ -363,10 +389,56 @@ class Chronology:
 
     # ------------------------------------------------------------------ themes
     def tag(self, taxonomy: PathLike | Sequence[PathLike] | None = None) -> Chronology:
-        """A new Chronology with ``tags`` set; see :func:`chronology.themes.tag`."""
+        """A new Chronology with ``tags`` set; see :func:`chronology.themes.tag`. The reviewer's
+        decisions in ``labels`` (:meth:`with_labels`) are applied to the new tags."""
         from .themes import tag
 
-        return self._replace(tags=tag(self.events, taxonomy=taxonomy))
+        tags = tag(self.events, taxonomy=taxonomy)
+        if self.labels is not None:
+            from .labels import apply_labels
+
+            tags = apply_labels(tags, self.labels, self.events)
+        return self._replace(tags=tags)
+
+    def with_labels(
+        self, labels: pd.DataFrame | PathLike, *, sheet: str | None = None, taxonomy: Any = None
+    ) -> Chronology:
+        """A new Chronology whose tags follow a reviewer's decisions; see :mod:`chronology.labels`.
+
+        Rejected tags are dropped, added ones appear (``rule="reviewer"``), accepted ones are marked
+        ``confirmed=True``; every summary, prompt, report and the timeline use these tags. The
+        decisions are kept in ``labels`` (with earlier ones: a newer decision on the same tag wins),
+        so :meth:`tag` keeps them. Tags the events first when they are not tagged yet.
+
+        Parameters
+        ----------
+        labels
+            From :func:`chronology.read_labels`, or the reviewed workbook / CSV to read with it.
+        sheet, taxonomy
+            Passed to :func:`chronology.read_labels` when ``labels`` is a path.
+
+        Raises
+        ------
+        chronology.labels.LabelError
+            A decision names an event that is not in this chronology (the message says where).
+
+        Examples
+        --------
+        >>> import chronology as chron
+        >>> c = chron.samples.load("cassie").tag()                                   # doctest: +SKIP
+        >>> c.to_excel("cassie.xlsx")                                                # doctest: +SKIP
+        >>> # ... the reviewer fills Accept, Reviewer, Date decided in the Themes sheet ...
+        >>> reviewed = c.with_labels(chron.read_labels("cassie.xlsx", chronology=c))  # doctest: +SKIP
+        """
+        from .labels import apply_labels, check_event_ids, merge_labels, read_labels
+
+        if not isinstance(labels, pd.DataFrame) or "decision" not in labels:
+            labels = read_labels(labels, chronology=self, sheet=sheet, taxonomy=taxonomy)
+        check_event_ids(labels, self.events)
+        merged = merge_labels(self.labels, labels)
+        base = self.tags if self.tags is not None else self.tag().tags
+        assert base is not None
+        return self._replace(labels=merged, tags=apply_labels(base, merged, self.events))
 
     def _tags(self) -> pd.DataFrame:
         return self.tags if self.tags is not None else self.tag().tags  # type: ignore[return-value]
@@ -412,6 +484,7 @@ class Chronology:
             rejects=apply(self.rejects),
             provenance=apply(self.provenance),
             redactions=apply(self.redactions),
+            labels=apply(self.labels),  # event ids and reviewers' notes are pseudonymised alike
             title=title,
             tags=None,
         )
@@ -630,7 +703,7 @@ def combine(chronologies: Sequence[Chronology], *, title: str | None = None) -> 
     """Merge several Chronologies (e.g. one per agency) into one integrated Chronology.
 
     Events are stacked and sorted by start then source order; rejects and provenance are stacked;
-    tags are dropped (call :meth:`Chronology.tag` again). Event ids must stay unique: reading the
+    tags are dropped (call :meth:`Chronology.tag` again; reviewer labels are kept and applied then). Event ids must stay unique: reading the
     same file twice is an error.
 
     Examples
@@ -672,11 +745,13 @@ def _combine(chronologies: list[Chronology], *, title: str | None = None) -> Chr
     rejects = _concat([c.rejects for c in chronologies], empty_rejects())
     prov = _concat([c.provenance for c in chronologies], _empty_provenance())
     titles = {c.title for c in chronologies if c.title}
+    labelled = [c.labels for c in chronologies if c.labels is not None and len(c.labels)]
     chronologies.clear()
     validate_events(events)
     if title is None and len(titles) == 1:
         title = titles.pop()
-    return Chronology(events=_sort_events(events, consume=True), rejects=rejects[REJECT_COLUMNS + [c for c in rejects.columns if c not in REJECT_COLUMNS]], provenance=prov, title=title)
+    labels = pd.concat(labelled, ignore_index=True) if labelled else None  # reviewer decisions travel
+    return Chronology(events=_sort_events(events, consume=True), rejects=rejects[REJECT_COLUMNS + [c for c in rejects.columns if c not in REJECT_COLUMNS]], provenance=prov, title=title, labels=labels)
 
 
 def _concat(frames: list[pd.DataFrame], empty: pd.DataFrame) -> pd.DataFrame:

@@ -18,6 +18,7 @@ Conventions shared by all of them:
 
 from __future__ import annotations
 
+from .crisis import crisis_periods, voice_in_crisis
 from .duplicates import duplicates, merge_duplicates
 from .gaps import gaps
 from .intervals import breaches, default_timescales, intervals
@@ -27,6 +28,7 @@ from .voice import activity, silences, voice
 __all__ = [
     "activity",
     "breaches",
+    "crisis_periods",
     "default_expectations",
     "default_timescales",
     "duplicates",
@@ -36,4 +38,5 @@ __all__ = [
     "missing",
     "silences",
     "voice",
+    "voice_in_crisis",
 ]

@@ -63,6 +63,8 @@ class _Sheet:
     frame: pd.DataFrame
     kinds: dict[str, str]
     flag: pd.Series | None = None
+    #: called with the worksheet once the rows are written (drop-downs, formatting)
+    finish: Callable[[Any], None] | None = None
 
 
 def to_excel(
@@ -151,6 +153,9 @@ def to_excel(
     wb.properties.description = "Written by the chronology library. " + _TIME_NOTE
     for name in names:
         _write_sheet(wb, name, built[name], settings)
+        finish = built[name].finish
+        if finish is not None:
+            finish(wb.worksheets[-1])
     out = Path(path)
     wb.save(out)
     return out
@@ -199,9 +204,24 @@ def _chronology(c: Chronology, o: _Options, cache: dict[str, pd.DataFrame]) -> _
 
 
 def _themes(c: Chronology, o: _Options, cache: dict[str, pd.DataFrame]) -> _Sheet:
+    """One row per tag, with the reviewer's columns (``Accept``, ``Reviewer``, ``Date decided``,
+    ``Note``) after what happened, filled from ``c.labels`` where a tag was accepted or added
+    before; below the last tag, tinted rows where a reviewer adds a tag (see
+    :mod:`chronology.labels`, which reads the sheet back)."""
+    from ..labels import review_columns
     from ..plot.style import pretty
 
-    table = _common.themes_table(c)
+    tagged = c if c.tags is not None else c.tag()
+    tags = tagged.tags
+    assert tags is not None
+    keyed = tags.drop(columns=[col for col in ("confirmed",) if col in tags]).assign(
+        theme_id=tags["theme"].astype("str"), polarity_code=tags["polarity"].astype("str"))
+    table = _common.themes_table(tagged._replace(tags=keyed))
+    review = review_columns(
+        table, tagged.labels,
+        {"event_id": table["Event id"], "theme": table["theme_id"], "polarity": table["polarity_code"]},
+    )
+    table = table.drop(columns="polarity_code")
     for col in ("polarity", "kind"):
         if col in table.columns:
             table[col] = _common.words(table[col])
@@ -211,7 +231,73 @@ def _themes(c: Chronology, o: _Options, cache: dict[str, pd.DataFrame]) -> _Shee
     if "evidence" in table.columns:
         table["evidence"] = _common.codes_in_text(table["evidence"])
     table = table.rename(columns={"kind": "found in", "rule": "rule"})
-    return _Sheet(_common.plain_values(table).rename(columns=lambda col: _common.label(str(col))), {})
+    frame = _common.plain_values(table).rename(columns=lambda col: _common.label(str(col)))
+    at = list(frame.columns).index("What happened") + 1 if "What happened" in frame.columns else len(frame.columns)
+    frame = pd.concat([frame.iloc[:, :at], review, frame.iloc[:, at:]], axis=1)
+    return _Sheet(frame, {}, finish=lambda ws: _review_area(ws, list(frame.columns), len(frame)))
+
+
+#: rows below the last tag where a reviewer can add tags (tinted, with drop-downs)
+_ADD_ROWS = 100
+
+
+def _review_area(ws: Any, headers: list[str], n: int) -> None:
+    """Drop-downs and input messages for the reviewer on the Themes sheet, and a tint on the rows
+    below the tags where tags are added. Nothing is written into those rows (they stay empty
+    until the reviewer fills them)."""
+    from openpyxl.formatting.rule import FormulaRule
+    from openpyxl.styles import PatternFill
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    def letter(header: str) -> str | None:
+        return get_column_letter(headers.index(header) + 1) if header in headers else None
+
+    last = n + 1 + _ADD_ROWS
+    first_add = n + 2
+    accept = letter("Accept")
+    if accept:
+        dv = DataValidation(
+            type="list", formula1='"yes,no"', allow_blank=True, showErrorMessage=True,
+            errorTitle="Accept", error="Write yes or no, or leave the cell blank (not reviewed).",
+            promptTitle="Accept this tag?", showInputMessage=True,
+            prompt="yes: the event evidences this theme; no: remove the tag; blank: not reviewed. "
+            "Fill Reviewer and Date decided too.",
+        )
+        dv.add(f"{accept}2:{accept}{last}")
+        ws.data_validations.append(dv)
+    polarity = letter("Polarity")
+    if polarity:
+        dv = DataValidation(
+            type="list", formula1='"concern,strength"', allow_blank=True, showErrorMessage=True,
+            error="Write concern or strength.", promptTitle="Polarity", showInputMessage=True,
+            prompt="concern or strength",
+        )
+        dv.add(f"{polarity}{first_add}:{polarity}{last}")
+        ws.data_validations.append(dv)
+    for header, title, prompt in (
+        ("Event id", "Add a tag", "To add a tag the tagger missed: paste the event id from the Chronology "
+         "sheet's Event id column, then write the Theme (its id or label) and the Polarity."),
+        ("Theme", "Theme", "The theme's id (child_voice) or its label, as in the rows above."),
+        ("Date decided", "Date decided", "The date of the decision, day first (03/12/2026)."),
+    ):
+        col = letter(header)
+        if col is None:
+            continue
+        dv = DataValidation(allow_blank=True, showInputMessage=True, promptTitle=title, prompt=prompt)
+        dv.add(f"{col}{first_add if header != 'Date decided' else 2}:{col}{last}")
+        ws.data_validations.append(dv)
+    tint = PatternFill("solid", fgColor="FFF7DB", bgColor="FFF7DB")
+    ws.conditional_formatting.add(
+        f"A{first_add}:{get_column_letter(len(headers))}{last}", FormulaRule(formula=["TRUE"], fill=tint)
+    )
+    review = [h for h in ("Accept", "Reviewer", "Date decided", "Note") if h in headers]
+    if review and n > 0:
+        cols = [letter(h) for h in review]
+        ws.conditional_formatting.add(
+            f"{cols[0]}2:{cols[-1]}{n + 1}", FormulaRule(formula=["TRUE"], fill=PatternFill(
+                "solid", fgColor="EAF3E6", bgColor="EAF3E6"))
+        )
 
 
 def _intervals(c: Chronology, o: _Options, cache: dict[str, pd.DataFrame]) -> _Sheet:
