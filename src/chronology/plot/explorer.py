@@ -29,7 +29,7 @@ from . import style
 if TYPE_CHECKING:
     from ..chronology import Chronology
 
-__all__ = ["AGGREGATE_ABOVE", "TABLE_ROWS", "date_hint", "explore", "figure_json", "filter_mask"]
+__all__ = ["AGGREGATE_ABOVE", "TABLE_ROWS", "WIDTH", "date_hint", "explore", "figure_json", "filter_mask"]
 
 #: the table shows at most this many events (the count above it says how many match)
 TABLE_ROWS = 500
@@ -134,8 +134,12 @@ def _widgets() -> Any:
     return ipywidgets
 
 
+#: the explorer's timeline width (px): fits a notebook in a 1,400 px window with the file browser open
+WIDTH = 940
+
+
 def explore(c: Chronology, *, color: str = "event_type", gaps: bool = True, breaches: bool = False,
-            in_place: bool = False) -> Any:
+            in_place: bool = False, width: int = WIDTH) -> Any:
     """An ipywidgets dashboard to explore a chronology in JupyterLab.
 
     Agency and theme multi-select filters, a date range, a text search box, the timeline (redrawn as
@@ -152,6 +156,9 @@ def explore(c: Chronology, *, color: str = "event_type", gaps: bool = True, brea
         because the checks are re-run on every change. Above ``AGGREGATE_ABOVE`` (5,000) events the
         timeline shows counts per lane and day or week; a caseload of more than 80 case × agency
         lanes, counts per agency and period across cases (the timeline's caseload view).
+    width
+        The timeline's width in pixels (default 940, for a notebook in a 1,400 px window with the
+        file browser open); its labels are placed for this width so that none overprints another.
     in_place
         ``False`` (default): the timeline is drawn in an ``Output`` widget from plotly's JSON, with
         the plotly.js JupyterLab already has, so a saved notebook stays small. ``True``: a plotly
@@ -180,7 +187,7 @@ def explore(c: Chronology, *, color: str = "event_type", gaps: bool = True, brea
     >>> len(ui.selected.events)                                  # doctest: +SKIP
     """
     _widgets()
-    return _explorer_class()(c, color=color, gaps=gaps, breaches=breaches, in_place=in_place)
+    return _explorer_class()(c, color=color, gaps=gaps, breaches=breaches, in_place=in_place, width=width)
 
 
 @cache
@@ -191,8 +198,10 @@ def _explorer_class() -> type:
     class Explorer(w.VBox):  # type: ignore[misc,name-defined]
         """The explorer widget; see :func:`explore`."""
 
-        def __init__(self, c: Chronology, *, color: str, gaps: bool, breaches: bool, in_place: bool) -> None:
+        def __init__(self, c: Chronology, *, color: str, gaps: bool, breaches: bool, in_place: bool,
+                     width: int) -> None:
             self.chronology = c
+            self._width = width
             self._gaps, self._breaches = gaps, breaches
             ev = c.events
             self._tags = self._load_tags(c)
@@ -269,7 +278,7 @@ def _explorer_class() -> type:
 
         def _timeline(self, sub: Chronology) -> Any:
             return timeline(sub, color=self.color.value, gaps=self._gaps, breaches=self._breaches,
-                            aggregate=len(sub.events) > AGGREGATE_ABOVE,
+                            aggregate=len(sub.events) > AGGREGATE_ABOVE, width=self._width,
                             detail=False)  # zoom replaces the detail panel here
 
         @staticmethod
