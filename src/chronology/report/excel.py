@@ -477,7 +477,7 @@ def _insert_rows(path: Path, sheet_files: dict[str, str], rows_xml: dict[str, st
     with tempfile.NamedTemporaryFile(dir=path.parent, suffix=".xlsx", delete=False) as tmp:
         tmp_path = Path(tmp.name)
     try:
-        with zipfile.ZipFile(path) as src, zipfile.ZipFile(tmp_path, "w", zipfile.ZIP_DEFLATED) as dst:
+        with zipfile.ZipFile(path) as src, zipfile.ZipFile(tmp_path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as dst:
             for info in src.infolist():
                 data = src.read(info.filename)
                 name = by_file.get(info.filename)
@@ -488,7 +488,7 @@ def _insert_rows(path: Path, sheet_files: dict[str, str], rows_xml: dict[str, st
                     last = f"{get_column_letter(widths[name])}{n_rows}"
                     head = re.sub(r'<dimension ref="[^"]*"/>', f'<dimension ref="A1:{last}"/>', head, count=1)
                     data = (head + rows_xml[name] + "</sheetData>" + tail).encode("utf-8")
-                dst.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED)
+                dst.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED, compresslevel=1)
         shutil.move(tmp_path, path)
     finally:
         tmp_path.unlink(missing_ok=True)
