@@ -7,7 +7,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 EXTRAS := dev,notebook,image
 
-.PHONY: help install demo test lint typecheck pytest lab bench browser notebooks clean
+.PHONY: help install demo test lint typecheck pytest lab bench browser notebooks clean docs-images
 
 help:
 	@echo "make demo   - set up, run the worked examples, write reports/ (start here)"
@@ -57,6 +57,10 @@ lab: install
 
 bench: install
 	$(PY) benchmarks/run.py
+
+# the README's picture, from the current timeline (kaleido and a local Chromium)
+docs-images: install browser
+	$(PY) scripts/docs_images.py
 
 clean:
 	rm -rf $(VENV) reports .pytest_cache .mypy_cache .ruff_cache

@@ -39,8 +39,8 @@ def test_merge_writes_each_format(tmp_path: Path, capsys: pytest.CaptureFixture[
         assert wb.sheetnames[0] == "Chronology"
         assert sum(1 for _ in wb["Chronology"].iter_rows()) == len(case.events) + 1
     else:
-        table = docx.Document(str(out)).tables[0]
-        assert len(table.rows) >= len(case.events)
+        (table,) = [t for t in docx.Document(str(out)).tables if t.rows[0].cells[-1].text == "Source (file, row)"]
+        assert len(table.rows) == len(case.events) + 1
 
 
 def test_merge_refuses_an_unknown_output_type_naming_the_choices(tmp_path: Path,

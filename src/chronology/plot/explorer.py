@@ -29,7 +29,7 @@ from . import style
 if TYPE_CHECKING:
     from ..chronology import Chronology
 
-__all__ = ["AGGREGATE_ABOVE", "TABLE_ROWS", "explore", "figure_json", "filter_mask"]
+__all__ = ["AGGREGATE_ABOVE", "TABLE_ROWS", "WIDTH", "date_hint", "explore", "figure_json", "filter_mask"]
 
 #: the table shows at most this many events (the count above it says how many match)
 TABLE_ROWS = 500
@@ -134,8 +134,12 @@ def _widgets() -> Any:
     return ipywidgets
 
 
+#: the explorer's timeline width (px): fits a notebook in a 1,400 px window with the file browser open
+WIDTH = 940
+
+
 def explore(c: Chronology, *, color: str = "event_type", gaps: bool = True, breaches: bool = False,
-            in_place: bool = False) -> Any:
+            in_place: bool = False, width: int = WIDTH) -> Any:
     """An ipywidgets dashboard to explore a chronology in JupyterLab.
 
     Agency and theme multi-select filters, a date range, a text search box, the timeline (redrawn as
@@ -152,6 +156,9 @@ def explore(c: Chronology, *, color: str = "event_type", gaps: bool = True, brea
         because the checks are re-run on every change. Above ``AGGREGATE_ABOVE`` (5,000) events the
         timeline shows counts per lane and day or week; a caseload of more than 80 case × agency
         lanes, counts per agency and period across cases (the timeline's caseload view).
+    width
+        The timeline's width in pixels (default 940, for a notebook in a 1,400 px window with the
+        file browser open); its labels are placed for this width so that none overprints another.
     in_place
         ``False`` (default): the timeline is drawn in an ``Output`` widget from plotly's JSON, with
         the plotly.js JupyterLab already has, so a saved notebook stays small. ``True``: a plotly
@@ -164,7 +171,8 @@ def explore(c: Chronology, *, color: str = "event_type", gaps: bool = True, brea
         With attributes ``agencies``, ``themes``, ``start``, ``end``, ``search``, ``color`` (the
         controls), ``figure`` (the plotly figure shown: a ``Figure``, or the ``FigureWidget`` with
         ``in_place=True``), ``plot`` (the widget showing it), ``table`` (HTML), ``count`` (HTML),
-        ``selected`` (the filtered Chronology) and ``refresh()``.
+        ``hint`` (HTML: why nothing matches when From is after To), ``selected`` (the filtered
+        Chronology) and ``refresh()``.
 
     Raises
     ------
@@ -179,7 +187,7 @@ def explore(c: Chronology, *, color: str = "event_type", gaps: bool = True, brea
     >>> len(ui.selected.events)                                  # doctest: +SKIP
     """
     _widgets()
-    return _explorer_class()(c, color=color, gaps=gaps, breaches=breaches, in_place=in_place)
+    return _explorer_class()(c, color=color, gaps=gaps, breaches=breaches, in_place=in_place, width=width)
 
 
 @cache
@@ -190,8 +198,10 @@ def _explorer_class() -> type:
     class Explorer(w.VBox):  # type: ignore[misc,name-defined]
         """The explorer widget; see :func:`explore`."""
 
-        def __init__(self, c: Chronology, *, color: str, gaps: bool, breaches: bool, in_place: bool) -> None:
+        def __init__(self, c: Chronology, *, color: str, gaps: bool, breaches: bool, in_place: bool,
+                     width: int) -> None:
             self.chronology = c
+            self._width = width
             self._gaps, self._breaches = gaps, breaches
             ev = c.events
             self._tags = self._load_tags(c)
@@ -208,7 +218,7 @@ def _explorer_class() -> type:
                 theme_opts = [(f"{style.theme_label(str(t))} ({n})", str(t)) for t, n in counts.items()]
             self.themes = w.SelectMultiple(
                 options=theme_opts, value=(), description="Themes", rows=min(8, max(3, len(theme_opts))),
-                disabled=not theme_opts, layout=w.Layout(width="340px"),
+                disabled=not theme_opts, layout=w.Layout(width="440px"),
                 tooltip="none selected: any theme",
             )
             first, last = self._date_bounds(ev)
@@ -224,19 +234,25 @@ def _explorer_class() -> type:
             )
             self.reset = w.Button(description="Reset filters", icon="undo")
             self.count = w.HTML()
-            self.table = w.HTML(layout=w.Layout(width="40%", max_height="640px", overflow="auto"))
+            self.hint = w.HTML()  # says why nothing matches when From is after To
+            # below the timeline, the notebook's full width; long tables scroll inside their box
+            # (width auto: stretched to the row, margins included; 100% would overflow by the margin)
+            self.table = w.HTML(layout=w.Layout(width="auto", max_height="480px", overflow="auto"))
             self.selected = c
             fig = self._timeline(c)
             self.figure, self._output = self._figure_widget(fig, in_place)
             self.plot = self.figure if self._output is None else self._output
-            plot_box = w.Box([self.plot], layout=w.Layout(width="60%"))
+            # the timeline takes the notebook's whole width (its legend and lane labels need it), the
+            # table comes below it; the controls wrap onto a second line in a narrow window
+            plot_box = w.Box([self.plot], layout=w.Layout(width="100%"))
             controls = w.HBox([
                 self.agencies, self.themes,
                 w.VBox([self.start, self.end, self.color, self.reset]),
-            ])
+            ], layout=w.Layout(flex_flow="row wrap"))
             super().__init__([
-                controls, w.HBox([self.search, self.count]), w.HBox([plot_box, self.table]),
-            ])
+                controls, w.HBox([self.search, self.count, self.hint], layout=w.Layout(flex_flow="row wrap")),
+                plot_box, self.table,
+            ], layout=w.Layout(width="100%"))
             for ctl in (self.agencies, self.themes, self.start, self.end, self.search, self.color):
                 ctl.observe(self._changed, names="value")
             self.reset.on_click(self._reset)
@@ -262,7 +278,7 @@ def _explorer_class() -> type:
 
         def _timeline(self, sub: Chronology) -> Any:
             return timeline(sub, color=self.color.value, gaps=self._gaps, breaches=self._breaches,
-                            aggregate=len(sub.events) > AGGREGATE_ABOVE,
+                            aggregate=len(sub.events) > AGGREGATE_ABOVE, width=self._width,
                             detail=False)  # zoom replaces the detail panel here
 
         @staticmethod
@@ -319,9 +335,30 @@ def _explorer_class() -> type:
         def _fill(self, sub: Chronology) -> None:
             total, n = len(self.chronology.events), len(sub.events)
             self.count.value = f"<b>{n}</b> of {total} events shown"
+            self.hint.value = date_hint(self.start.value, self.end.value)
             self.table.value = events_table_html(sub.events, TABLE_ROWS)
 
     return Explorer
+
+
+def date_hint(start: dt.date | None, end: dt.date | None) -> str:
+    """What to tell the reader about the date range: empty when it is fine; when From is after To,
+    that no event can match and how to fix it.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> date_hint(dt.date(2024, 3, 1), dt.date(2024, 4, 1))
+    ''
+    >>> "From (05/04/2024) is after To (01/04/2024)" in date_hint(dt.date(2024, 4, 5), dt.date(2024, 4, 1))
+    True
+    """
+    if start is None or end is None or start <= end:
+        return ""
+    return (
+        f'<span style="color:#9C2A00"><b>From ({start:%d/%m/%Y}) is after To ({end:%d/%m/%Y})</b>: '
+        "no event can match. Set From before To, or press Reset filters.</span>"
+    )
 
 
 def _display_data(fig: Any) -> dict[str, Any]:
@@ -369,7 +406,7 @@ def events_table_html(events: pd.DataFrame, limit: int = TABLE_ROWS) -> str:
     if len(events) > limit:
         more = f"<p><i>first {limit} of {len(events)} matching events; narrow the filters to see the rest</i></p>"
     style_css = (
-        "<style>.chronology-events{border-collapse:collapse;font-size:12px}"
+        "<style>.chronology-events{border-collapse:collapse;font-size:12px;width:100%}"
         ".chronology-events td,.chronology-events th{border-bottom:1px solid #ddd;padding:2px 6px;"
         "text-align:left;vertical-align:top}.chronology-events th{position:sticky;top:0;background:#fff}</style>"
     )

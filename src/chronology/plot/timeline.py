@@ -70,6 +70,7 @@ def timeline(
     aggregate: bool | None = None,
     detail: bool | tuple[Any, Any] | Literal["auto"] | None = None,
     across_cases: bool | None = None,
+    width: int | None = None,
 ) -> go.Figure:
     """An interactive timeline of a chronology: one swimlane per agency.
 
@@ -95,6 +96,10 @@ def timeline(
         Draw markers with WebGL (``Scattergl``); ``None`` (default) does so above 2,000 events.
     height
         Figure height in pixels; by default it grows with the number of lanes.
+    width
+        Figure width in pixels; by default the width of the page or cell it is drawn in. Labels on
+        the plot (span lengths, breaches, gaps) are placed so as not to overlap at this width (at
+        about 1,200 px when it is not given).
     title
         Figure title; by default the chronology's title or case id.
     aggregate
@@ -174,7 +179,8 @@ def timeline(
         )
     caseload = _caseload_of(ev, aggregate, across_cases)
     if caseload is not None:
-        return _caseload_figure(go, ev, *caseload, heading, height, webgl)
+        wide = _caseload_figure(go, ev, *caseload, heading, height, webgl)
+        return wide.update_layout(width=width) if width is not None else wide
     lane, order = cm.lanes(ev)
     n = len(ev)
     agg = aggregate if aggregate is not None else n > AGGREGATE_ABOVE
@@ -192,27 +198,30 @@ def timeline(
     if window is not None:
         traces += _detail_traces(go, c, ev, lane, color, window)
     notes = [note]
+    plot_px = _plot_px(width)
     shapes: list[dict[str, Any]] = _lane_stripes(order)
     annotations: list[dict[str, Any]] = []
     if gaps:
-        g_shapes, g_notes = _gap_marks(c, ev, order, min_gap_days)
+        g_shapes, g_notes = _gap_marks(c, ev, order, min_gap_days, plot_px)
         shapes += g_shapes
         notes += g_notes
     fig = go.Figure(data=traces)
     fig.update_layout(**_layout(heading, order, height, legend_title, cm.legend_px(traces), window,
                                 auto_window=not isinstance(detail, tuple), notes=notes))
+    if width is not None:
+        fig.update_layout(width=width)
     if agg:
         fig.update_layout(showlegend=False)  # the colour bar is the key
     taken: list[tuple[float, Any, Any]] = []  # (lane, from, to) of breach labels: span labels avoid them
     if breaches:
-        b_shapes, b_notes, taken = _breach_marks(c, ev, lane, order)
+        b_shapes, b_notes, taken = _breach_marks(c, ev, lane, order, plot_px)
         shapes += b_shapes
         annotations += b_notes
     if not agg:
-        annotations += _span_notes(ev, lane, order, skip=window, taken=taken)
+        annotations += _span_notes(ev, lane, order, skip=window, taken=taken, plot_px=plot_px)
     if window is not None:
         shapes += [*_lane_stripes(order, "y2"), _window_mark(window)]
-        annotations += _span_notes(ev, lane, order, window)
+        annotations += _span_notes(ev, lane, order, window, plot_px=plot_px)
     lo, hi = _x_range(ev, shapes)
     fig.update_layout(shapes=shapes, annotations=annotations)
     # the axis spans the events (and any breach bracket), not the labels: plotly would otherwise
@@ -408,20 +417,31 @@ def _event_traces(go: Any, c: Any, ev: pd.DataFrame, lane: pd.Series, color: str
     return traces
 
 
-def _per_char(ev: pd.DataFrame, window: tuple[pd.Timestamp, pd.Timestamp] | None = None) -> pd.Timedelta:
-    """Time taken on the x axis by one character of 10 px text (about 6 px), for a plot area about
-    800 px wide (a 1,200 px figure less the lane labels and the legend; the axis pads the data range
-    by a few per cent, so this errs on the wide side)."""
+#: the width of the plot area (pixels) labels are placed for; set per figure by ``timeline(width=...)``
+_PLOT_PX = 800
+
+
+def _plot_px(width: int | None) -> float:
+    """The plot area of a figure ``width`` px wide: less the lane labels and the legend (~400 px)."""
+    return float(_PLOT_PX) if width is None else max(200.0, float(width) - 400.0)
+
+
+def _per_char(ev: pd.DataFrame, window: tuple[pd.Timestamp, pd.Timestamp] | None = None,
+              plot_px: float = _PLOT_PX) -> pd.Timedelta:
+    """Time taken on the x axis by one character of 10 px text (about 6 px), for a plot area
+    ``plot_px`` wide (800 px: a 1,200 px figure less the lane labels and the legend; the axis pads
+    the data range by a few per cent, so this errs on the wide side)."""
     if window is None:
         start, end, _ = cm.event_dates(ev)
         window = (start.min(), end.fillna(start).max())
-    return (window[1] - window[0]) / 800 * 6.0
+    return (window[1] - window[0]) / plot_px * 6.0
 
 
 def _span_notes(ev: pd.DataFrame, lane: pd.Series, order: list[str],
                 window: tuple[pd.Timestamp, pd.Timestamp] | None = None,
                 skip: tuple[pd.Timestamp, pd.Timestamp] | None = None,
-                taken: list[tuple[float, Any, Any]] | None = None) -> list[dict[str, Any]]:
+                taken: list[tuple[float, Any, Any]] | None = None,
+                plot_px: float = _PLOT_PX) -> list[dict[str, Any]]:
     """Labels for the longest spans (``"A&E, 16 d 5 h"``), so a stay can be named at a glance.
 
     Longest first, each label goes under its bar, else above it, else is left out (the hover still
@@ -434,7 +454,7 @@ def _span_notes(ev: pd.DataFrame, lane: pd.Series, order: list[str],
         return []
     start, _, _ = cm.event_dates(ev)
     lo = start.min() if window is None else window[0]
-    per_char = _per_char(ev, window)
+    per_char = _per_char(ev, window, plot_px)
     spans = ev[ev["end"].notna()]
     if window is not None:
         spans = spans[_in_window(spans, window)]
@@ -709,7 +729,8 @@ def _case_rows(order: list[str]) -> dict[str, tuple[int, int]]:
     return rows
 
 
-def _gap_marks(c: Any, ev: pd.DataFrame, order: list[str], min_days: float) -> tuple[list[dict[str, Any]], list[str]]:
+def _gap_marks(c: Any, ev: pd.DataFrame, order: list[str], min_days: float,
+               plot_px: float = _PLOT_PX) -> tuple[list[dict[str, Any]], list[str]]:
     """Grey bands over each gap of ``min_days`` or more (the longest ``MAX_GAPS``), labelled with
     their length where the label fits in the band; and the notes to write under the title."""
     g = _gaps_frame(c, min_days)
@@ -723,7 +744,7 @@ def _gap_marks(c: Any, ev: pd.DataFrame, order: list[str], min_days: float) -> t
     days = g["days"].to_numpy(dtype=float)
     approx = g["approximate"].fillna(False).to_numpy(dtype=bool) if "approximate" in g else np.zeros(len(g), bool)
     cases = cm.escape(g["case_id"].astype("str")).to_numpy(dtype=object) if "case_id" in g else np.full(len(g), None)
-    per_char = _per_char(ev)
+    per_char = _per_char(ev, None, plot_px)
     shapes = []
     for a, b, d, ap, case in zip(x0, x1, days, approx, cases, strict=True):
         label = f"{'c. ' if ap else ''}{d:.0f} days"
@@ -757,7 +778,8 @@ def _gaps_frame(c: Any, min_days: float) -> pd.DataFrame | None:
     return g[g["days"] >= min_days]
 
 
-def _breach_marks(c: Any, ev: pd.DataFrame, lane: pd.Series, order: list[str]) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[tuple[float, Any, Any]]]:
+def _breach_marks(c: Any, ev: pd.DataFrame, lane: pd.Series, order: list[str],
+                  plot_px: float = _PLOT_PX) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[tuple[float, Any, Any]]]:
     """A vermillion bracket for each breached timescale (:meth:`Chronology.breaches`): from the start
     event to the end event (or, when none was recorded in time, to the due date), on the lane of the
     start event, labelled with the rule, the time taken and the limit. Also returns, for each,
@@ -795,7 +817,7 @@ def _breach_marks(c: Any, ev: pd.DataFrame, lane: pd.Series, order: list[str]) -
     color = style.mark("breach_color")
     shapes: list[dict[str, Any]] = []
     notes: list[dict[str, Any]] = []
-    per_char = _per_char(ev)
+    per_char = _per_char(ev, None, plot_px)
     taken = [(float(r), a, pd.Timestamp(z) + per_char * max(len(line) for line in str(t).split("<br>")))
              for r, a, z, t in zip(marks["row"], marks["x0"], marks["x1"], marks["text"], strict=True)]
     for a, z, yy, t, full in zip(marks["x0"].to_numpy(), marks["x1"].to_numpy(), marks["y"].to_numpy(dtype=float),

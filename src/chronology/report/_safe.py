@@ -143,8 +143,7 @@ def clean_text(series: pd.Series, *, max_chars: int | None = None) -> pd.Series:
     if bad.any():
         out[bad] = series[bad].astype("str").str.replace(_ILLEGAL_XML_RE, "", regex=True)
     if max_chars is not None:
-        lengths = out.map(lambda v: len(v) if isinstance(v, str) else 0, na_action="ignore")
-        long = lengths.fillna(0).astype("int64") > max_chars
+        long = (out.astype("str").str.len().fillna(0) > max_chars).astype(bool)
         if long.any():
             out[long] = out[long].astype("str").str.slice(0, max_chars) + _TRUNCATED
     return out

@@ -1,36 +1,50 @@
-"""The integrated chronology as a Word table, in the form review panels circulate.
+"""The Word report: the integrated chronology as the table review panels circulate, with the
+analyses before it, on the reports' one section list (:data:`chronology.report._common.SECTIONS`).
 
-Landscape A4, a title and a short preamble (case, period, counts), then one table row per event:
-Date | Agency | Service | What happened | Action / outcome | Child seen | Source (file, row). The
-header row repeats on every page; agency and source are on every row so a page torn from the pack
-still says where each entry came from. Rows are built as XML in one vectorised pass, so a
-chronology of thousands of events is written in about a second.
+Landscape A4, a title and the summary (case, period, counts), then the sections in the same order,
+under the same headings and with the same notes as the HTML report and the Excel workbook: gaps,
+timescale breaches, timescales met, missing follow-ups, the child seen and heard, silences,
+possible duplicates, learning themes, questions for reflective supervision, the integrated
+chronology, rejected rows and provenance. The figures (timeline, activity) are in the HTML report.
+The chronology has one table row per event: Date | Agency | Service | What happened | Action /
+outcome | Child seen | Source (file, row). Header rows repeat on every page; agency and source are
+on every row so a page torn from the pack still says where each entry came from. Rows are built as
+XML in one vectorised pass, so a chronology of thousands of events is written in about a second.
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from ..errors import MissingDependencyError
+from ..errors import MissingDependencyError, OptionError
 from . import _common
 from ._safe import clean_text
 
 if TYPE_CHECKING:
     from ..chronology import Chronology
 
-__all__ = ["to_docx"]
+__all__ = ["MAX_ROWS", "WORD_SECTIONS", "to_docx"]
 
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _TWIPS_PER_MM = 1440 / 25.4
 
 
-def to_docx(c: Chronology, path: str | os.PathLike[str], *, title: str | None = None) -> Path:
-    """Write the integrated chronology as a Word table (``.docx``), landscape A4.
+#: the sections a Word document can hold (the figures are in the HTML report)
+WORD_SECTIONS: list[str] = [s.key for s in _common.SECTIONS if s.key not in ("timeline", "activity")]
+#: an analysis table in the Word report lists at most this many rows (the workbook has them all)
+MAX_ROWS = 40
+
+
+def to_docx(c: Chronology, path: str | os.PathLike[str], *, title: str | None = None,
+            sections: Sequence[str] | None = None) -> Path:
+    """Write the Word report (``.docx``), landscape A4: the summary, the analyses and the integrated
+    chronology, in the order of the HTML report.
 
     Parameters
     ----------
@@ -40,6 +54,11 @@ def to_docx(c: Chronology, path: str | os.PathLike[str], *, title: str | None = 
         The file to write (overwritten).
     title
         The document title; by default ``c.title`` or "Integrated chronology".
+    sections
+        Which sections, by key, from :data:`WORD_SECTIONS` (``"summary"``, ``"gaps"``,
+        ``"breaches"``, ``"met"``, ``"missing"``, ``"voice"``, ``"silences"``, ``"duplicates"``,
+        ``"themes"``, ``"prompts"``, ``"chronology"``, ``"rejects"``, ``"provenance"``); by default all
+        of them. ``["chronology"]`` writes the chronology table alone.
 
     Returns
     -------
@@ -48,7 +67,10 @@ def to_docx(c: Chronology, path: str | os.PathLike[str], *, title: str | None = 
 
     Notes
     -----
-    Columns: Date | Agency | Service | What happened | Action / outcome | Child seen |
+    Each analysis section has the heading and note of the HTML report and its table in the
+    reader's columns (the same view as the workbook and ``chronology metrics``), at most
+    ``MAX_ROWS`` (40) rows with a note saying how many there are; an analysis with no result says
+    so in words. The chronology's columns: Date | Agency | Service | What happened | Action / outcome | Child seen |
     Source (file, row); a Case column comes first when the chronology holds several cases. Dates
     are Europe/London wall-clock time shown at the precision they are known ("Mar 2024" for a
     month-only date, "w/c 11/03/2024" for a week, "?" before a date the source marked
@@ -62,20 +84,20 @@ def to_docx(c: Chronology, path: str | os.PathLike[str], *, title: str | None = 
     >>> c = chron.samples.load("carlos")                         # doctest: +SKIP
     >>> c.to_docx("carlos-chronology.docx")                      # doctest: +SKIP
     PosixPath('carlos-chronology.docx')
+    >>> c.to_docx("table-only.docx", sections=["chronology"])   # doctest: +SKIP
+    PosixPath('table-only.docx')
     """
     try:
         import docx
         from docx.enum.section import WD_ORIENT
-        from docx.oxml import parse_xml
-        from docx.oxml.ns import qn
         from docx.shared import Mm, Pt
     except ImportError as exc:  # pragma: no cover - python-docx is a core dependency
         raise MissingDependencyError(
             "writing Word files needs python-docx", hint="pip install python-docx"
         ) from exc
 
+    keys = _choose_sections(sections)
     settings = _common.config()["docx"]
-    ev = c.events
     multi_case = len(c.case_ids) > 1
     columns = _columns(multi_case)
     widths = [float(settings["widths_mm"][key]) for key, _ in columns]
@@ -98,36 +120,165 @@ def to_docx(c: Chronology, path: str | os.PathLike[str], *, title: str | None = 
     run = heading.add_run(_clean(title or c.title or "Integrated chronology"))
     run.bold = True
     run.font.size = Pt(settings["title_size"])
-    for line in _preamble(c):
-        document.add_paragraph(_clean(line))
     _add_page_footer(section, _clean(title or c.title or "Integrated chronology"))
+    usable = 297 - 2 * float(settings["margin_mm"])
+    several = multi_case
+    tagged: list[Chronology] = []
 
-    table = document.add_table(rows=1, cols=len(columns))
-    table.style = document.styles["Table Grid"]
-    table.autofit = False  # a fixed layout (w:tblLayout), in schema order
-    for col, width in zip(table.columns, widths, strict=True):
-        col.width = Mm(width)
+    def with_tags() -> Chronology:
+        if not tagged:
+            tagged.append(c if c.tags is not None else c.tag())
+        return tagged[0]
 
-    header = table.rows[0]
-    for cell, (_, text), width in zip(header.cells, columns, widths, strict=True):
-        cell.width = Mm(width)
-        paragraph = cell.paragraphs[0]
-        paragraph.add_run(text).bold = True
-        shading = parse_xml(f'<w:shd xmlns:w="{_W}" w:val="clear" w:color="auto" w:fill="DDE4EE"/>')
-        cell._tc.get_or_add_tcPr().append(shading)
-    tr_pr = header._tr.get_or_add_trPr()
-    tr_pr.append(parse_xml(f'<w:tblHeader xmlns:w="{_W}"/>'))
-
-    if len(ev):
-        rows_xml = _rows_xml(_cells(c, multi_case), widths)
-        fragment = parse_xml(f'<w:tbl xmlns:w="{_W}">{rows_xml}</w:tbl>')
-        tbl = table._tbl
-        for tr in list(fragment.iterchildren(qn("w:tr"))):
-            tbl.append(tr)
+    for key in keys:
+        sec = _common.section(key)
+        if key == "summary":
+            for line in _preamble(c):
+                document.add_paragraph(_clean(line))
+            continue
+        head = sec.heading
+        if key == "gaps":
+            head = f"Gaps of {_gap_days():g} days or more"
+        elif key == "rejects":
+            head = f"Rejected rows ({len(c.rejects)})"
+        document.add_heading(_clean(head), level=1)
+        if sec.note:
+            document.add_paragraph(_clean(sec.note)).runs[0].italic = True
+        if key == "chronology":
+            _chronology_table(document, c, columns, widths)
+            continue
+        frame = _analysis(c, key, with_tags)
+        if sec.table is None:
+            continue
+        view = _common.reader_view(frame, sec.table, several_cases=several)
+        _view_table(document, view, usable, _EMPTY.get(key, "None found."))
 
     out = Path(path)
     document.save(str(out))
     return out
+
+
+#: what an analysis section says when it has no rows
+_EMPTY = {
+    "gaps": "No gap in the recorded contact reached the threshold.",
+    "breaches": "No statutory timescale was breached.",
+    "met": "No other statutory timescale applied.",
+    "missing": "Every expected follow-up was recorded in time.",
+    "voice": "No events.",
+    "silences": "None: the child was seen and heard throughout.",
+    "duplicates": "No two agencies appear to record the same event.",
+    "themes": "No learning themes were found in the text of the events.",
+    "prompts": "No questions: no learning theme was found.",
+    "rejects": "None: every row of every file became an event.",
+    "provenance": "No files were read.",
+}
+
+
+def _gap_days() -> float:
+    return float(_common.config()["analysis"]["gap_min_days"])
+
+
+def _choose_sections(sections: Sequence[str] | None) -> list[str]:
+    if sections is None:
+        return list(WORD_SECTIONS)
+    if isinstance(sections, str):
+        sections = [sections]
+    unknown = [k for k in sections if k not in WORD_SECTIONS]
+    if unknown:
+        raise OptionError("unknown Word report section", value=unknown[0],
+                          hint="choose from " + ", ".join(repr(k) for k in WORD_SECTIONS))
+    return [k for k in WORD_SECTIONS if k in set(sections)]
+
+
+def _analysis(c: Chronology, key: str, with_tags: Any) -> pd.DataFrame:
+    """The analysis result a section shows, computed by its Chronology method."""
+    if key == "gaps":
+        return c.gaps(min_days=_gap_days())
+    if key in ("breaches", "met"):
+        return c.breaches()
+    if key == "missing":
+        return c.missing()
+    if key == "voice":
+        return c.voice()
+    if key == "silences":
+        return c.silences()
+    if key == "duplicates":
+        return c.duplicates()
+    if key == "themes":
+        return with_tags().top_themes()
+    if key == "prompts":
+        return with_tags().prompts()
+    if key == "rejects":
+        return c.rejects
+    if key == "provenance":
+        return c.provenance
+    raise AssertionError(key)  # pragma: no cover - every WORD_SECTIONS key is handled
+
+
+def _header_row(table: Any, titles: list[str], widths_mm: list[float]) -> None:
+    from docx.oxml import parse_xml
+    from docx.shared import Mm
+
+    header = table.rows[0]
+    for cell, text, width in zip(header.cells, titles, widths_mm, strict=True):
+        cell.width = Mm(width)
+        cell.paragraphs[0].add_run(_clean(text)).bold = True
+        shading = parse_xml(f'<w:shd xmlns:w="{_W}" w:val="clear" w:color="auto" w:fill="DDE4EE"/>')
+        cell._tc.get_or_add_tcPr().append(shading)
+    header._tr.get_or_add_trPr().append(parse_xml(f'<w:tblHeader xmlns:w="{_W}"/>'))
+
+
+def _new_table(document: Any, titles: list[str], widths_mm: list[float]) -> Any:
+    from docx.shared import Mm
+
+    table = document.add_table(rows=1, cols=len(titles))
+    table.style = document.styles["Table Grid"]
+    table.autofit = False  # a fixed layout (w:tblLayout), in schema order
+    for col, width in zip(table.columns, widths_mm, strict=True):
+        col.width = Mm(width)
+    _header_row(table, titles, widths_mm)
+    return table
+
+
+def _append_rows(table: Any, cells: list[pd.Series], widths_mm: list[float]) -> None:
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import qn
+
+    fragment = parse_xml(f'<w:tbl xmlns:w="{_W}">{_rows_xml(cells, widths_mm)}</w:tbl>')
+    for tr in list(fragment.iterchildren(qn("w:tr"))):
+        table._tbl.append(tr)
+
+
+def _view_table(document: Any, view: _common.View, usable_mm: float, empty: str) -> None:
+    """An analysis table in the reader's columns: widths shared by content, at most ``MAX_ROWS``."""
+    text = _common.view_text(view)
+    if text.empty or text.shape[1] == 0:
+        document.add_paragraph(_clean(empty))
+        return
+    shown = text.head(MAX_ROWS).reset_index(drop=True)
+    if len(text) > MAX_ROWS:
+        document.add_paragraph(_clean(f"The first {MAX_ROWS} of {len(text)} rows; the Excel workbook lists "
+                                      "them all."))
+    titles = [str(col) for col in shown.columns]
+    weight = [max(len(t), float(shown[t].str.len().quantile(0.9)) if len(shown) else 0.0, 6.0) for t in titles]
+    weight = [min(w, 60.0) for w in weight]
+    widths = [usable_mm * w / sum(weight) for w in weight]
+    table = _new_table(document, titles, widths)
+    flag = view.flag.head(MAX_ROWS).reset_index(drop=True) if view.flag is not None else None
+    cells = []
+    for i, t in enumerate(titles):
+        bold = flag.to_numpy(dtype=bool) if flag is not None and i < 2 else None
+        plain = _runs(shown[t])
+        if bold is not None and bold.any():
+            plain = plain.where(~bold, _runs(shown[t], bold=True))
+        cells.append(plain)
+    _append_rows(table, cells, widths)
+
+
+def _chronology_table(document: Any, c: Chronology, columns: list[tuple[str, str]], widths: list[float]) -> None:
+    table = _new_table(document, [text for _, text in columns], widths)
+    if len(c.events):
+        _append_rows(table, _cells(c, len(c.case_ids) > 1), widths)
 
 
 def _columns(multi_case: bool) -> list[tuple[str, str]]:

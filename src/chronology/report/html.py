@@ -17,6 +17,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pandas as pd
 
 from . import _common
@@ -66,6 +67,7 @@ tbody tr.flag td:nth-child(-n+2) { font-weight: bold; color: #9c2a00; }
 .counts b { display: block; font-size: 1.4em; }
 .figure { margin: .5em 0 1em; page-break-inside: avoid; break-inside: avoid; }
 ol.prompts li { margin-bottom: .5em; }
+.print-only { display: none; }
 @page { size: A4 landscape; margin: 12mm; }
 @media print {
   body { max-width: none; padding: 0; font-size: 10pt; }
@@ -83,6 +85,10 @@ ol.prompts li { margin-bottom: .5em; }
   p.note { font-size: 8pt; margin: .2em 0; }
   td, th { padding: 1px 3px; }
   a { color: inherit; text-decoration: none; }
+  tr.more, ol.prompts li.more { display: none; }
+  /* the charts after the timeline at 70% on paper: still legible, a third of the pages */
+  section:not(#timeline) .figure { zoom: .7; }
+  .print-only { display: block; }
 }
 """
 
@@ -202,7 +208,7 @@ def to_html(
         + "<h3>Every tagged event, with its themes</h3>" + _tagged_events(c)
     )
     body["prompts"] = _prompts(c.prompts())
-    body["chronology"] = _table(_chronology_table(c))
+    body["chronology"] = _table(_chronology_table(c), print_rows=None)  # the record itself prints whole
     body["rejects"] = view(tables["Rejects"], "Rejects", "None: every row of every file became an event.")
     body["provenance"] = view(tables["Provenance"], "Provenance", "No files were read.")
 
@@ -298,6 +304,10 @@ class _Figures:
 
 #: analysis tables cut free text longer than this many characters (the workbook has it all)
 CUT_AT = 160
+#: on paper, an analysis table prints its first rows only, with a note (the chronology prints whole)
+PRINT_ROWS = 12
+#: ... unless it has only a few more than that
+PRINT_SLACK = 3
 
 
 def _empty(text: str) -> str:
@@ -426,34 +436,45 @@ def _cell_text(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[bool]]:
     return pd.DataFrame(out, index=plain.index), numeric
 
 
-def _table(frame: pd.DataFrame, flag: pd.Series | None = None) -> str:
+def _table(frame: pd.DataFrame, flag: pd.Series | None = None, *, print_rows: int | None = PRINT_ROWS) -> str:
     """An escaped HTML table (vectorised); rows where ``flag`` is true are highlighted; a note
-    when there is nothing to show."""
+    when there is nothing to show; at most ``print_rows`` rows on paper."""
     if frame.shape[1] == 0 or frame.empty:
         return '<p class="empty">None found.</p>'
     cells, numeric = _cell_text(frame)
     dates = [bool(pd.api.types.is_datetime64_any_dtype(frame[col].dtype)) or str(col) in ("First", "Last")
              for col in frame.columns]
     return _html_table(cells, numeric, flag, escaped=True, headers=[_common.label(str(col)) for col in frame.columns],
-                       nowrap=dates)
+                       nowrap=dates, print_rows=print_rows)
 
 
 def _html_table(cells: pd.DataFrame, numeric: list[bool], flag: pd.Series | None = None, *,
-                escaped: bool = False, headers: list[str] | None = None, nowrap: list[bool] | None = None) -> str:
+                escaped: bool = False, headers: list[str] | None = None, nowrap: list[bool] | None = None,
+                print_rows: int | None = PRINT_ROWS) -> str:
     """The table of display text ``cells``; line breaks in a cell are kept; ``nowrap`` columns
-    (dates) are never broken."""
+    (dates) are never broken. On paper only the first ``print_rows`` rows are printed (``None``:
+    all), with a note saying how many there are and where the rest is."""
     nowrap = nowrap or [False] * len(cells.columns)
     heads = headers if headers is not None else [str(col) for col in cells.columns]
     head = "".join(f"<th>{_esc(h)}</th>" for h in heads)
     row = pd.Series("<tr>", index=cells.index, dtype="str")
     if flag is not None:
         row = row.where(~flag.reindex(cells.index, fill_value=False).astype(bool), '<tr class="flag">')
+    cut = print_rows is not None and len(cells) > print_rows + PRINT_SLACK
+    if cut:  # rows after the first print_rows are screen-only
+        later = pd.Series(np.arange(len(cells)) >= int(print_rows or 0), index=cells.index)
+        row = row.where(~later, row.str.replace("<tr>", '<tr class="more">', regex=False)
+                        .str.replace('<tr class="flag">', '<tr class="flag more">', regex=False))
     for col, num, nw in zip(cells.columns, numeric, nowrap, strict=True):
         text = cells[col] if escaped else escape_html(clean_text(cells[col].astype("str")))
         text = text.str.replace("\n", "<br>", regex=False)
         row = row + ('<td class="num">' if num else '<td class="nw">' if nw else "<td>") + text + "</td>"
     body = "".join((row + "</tr>").tolist())
-    return f'<div class="table"><table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>'
+    note = ""
+    if cut:
+        note = (f'<p class="note print-only">Printed: the first {print_rows} of {len(cells)} rows. The '
+                "report on screen and the Excel workbook have them all.</p>")
+    return f'<div class="table"><table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>{note}'
 
 
 def _prompts(prompts: pd.DataFrame) -> str:
@@ -465,4 +486,10 @@ def _prompts(prompts: pd.DataFrame) -> str:
     if "theme" in prompts.columns:
         theme = _common.theme_labels(prompts["theme"])
         text = "<b>" + escape_html(theme) + "</b>: " + text
-    return '<ol class="prompts">' + "".join(("<li>" + text + "</li>").tolist()) + "</ol>"
+    item = pd.Series("<li>", index=text.index, dtype="str")
+    note = ""
+    if len(text) > PRINT_ROWS + PRINT_SLACK:  # on paper, the first questions only
+        item = item.where(np.arange(len(text)) < PRINT_ROWS, '<li class="more">')
+        note = (f'<p class="note print-only">Printed: the first {PRINT_ROWS} of {len(text)} questions. The '
+                "report on screen and the Excel workbook have them all.</p>")
+    return '<ol class="prompts">' + "".join((item + text + "</li>").tolist()) + "</ol>" + note
