@@ -34,6 +34,7 @@ __all__ = [
     "MAX_FILE_BYTES",
     "MAX_PART_BYTES",
     "MAX_RATIO",
+    "MAX_TABLE_COLUMNS",
     "MAX_UNPACKED_BYTES",
     "check_cell_chars",
     "check_grid",
@@ -48,6 +49,9 @@ __all__ = [
 MAX_FILE_BYTES = 1 << 30
 #: widest table: Excel's own limit (column XFD)
 MAX_COLUMNS = 16_384
+#: most columns holding anything (a heading or a cell) in one chronology table, after empty
+#: columns without a heading are dropped: real chronologies have tens
+MAX_TABLE_COLUMNS = 1024
 #: most cells (rows x columns) in one table
 MAX_CELLS = 40_000_000
 #: longest text in one cell (Excel's own limit is 32,767 characters)
@@ -67,7 +71,8 @@ _RATIO_ABOVE = 8 << 20
 #: the limits, by name, as the README documents them
 LIMITS = {
     "file size": MAX_FILE_BYTES,
-    "columns": MAX_COLUMNS,
+    "columns in a row": MAX_COLUMNS,
+    "columns with a heading or text in a table": MAX_TABLE_COLUMNS,
     "cells in one table": MAX_CELLS,
     "characters in one cell": MAX_CELL_CHARS,
     "unpacked size of one part of an .xlsx/.docx": MAX_PART_BYTES,
@@ -367,6 +372,13 @@ def guarded(path: Path, what: str) -> Iterator[None]:
     except OSError as exc:
         raise _os_error(path, exc) from exc
     except Exception as exc:  # every library error: openpyxl, zipfile, lxml, ElementTree, csv, pyarrow
+        if "excessive depth" in str(exc).lower():  # lxml's limit of 256 nested elements
+            raise SourceReadError(
+                "is nested too deeply to read (elements or tables inside each other hundreds of "
+                "times, which Office does not write)",
+                file=path.name,
+                hint="open it in its own program and save it again, without the nested tables",
+            ) from exc
         raise SourceReadError(
             f"cannot be read as {what}: it is damaged or not what its name says "
             f"({type(exc).__name__}: {str(exc)[:200]})",

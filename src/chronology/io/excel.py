@@ -28,7 +28,7 @@ from ._guard import (
     refuse_kind,
     sniff_kind,
 )
-from ._table import HEADER_SEARCH_ROWS, RawTable, find_header, make_table
+from ._table import HEADER_SEARCH_ROWS, RawTable, check_table_width, find_header, make_table
 from .csv import _no_header
 
 __all__ = ["read_excel"]
@@ -190,6 +190,7 @@ def _read_sheets(
                 width = max((len(r) for r in values), default=0)
             check_grid(len(values), width, file=path.name, sheet=name)
             grid = pd.DataFrame([r + [None] * (width - len(r)) for r in values], dtype="object")
+            check_table_width(grid.head(HEADER_SEARCH_ROWS), path.name, name)
             probe = grid.head(HEADER_SEARCH_ROWS).values.tolist()
             header = find_header(probe, columns)
             if header is None:
@@ -201,6 +202,12 @@ def _read_sheets(
             rows = np.arange(first_row, first_row + len(grid))
             t = make_table(grid, header, rows, source=path.name, path=str(path), sheet=name, format="xlsx")
             tables.append(t)
+        if not names:
+            raise SourceReadError(
+                "has no readable sheet (the workbook lists none, or their parts are missing)",
+                file=path.name,
+                hint="open it in Excel, check the chronology sheet is there, and save it as a new .xlsx",
+            )
         if not tables:
             raise SourceReadError(
                 "has no sheet with a chronology table (a header row with a date column)",
