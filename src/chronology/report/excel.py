@@ -343,8 +343,12 @@ def _write_sheet(wb: Workbook, name: str, sheet: _Sheet, settings: dict[str, Any
     ws.sheet_properties.pageSetUpPr.fitToPage = True
 
     header_cells = []
-    for text, kind in zip(safe_headers, kinds, strict=True):
+    head_formula = _formula_like(pd.Series(safe_headers, dtype="str"))
+    for text, kind, formula in zip(safe_headers, kinds, head_formula, strict=True):
         cell = WriteOnlyCell(ws, value=text)
+        if formula:  # a heading that looks like a formula stays text, as the cells do
+            cell.quotePrefix = True
+            cell.data_type = "s"
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="DDE4EE")
         cell.alignment = wrap
