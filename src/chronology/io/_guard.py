@@ -272,15 +272,22 @@ def check_zip(path: Path, kind: str) -> None:
                                 )
     except ChronologyError:
         raise
+    except MemoryError as exc:
+        raise _memory(path) from exc
     except OSError as exc:
+        if exc.errno is None:  # a decompressor's error (bz2, lzma): damaged data, not the drive
+            raise _damaged_zip(path, label, exc) from exc
         raise _os_error(path, exc) from exc
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError, RuntimeError,
-            NotImplementedError, struct.error, KeyError) as exc:
-        raise SourceReadError(
-            f"is a damaged or unsupported zip container ({type(exc).__name__}: {exc})",
-            file=path.name,
-            hint=f"open it in its own program, repair or save it again as a new {label}, and send it again",
-        ) from exc
+    except Exception as exc:  # zipfile, zlib, struct, a bad compression method: all damage
+        raise _damaged_zip(path, label, exc) from exc
+
+
+def _damaged_zip(path: Path, label: str, exc: BaseException) -> SourceReadError:
+    return SourceReadError(
+        f"is a damaged or unsupported zip container ({type(exc).__name__}: {str(exc)[:200]})",
+        file=path.name,
+        hint=f"open it in its own program, repair or save it again as a new {label}, and send it again",
+    )
 
 
 def _eocd_entries(f: IO[bytes]) -> int | None:
@@ -370,7 +377,13 @@ def guarded(path: Path, what: str) -> Iterator[None]:
             hint="open it in its own program and save it again, without the nested tables",
         ) from exc
     except OSError as exc:
-        raise _os_error(path, exc) from exc
+        if exc.errno is not None:  # the drive, the permissions; else a decompressor's error
+            raise _os_error(path, exc) from exc
+        raise SourceReadError(
+            f"cannot be read as {what}: it is damaged ({type(exc).__name__}: {str(exc)[:200]})",
+            file=path.name,
+            hint="open it in its own program, save it again (File > Save As), and send it again",
+        ) from exc
     except Exception as exc:  # every library error: openpyxl, zipfile, lxml, ElementTree, csv, pyarrow
         if "excessive depth" in str(exc).lower():  # lxml's limit of 256 nested elements
             raise SourceReadError(

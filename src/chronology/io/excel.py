@@ -62,10 +62,30 @@ def _check_container(path: Path) -> None:
 
 
 def _open(path: Path, data_only: bool = True) -> Any:
+    """The workbook in read-only mode, from a file this reader opens and closes itself
+    (:func:`_close`), so a workbook openpyxl fails on half-way never leaves the file open."""
     import openpyxl
 
     with guarded(path, _WHAT):
-        return openpyxl.load_workbook(path, read_only=True, data_only=data_only)
+        f = path.open("rb")
+        try:
+            wb = openpyxl.load_workbook(f, read_only=True, data_only=data_only)
+        except BaseException:
+            f.close()
+            raise
+        wb._chronology_file = f  # type: ignore[attr-defined]
+        return wb
+
+
+def _close(path: Path, wb: Any) -> None:
+    """Close a workbook from :func:`_open` and its file."""
+    try:
+        with guarded(path, _WHAT):
+            wb.close()
+    finally:
+        f = getattr(wb, "_chronology_file", None)
+        if f is not None:
+            f.close()
 
 
 def _is_blank(v: Any) -> bool:
@@ -139,8 +159,7 @@ def read_excel(
         with guarded(path, _WHAT):
             return _read_sheets(path, wb, sheet, columns, lambda: _open(path, data_only=False))
     finally:
-        with guarded(path, _WHAT):
-            wb.close()
+        _close(path, wb)
 
 
 def _read_sheets(
@@ -221,4 +240,4 @@ def _read_sheets(
         return tables
     finally:
         if formulas is not None:
-            formulas.close()
+            _close(path, formulas)
