@@ -129,3 +129,18 @@ def test_names_and_key_files_that_cannot_be_read_or_written(tmp_path: Path, monk
         with pytest.raises(SourceReadError, match="key2.toml.*No space"):
             pseudonymise(ev, names, key=tmp_path / "key2.toml")
     assert not list(tmp_path.glob(".key2.toml*")), "no temporary key left behind"
+
+
+def test_the_readme_states_every_limit() -> None:
+    from chronology.io import _guard
+
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    limits = readme.split("### Limits", 1)[1].split("\n## ", 1)[0]
+    for value in (_guard.MAX_COLUMNS, _guard.MAX_TABLE_COLUMNS, _guard.MAX_CELL_CHARS, _guard.MAX_RATIO,
+                  _guard.MAX_ZIP_ENTRIES):
+        assert f"{value:,}" in limits, value
+    for size in (_guard.MAX_FILE_BYTES, _guard.MAX_UNPACKED_BYTES, _guard.MAX_PART_BYTES,
+                 _guard.MAX_LOADED_PART_BYTES):
+        text = f"{size >> 30} GB" if size >= 1 << 30 else f"{size >> 20} MB"
+        assert text in limits, text
+    assert f"{_guard.MAX_CELLS // 1_000_000} million" in limits

@@ -76,6 +76,8 @@ LIMITS = {
     "cells in one table": MAX_CELLS,
     "characters in one cell": MAX_CELL_CHARS,
     "unpacked size of one part of an .xlsx/.docx": MAX_PART_BYTES,
+    "unpacked size of the Word text or Excel's shared strings": MAX_LOADED_PART_BYTES,
+    "entries in an .xlsx/.docx": MAX_ZIP_ENTRIES,
     "unpacked size of an .xlsx/.docx": MAX_UNPACKED_BYTES,
     "compression ratio of a part over 8 MB": MAX_RATIO,
 }
@@ -231,7 +233,7 @@ def check_zip(path: Path, kind: str) -> None:
             entries = _eocd_entries(raw)
             if entries is not None and entries > MAX_ZIP_ENTRIES:
                 raise SourceReadError(
-                    f"holds {entries:,} zip entries (an {label} holds tens; limit {MAX_ZIP_ENTRIES:,})",
+                    f"holds {entries:,} zip entries (a chronology file holds tens; limit {MAX_ZIP_ENTRIES:,})",
                     file=path.name,
                     hint=f"open it in its own program and save it again as a new {label}",
                 )
