@@ -115,29 +115,61 @@ _VARIANT = dict.fromkeys(_APOSTROPHES, "'") | dict.fromkeys(_HYPHENS, "-")
 _VARIANT_RE = re.compile("[" + re.escape(_APOSTROPHES + _HYPHENS) + "]")
 
 
+#: letters with no Unicode decomposition that records write without their mark
+_UNMARKED = {"ø": "o", "Ø": "O", "ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "ı": "i", "ħ": "h", "Ħ": "H"}
+_MARKS = "[\u0300-\u036f]*"
+
+
+def _base(ch: str) -> str:
+    """A letter without its accents: ``é`` -> ``e``, ``ø`` -> ``o``; other characters unchanged."""
+    if ch in _UNMARKED:
+        return _UNMARKED[ch]
+    d = unicodedata.normalize("NFD", ch)
+    return d[0] if d[0].isascii() and d[0].isalpha() else ch
+
+
+def _latin_letters() -> dict[str, str]:
+    """For each ASCII letter, every precomposed Latin letter whose base it is (``e``: ``èéêë...``)."""
+    out: dict[str, list[str]] = {}
+    for code in [*range(0xC0, 0x250), *range(0x1E00, 0x1F00)]:
+        ch = chr(code)
+        b = _base(ch)
+        if b != ch and b.isascii():
+            out.setdefault(b, []).append(ch)
+            out.setdefault(b.swapcase(), [])
+    return {k: "".join(v) for k, v in out.items()}
+
+
+_ACCENTED = _latin_letters()
+
+
 def _fold(text: str) -> str:
-    """A name's matching key: Unicode composed (NFC), apostrophes and hyphens in their ASCII form,
-    whitespace collapsed, case folded.
+    """A name's matching key: apostrophes and hyphens in their ASCII form, accents removed
+    (``Zoë`` = ``Zoe``), whitespace collapsed, case folded.
 
     Examples
     --------
     >>> _fold("O\u2019Neill") == _fold("o'neill") == _fold("O\u02bcNEILL")
     True
+    >>> _fold("Sin\u00e9ad N\u00fa\u00f1ez") == _fold("Sine\u0301ad NUNEZ") == _fold("sinead nunez")
+    True
     """
     text = _VARIANT_RE.sub(lambda m: _VARIANT[m.group(0)], unicodedata.normalize("NFC", text))
+    text = "".join(_base(c) for c in unicodedata.normalize("NFC", text))
+    text = "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
     return " ".join(text.split()).casefold()
 
 
 def _char_pattern(ch: str) -> str:
     """A regex for one character of a name, matching its typographic and Unicode variants: any
-    apostrophe for an apostrophe, any hyphen for a hyphen, a letter with an accent composed or
-    decomposed."""
+    apostrophe for an apostrophe, any hyphen for a hyphen, a letter with or without its accents,
+    composed or decomposed (records often drop them: ``Zoe`` for ``Zoë``)."""
     if ch in _VARIANT:
         return "[" + re.escape(_APOSTROPHES if _VARIANT[ch] == "'" else _HYPHENS) + "]"
-    forms = {ch, unicodedata.normalize("NFD", ch)}
-    if len(forms) == 1:
-        return re.escape(ch)
-    return "(?:" + "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True)) + ")"
+    b = _base(ch)
+    if b.isascii() and b.isalpha():
+        return "[" + b + _ACCENTED.get(b, "") + "]" + _MARKS
+    return re.escape(ch) + _MARKS
 
 
 def _word_pattern(word: str) -> str:
@@ -154,7 +186,9 @@ def _alternation(words: Iterable[str], *, exact: bool = False) -> str:
         alts = [re.escape(w) for w in ordered]
     else:
         alts = [r"\s+".join(_word_pattern(part) for part in w.split()) for w in ordered]
-    return r"(?<!\w)(?:" + "|".join(alts) + r")(?!\w)"
+    # a name ends where a word does, or before a possessive written with a modifier-letter
+    # apostrophe (U+02BC, U+02BB: letters to the regex engine, so "\w" would refuse "Neillʼs")
+    return r"(?<!\w)(?:" + "|".join(alts) + r")(?:(?!\w)|(?=[\u02bc\u02bb]s(?!\w)))"
 
 
 def _prefilter(words: Iterable[str], *, ignore_case: bool, exact: bool = True) -> str:
@@ -190,8 +224,21 @@ def _toml_str(text: str) -> str:
 
 
 # ============================================================================ pseudonymise
+def _is_file(path: Path, what: str) -> bool:
+    """``path.is_file()``, an operating-system error (permission denied on the folder, a broken
+    drive) refused by name rather than raised."""
+    try:
+        return path.is_file()
+    except (OSError, ValueError) as exc:
+        raise SourceReadError(
+            f"cannot open the {what} ({type(exc).__name__}: {getattr(exc, 'strerror', None) or exc})",
+            file=str(path),
+            hint=f"check the {what} path and that you may read it",
+        ) from exc
+
+
 def _read_names_file(path: Path) -> list[tuple[Any, Any]]:
-    if not path.is_file():
+    if not _is_file(path, "names file"):
         raise SourceReadError(
             "names file not found",
             file=str(path),
@@ -228,9 +275,9 @@ def _read_names_file(path: Path) -> list[tuple[Any, Any]]:
                     hint="write one 'name,label' pair per line (a header 'name,label' is optional)",
                 )
             return [(r[i], r[j]) for r in rows]
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError, csv.Error) as exc:
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError, csv.Error, OSError) as exc:
         raise SourceReadError(
-            f"cannot read the names file ({exc})",
+            f"cannot read the names file ({type(exc).__name__}: {getattr(exc, 'strerror', None) or exc})",
             file=path.name,
             hint='a .toml file needs lines like "Cassie Smith" = "Child C"; a .csv file "name,label" rows',
         ) from exc
@@ -310,9 +357,15 @@ def _write_private(path: Path, text: str) -> None:
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as exc:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
+        if isinstance(exc, OSError):  # disk full, the folder made read-only meanwhile
+            raise SourceReadError(
+                f"cannot write the key file ({type(exc).__name__}: {exc.strerror or exc})",
+                file=str(path),
+                hint="choose a folder you can write to, with free space, for key=...",
+            ) from exc
         raise
 
 
@@ -363,7 +416,7 @@ class _Key:
     @classmethod
     def read(cls, path: PathLike) -> _Key:
         p = Path(path)
-        if not p.is_file():
+        if not _is_file(p, "key file"):
             raise SourceReadError(
                 "key file not found",
                 file=str(p),
@@ -371,7 +424,7 @@ class _Key:
             )
         try:
             data = tomllib.loads(p.read_text(encoding="utf-8"))
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError, OSError) as exc:
             raise SourceReadError(
                 f"is not a readable key file ({exc})",
                 file=p.name,

@@ -12,11 +12,13 @@ chronology.errors.SourceReadError: missing.csv: file not found; check the path (
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from ..errors import SourceReadError
+from ._guard import _os_error
 from ._table import RawTable
 
 __all__ = ["SUPPORTED", "RawTable", "read_tables"]
@@ -33,13 +35,22 @@ def read_tables(
 ) -> list[RawTable]:
     """Read the chronology tables of one file, choosing the reader by extension."""
     p = Path(path)
-    if not p.exists():
+    name = p.name if p.name else str(p)
+    try:
+        st = p.stat()
+    except FileNotFoundError:
         raise SourceReadError(
             "file not found",
-            file=p.name if p.name else str(p),
+            file=name,
             hint="check the path (relative paths are read from the current folder)",
-        )
-    if p.is_dir():
+        ) from None
+    except (OSError, ValueError) as exc:  # permission denied on a folder, a broken drive, a NUL in the path
+        if isinstance(exc, OSError):
+            raise _os_error(Path(name), exc) from exc
+        raise SourceReadError(
+            f"is not a usable path ({exc})", file=name, hint="check the file name for stray characters"
+        ) from exc
+    if stat.S_ISDIR(st.st_mode):
         raise SourceReadError(
             "is a folder, not a file", file=str(p), hint="use chronology.read_case() for a case folder"
         )
@@ -51,7 +62,13 @@ def read_tables(
             file=p.name,
             hint=f"send the chronology as one of: {', '.join(sorted(SUPPORTED))}",
         )
-    if p.stat().st_size == 0:
+    if not stat.S_ISREG(st.st_mode):
+        raise SourceReadError(
+            "is not a regular file (a device, a pipe or a socket)",
+            file=p.name,
+            hint="copy the chronology to an ordinary file and read that",
+        )
+    if st.st_size == 0:
         raise SourceReadError("the file is empty", file=p.name, hint="check the right file was sent")
     if kind == "csv":
         from .csv import read_csv

@@ -34,6 +34,7 @@ __all__ = [
     "MAX_FILE_BYTES",
     "MAX_PART_BYTES",
     "MAX_RATIO",
+    "MAX_TABLE_COLUMNS",
     "MAX_UNPACKED_BYTES",
     "check_cell_chars",
     "check_grid",
@@ -48,6 +49,9 @@ __all__ = [
 MAX_FILE_BYTES = 1 << 30
 #: widest table: Excel's own limit (column XFD)
 MAX_COLUMNS = 16_384
+#: most columns holding anything (a heading or a cell) in one chronology table, after empty
+#: columns without a heading are dropped: real chronologies have tens
+MAX_TABLE_COLUMNS = 1024
 #: most cells (rows x columns) in one table
 MAX_CELLS = 40_000_000
 #: longest text in one cell (Excel's own limit is 32,767 characters)
@@ -67,10 +71,13 @@ _RATIO_ABOVE = 8 << 20
 #: the limits, by name, as the README documents them
 LIMITS = {
     "file size": MAX_FILE_BYTES,
-    "columns": MAX_COLUMNS,
+    "columns in a row": MAX_COLUMNS,
+    "columns with a heading or text in a table": MAX_TABLE_COLUMNS,
     "cells in one table": MAX_CELLS,
     "characters in one cell": MAX_CELL_CHARS,
     "unpacked size of one part of an .xlsx/.docx": MAX_PART_BYTES,
+    "unpacked size of the Word text or Excel's shared strings": MAX_LOADED_PART_BYTES,
+    "entries in an .xlsx/.docx": MAX_ZIP_ENTRIES,
     "unpacked size of an .xlsx/.docx": MAX_UNPACKED_BYTES,
     "compression ratio of a part over 8 MB": MAX_RATIO,
 }
@@ -226,7 +233,7 @@ def check_zip(path: Path, kind: str) -> None:
             entries = _eocd_entries(raw)
             if entries is not None and entries > MAX_ZIP_ENTRIES:
                 raise SourceReadError(
-                    f"holds {entries:,} zip entries (an {label} holds tens; limit {MAX_ZIP_ENTRIES:,})",
+                    f"holds {entries:,} zip entries (a chronology file holds tens; limit {MAX_ZIP_ENTRIES:,})",
                     file=path.name,
                     hint=f"open it in its own program and save it again as a new {label}",
                 )
@@ -267,15 +274,22 @@ def check_zip(path: Path, kind: str) -> None:
                                 )
     except ChronologyError:
         raise
+    except MemoryError as exc:
+        raise _memory(path) from exc
     except OSError as exc:
+        if exc.errno is None:  # a decompressor's error (bz2, lzma): damaged data, not the drive
+            raise _damaged_zip(path, label, exc) from exc
         raise _os_error(path, exc) from exc
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError, RuntimeError,
-            NotImplementedError, struct.error, KeyError) as exc:
-        raise SourceReadError(
-            f"is a damaged or unsupported zip container ({type(exc).__name__}: {exc})",
-            file=path.name,
-            hint=f"open it in its own program, repair or save it again as a new {label}, and send it again",
-        ) from exc
+    except Exception as exc:  # zipfile, zlib, struct, a bad compression method: all damage
+        raise _damaged_zip(path, label, exc) from exc
+
+
+def _damaged_zip(path: Path, label: str, exc: BaseException) -> SourceReadError:
+    return SourceReadError(
+        f"is a damaged or unsupported zip container ({type(exc).__name__}: {str(exc)[:200]})",
+        file=path.name,
+        hint=f"open it in its own program, repair or save it again as a new {label}, and send it again",
+    )
 
 
 def _eocd_entries(f: IO[bytes]) -> int | None:
@@ -365,8 +379,21 @@ def guarded(path: Path, what: str) -> Iterator[None]:
             hint="open it in its own program and save it again, without the nested tables",
         ) from exc
     except OSError as exc:
-        raise _os_error(path, exc) from exc
+        if exc.errno is not None:  # the drive, the permissions; else a decompressor's error
+            raise _os_error(path, exc) from exc
+        raise SourceReadError(
+            f"cannot be read as {what}: it is damaged ({type(exc).__name__}: {str(exc)[:200]})",
+            file=path.name,
+            hint="open it in its own program, save it again (File > Save As), and send it again",
+        ) from exc
     except Exception as exc:  # every library error: openpyxl, zipfile, lxml, ElementTree, csv, pyarrow
+        if "excessive depth" in str(exc).lower():  # lxml's limit of 256 nested elements
+            raise SourceReadError(
+                "is nested too deeply to read (elements or tables inside each other hundreds of "
+                "times, which Office does not write)",
+                file=path.name,
+                hint="open it in its own program and save it again, without the nested tables",
+            ) from exc
         raise SourceReadError(
             f"cannot be read as {what}: it is damaged or not what its name says "
             f"({type(exc).__name__}: {str(exc)[:200]})",

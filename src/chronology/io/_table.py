@@ -9,9 +9,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..errors import SourceReadError
 from ..normalise.headers import normalise_heading, score_header_row
+from ._guard import MAX_TABLE_COLUMNS
 
-__all__ = ["RawTable", "find_header", "make_table", "unique_headings"]
+__all__ = ["RawTable", "check_table_width", "find_header", "make_table", "unique_headings"]
 
 #: how many rows from the top are searched for the header row
 HEADER_SEARCH_ROWS = 25
@@ -223,6 +225,51 @@ def _drop_empty_unnamed_columns(data: pd.DataFrame, header_index: int) -> pd.Dat
     return data.loc[:, keep]
 
 
+def check_table_width(data: pd.DataFrame, source: str, sheet: str | None = None) -> None:
+    """Refuse a table with more than :data:`~chronology.io._guard.MAX_TABLE_COLUMNS` columns that
+    hold anything (a heading or a cell): a chronology has tens of columns; thousands are a broken
+    export or a pivoted sheet, and reading them would be slow and useless. Empty columns without a
+    heading were dropped before (they cost nothing)."""
+    if data.shape[1] <= MAX_TABLE_COLUMNS:
+        return
+    arr = data.to_numpy(dtype=object)
+    present = ~pd.isna(arr)
+    if present.any():
+        rr, cc = np.nonzero(present)
+        blank = np.fromiter(
+            (isinstance(v, str) and not v.strip() for v in arr[rr, cc]), dtype=bool, count=len(rr)
+        )
+        present[rr[blank], cc[blank]] = False
+    used = np.flatnonzero(present.any(axis=0))
+    if len(used) > MAX_TABLE_COLUMNS:
+        last = int(used[MAX_TABLE_COLUMNS])
+        raise SourceReadError(
+            f"has {len(used):,} columns with headings or text, more than the {MAX_TABLE_COLUMNS:,} "
+            "a chronology table may have",
+            file=source,
+            sheet=sheet,
+            column=_column_label(last),
+            hint="a chronology has tens of columns: delete the columns that are not part of it "
+            f"(from column {_column_label(last)} on), or split the table, and read it again",
+        )
+
+
+def _column_label(i: int) -> str:
+    """The spreadsheet letter(s) of 0-based column ``i``: 0 -> A, 26 -> AA.
+
+    Examples
+    --------
+    >>> _column_label(0), _column_label(1024)
+    ('A', 'AMK')
+    """
+    out = ""
+    i += 1
+    while i:
+        i, r = divmod(i - 1, 26)
+        out = chr(65 + r) + out
+    return out
+
+
 def make_table(
     data: pd.DataFrame,
     header_index: int,
@@ -235,6 +282,7 @@ def make_table(
     counted. Trailing blank rows (e.g. formatted but empty Excel rows) are not counted as read.
     """
     data = _drop_empty_unnamed_columns(data, header_index)
+    check_table_width(data, meta.get("source", ""), meta.get("sheet"))
     above: list[tuple[int, str]] = []
     title_rows = 0
     if header_index > 0:

@@ -26,7 +26,7 @@ import pandas as pd
 
 from ..errors import ColumnMappingError, SourceReadError
 from ._guard import MAX_CELL_CHARS, MAX_COLUMNS, check_cell_chars, check_grid, guarded, read_bytes
-from ._table import RawTable, find_header, make_table
+from ._table import RawTable, check_table_width, find_header, make_table
 
 __all__ = ["read_csv"]
 
@@ -218,6 +218,8 @@ def _read_csv(
     # one grid either way: cells as str, blank cells NA
     grid.columns = range(grid.shape[1])
     check_grid(len(grid), grid.shape[1], file=path.name)
+    grid = _trim_trailing_columns(grid)
+    check_table_width(grid.head(30), path.name)  # early: every later step costs per column
     _check_cells(grid, path.name)
     _check_quotes(raw, grid, delim, path.name, _modal_width(head if head is not None else text, delim))
     probe = grid.head(30).astype("object").where(grid.head(30).notna(), None).values.tolist()
@@ -272,9 +274,25 @@ def _read_text(text: str, delim: str, width: int, name: str) -> pd.DataFrame:
     return grid.mask(grid.eq(""))
 
 
+def _trim_trailing_columns(grid: pd.DataFrame) -> pd.DataFrame:
+    """``grid`` without the columns right of the last one holding any cell (trailing delimiters on
+    every line, as some exports write): one vectorised pass, so they cost nothing later."""
+    if grid.shape[1] <= 1:
+        return grid
+    used = np.flatnonzero(grid.notna().any(axis=0).to_numpy())
+    last = int(used[-1]) + 1 if len(used) else 1
+    return grid if last == grid.shape[1] else grid.iloc[:, :last]
+
+
+def _filled_columns(grid: pd.DataFrame) -> list[Any]:
+    """The columns holding at least one cell (one vectorised pass): the per-column checks skip
+    the empty ones, so a run of trailing delimiters costs nothing."""
+    return grid.columns[grid.notna().any(axis=0).to_numpy()].tolist()
+
+
 def _check_cells(grid: pd.DataFrame, name: str) -> None:
     """Refuse a cell longer than :data:`MAX_CELL_CHARS` (one vectorised length per column)."""
-    for col in grid.columns:
+    for col in _filled_columns(grid):
         lengths = grid[col].str.len()
         if lengths.max() > MAX_CELL_CHARS:
             row = int(np.flatnonzero(lengths.gt(MAX_CELL_CHARS).fillna(False).to_numpy())[0]) + 1
@@ -305,7 +323,9 @@ def _check_quotes(raw: bytes, grid: pd.DataFrame, delim: str, name: str, width: 
     odd = raw.count(b'"') % 2 == 1
     first = grid[grid.columns[0]].head(200).dropna().astype("str")
     digit_first = bool(len(first)) and first.str.contains(r"\d", regex=True).mean() >= 0.8
-    for col in grid.columns:
+    if b'"' not in raw:  # a line break inside a cell needs a quote
+        return
+    for col in _filled_columns(grid):
         s = grid[col]
         multi = s.str.contains("\n", regex=False).fillna(False)
         if not multi.any():

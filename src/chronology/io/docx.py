@@ -38,7 +38,7 @@ from ._guard import (
     refuse_kind,
     sniff_kind,
 )
-from ._table import RawTable, find_header, make_table
+from ._table import HEADER_SEARCH_ROWS, RawTable, check_table_width, find_header, make_table
 
 __all__ = ["read_docx"]
 
@@ -298,6 +298,7 @@ def read_docx(path: Path, *, columns: Mapping[str, Any] | None = None) -> list[R
             continue
         frame = pd.DataFrame(grid, dtype="object")
         name = f"table {number}"
+        check_table_width(frame.head(HEADER_SEARCH_ROWS), path.name, name)
         header = find_header(grid, columns)
         rows = np.arange(1, len(grid) + 1)
         if header is None:

@@ -28,7 +28,7 @@ from ._guard import (
     refuse_kind,
     sniff_kind,
 )
-from ._table import HEADER_SEARCH_ROWS, RawTable, find_header, make_table
+from ._table import HEADER_SEARCH_ROWS, RawTable, check_table_width, find_header, make_table
 from .csv import _no_header
 
 __all__ = ["read_excel"]
@@ -62,10 +62,30 @@ def _check_container(path: Path) -> None:
 
 
 def _open(path: Path, data_only: bool = True) -> Any:
+    """The workbook in read-only mode, from a file this reader opens and closes itself
+    (:func:`_close`), so a workbook openpyxl fails on half-way never leaves the file open."""
     import openpyxl
 
     with guarded(path, _WHAT):
-        return openpyxl.load_workbook(path, read_only=True, data_only=data_only)
+        f = path.open("rb")
+        try:
+            wb = openpyxl.load_workbook(f, read_only=True, data_only=data_only)
+        except BaseException:
+            f.close()
+            raise
+        wb._chronology_file = f  # type: ignore[attr-defined]
+        return wb
+
+
+def _close(path: Path, wb: Any) -> None:
+    """Close a workbook from :func:`_open` and its file."""
+    try:
+        with guarded(path, _WHAT):
+            wb.close()
+    finally:
+        f = getattr(wb, "_chronology_file", None)
+        if f is not None:
+            f.close()
 
 
 def _is_blank(v: Any) -> bool:
@@ -139,8 +159,7 @@ def read_excel(
         with guarded(path, _WHAT):
             return _read_sheets(path, wb, sheet, columns, lambda: _open(path, data_only=False))
     finally:
-        with guarded(path, _WHAT):
-            wb.close()
+        _close(path, wb)
 
 
 def _read_sheets(
@@ -190,6 +209,7 @@ def _read_sheets(
                 width = max((len(r) for r in values), default=0)
             check_grid(len(values), width, file=path.name, sheet=name)
             grid = pd.DataFrame([r + [None] * (width - len(r)) for r in values], dtype="object")
+            check_table_width(grid.head(HEADER_SEARCH_ROWS), path.name, name)
             probe = grid.head(HEADER_SEARCH_ROWS).values.tolist()
             header = find_header(probe, columns)
             if header is None:
@@ -201,6 +221,12 @@ def _read_sheets(
             rows = np.arange(first_row, first_row + len(grid))
             t = make_table(grid, header, rows, source=path.name, path=str(path), sheet=name, format="xlsx")
             tables.append(t)
+        if not names:
+            raise SourceReadError(
+                "has no readable sheet (the workbook lists none, or their parts are missing)",
+                file=path.name,
+                hint="open it in Excel, check the chronology sheet is there, and save it as a new .xlsx",
+            )
         if not tables:
             raise SourceReadError(
                 "has no sheet with a chronology table (a header row with a date column)",
@@ -214,4 +240,4 @@ def _read_sheets(
         return tables
     finally:
         if formulas is not None:
-            formulas.close()
+            _close(path, formulas)

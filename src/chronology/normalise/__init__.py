@@ -280,12 +280,10 @@ def normalise_table(
     ev["source"] = table.source
     ev["source_sheet"] = pd.Series(table.sheet, index=index, dtype="str")
     ev["source_row"] = rows
-    # unmapped columns are kept as text
-    for heading in cells.columns:
-        if heading in mapping:
-            continue
-        name = heading if heading not in _RESERVED | {"recorded", "date_note"} else f"source_{heading}"
-        ev[name] = clean_text(cells[heading])
+    # unmapped columns are kept as text (cleaned together and added at once: linear in the width)
+    extra = _extra_columns(cells, [h for h in cells.columns if h not in mapping])
+    if extra:
+        ev = pd.concat([ev, pd.DataFrame(extra, index=index)], axis=1)
     if note[ok].notna().any():
         ev["date_note"] = note.astype("str")
     events = ev.reset_index(drop=True) if ok.all() else ev[ok].reset_index(drop=True)
@@ -378,6 +376,23 @@ def _clock_change_notes(kind: pd.Series, rows: pd.Series) -> list[str]:
                 f"(row{'s' if n > 1 else ''} {listed}); flagged uncertain"
             )
     return notes
+
+
+def _extra_columns(cells: pd.DataFrame, headings: Sequence[Any]) -> dict[str, pd.Series]:
+    """The unmapped columns as cleaned text, by output name: all cells stacked into one column and
+    cleaned in one pass, so a wide table costs one vectorised pass, not one per column."""
+    if not headings:
+        return {}
+    n = len(cells)
+    names = [h if h not in _RESERVED | {"recorded", "date_note"} else f"source_{h}" for h in headings]
+    if n == 0 or len(headings) == 1:
+        return {name: clean_text(cells[h]) for name, h in zip(names, headings, strict=True)}
+    stacked = pd.concat([cells[h].astype("str") for h in headings], ignore_index=True)
+    cleaned = clean_text(stacked).array
+    return {
+        name: pd.Series(cleaned[k * n : (k + 1) * n], index=cells.index, name=h)
+        for k, (name, h) in enumerate(zip(names, headings, strict=True))
+    }
 
 
 def _finish_events(ev: pd.DataFrame, fold: np.ndarray | None = None) -> pd.DataFrame:

@@ -169,8 +169,12 @@ def profile_columns(cells: pd.DataFrame) -> pd.DataFrame:
     out = out.reindex(range(ncol)).fillna(0.0)
     # row numbers: whole numbers counting up (1, 2, 3... or 101, 102...)
     out["run"] = 0.0
+    # each column's cell positions, found once (a mask per column would cost width x cells)
+    at = {int(k): v for k, v in pd.Series(np.arange(len(c))).groupby(c).indices.items()}
+    none = np.zeros(0, dtype=np.int64)
     for j in np.flatnonzero(out["int"].to_numpy() >= 0.9):
-        nums = pd.to_numeric(t[(c == j) & is_int], errors="coerce").dropna().to_numpy()
+        pos = at.get(int(j), none)
+        nums = pd.to_numeric(t.iloc[pos[is_int[pos]]], errors="coerce").dropna().to_numpy()
         if len(nums) >= 2:
             steps = np.diff(nums)
             out.loc[j, "run"] = float(np.mean((steps >= 1) & (steps <= 2)))
@@ -181,7 +185,7 @@ def profile_columns(cells: pd.DataFrame) -> pd.DataFrame:
     from .vocab import _agency_of
 
     for j in np.flatnonzero((out["words"].to_numpy() <= 4) & (out["n"].to_numpy() > 0)):
-        vals = low[c == j]
+        vals = low.iloc[at.get(int(j), none)]
         uniq = vals.unique()[:50]
         hits = {u: _agency_of(str(u)) is not None for u in uniq}
         out.loc[j, "agency"] = float(vals.map(hits).fillna(False).astype(bool).mean())

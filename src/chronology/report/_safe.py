@@ -25,8 +25,11 @@ import pandas as pd
 
 __all__ = [
     "FORMULA_PREFIXES",
+    "INERT_MARK",
     "clean_text",
     "escape_html",
+    "inert",
+    "inert_text",
     "is_formula_like",
     "is_text",
     "neutralise",
@@ -119,6 +122,43 @@ def neutralise(series: pd.Series) -> pd.Series:
     out = series.copy()
     out[mask] = "'" + series[mask].astype("str")
     return out
+
+
+#: the invisible character put before formula-like text in HTML and Word (U+2060 WORD JOINER:
+#: no width, no line break, not a space)
+INERT_MARK = "\u2060"
+
+
+def inert(series: pd.Series) -> pd.Series:
+    """Formula-like text made inert for documents that are read, not calculated (HTML, Word):
+    an invisible word joiner (U+2060) is put before it, so the text looks the same, but Excel opening
+    the .html file, or a table copied from the report and pasted into a spreadsheet, sees a cell
+    that does not begin with ``=``, ``+``, ``-`` or ``@`` and keeps it as text.
+
+    Examples
+    --------
+    >>> inert(pd.Series(["=1+1", "\uff20cmd", "ok", None], dtype="str")).str.len().tolist()
+    [5.0, 5.0, 2.0, nan]
+    """
+    if not is_text(series) or series.empty:
+        return series.copy()
+    mask = is_formula_like(series)
+    if not mask.any():
+        return series.copy()
+    out = series.copy()
+    out[mask] = INERT_MARK + series[mask].astype("str")
+    return out
+
+
+def inert_text(text: str) -> str:
+    """:func:`inert` for one string.
+
+    Examples
+    --------
+    >>> inert_text("=cmd") == "\u2060=cmd", inert_text("Date")
+    (True, 'Date')
+    """
+    return str(inert(pd.Series([text], dtype="str")).iloc[0])
 
 
 def clean_text(series: pd.Series, *, max_chars: int | None = None) -> pd.Series:

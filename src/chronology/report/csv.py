@@ -68,6 +68,7 @@ def to_csv(c: Chronology, path: str | os.PathLike[str]) -> Path:
         if is_text(s):
             s = neutralise(clean_text(s.astype("str")))
         table[col] = s
+    table.columns = neutralise(pd.Series([str(h) for h in table.columns], dtype="str")).tolist()
     out = Path(path)
     table.to_csv(out, index=False, encoding="utf-8-sig", lineterminator="\r\n")
     return out

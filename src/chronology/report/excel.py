@@ -453,8 +453,12 @@ def _write_sheet(wb: Any, formats: _Formats, name: str, sheet: _Sheet, settings:
 
     header_format = wb.add_format({"bold": True, "bg_color": "#DDE4EE", "pattern": 1, "text_wrap": True,
                                    "valign": "top"})
-    for i, (text, kind) in enumerate(zip(safe_headers, kinds, strict=True)):
-        ws.write_string(0, i, text, header_format)
+    # a heading that looks like a formula stays text, as the cells do (Excel's quote prefix)
+    quoted_header = wb.add_format({"bold": True, "bg_color": "#DDE4EE", "pattern": 1, "text_wrap": True,
+                                   "valign": "top", "quote_prefix": True})
+    head_formula = _formula_like(pd.Series(safe_headers, dtype="str"))
+    for i, (text, kind, formula) in enumerate(zip(safe_headers, kinds, head_formula, strict=True)):
+        ws.write_string(0, i, text, quoted_header if formula else header_format)
         if kind == "date":
             ws.write_comment(0, i, _TIME_NOTE, {"author": "chronology", "x_scale": 1.8, "y_scale": 1.2})
     if frame.empty:

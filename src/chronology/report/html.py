@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from . import _common
-from ._safe import clean_text, escape_html
+from ._safe import clean_text, escape_html, inert, inert_text
 
 if TYPE_CHECKING:
     import plotly.graph_objects as go
@@ -431,7 +431,7 @@ def _cell_text(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[bool]]:
             s = (s * 100).round(0).astype("Int64").astype("str") + "%"
         elif pd.api.types.is_float_dtype(s.dtype):
             s = s.round(1).astype("str").str.replace(r"\.0$", "", regex=True)
-        out[str(col)] = escape_html(clean_text(s.astype("str")))
+        out[str(col)] = escape_html(inert(clean_text(s.astype("str"))))
         numeric.append(is_num)
     return pd.DataFrame(out, index=plain.index), numeric
 
@@ -456,7 +456,7 @@ def _html_table(cells: pd.DataFrame, numeric: list[bool], flag: pd.Series | None
     all), with a note saying how many there are and where the rest is."""
     nowrap = nowrap or [False] * len(cells.columns)
     heads = headers if headers is not None else [str(col) for col in cells.columns]
-    head = "".join(f"<th>{_esc(h)}</th>" for h in heads)
+    head = "".join(f"<th>{_esc(inert_text(h))}</th>" for h in heads)
     row = pd.Series("<tr>", index=cells.index, dtype="str")
     if flag is not None:
         row = row.where(~flag.reindex(cells.index, fill_value=False).astype(bool), '<tr class="flag">')
@@ -466,7 +466,7 @@ def _html_table(cells: pd.DataFrame, numeric: list[bool], flag: pd.Series | None
         row = row.where(~later, row.str.replace("<tr>", '<tr class="more">', regex=False)
                         .str.replace('<tr class="flag">', '<tr class="flag more">', regex=False))
     for col, num, nw in zip(cells.columns, numeric, nowrap, strict=True):
-        text = cells[col] if escaped else escape_html(clean_text(cells[col].astype("str")))
+        text = cells[col] if escaped else escape_html(inert(clean_text(cells[col].astype("str"))))
         text = text.str.replace("\n", "<br>", regex=False)
         row = row + ('<td class="num">' if num else '<td class="nw">' if nw else "<td>") + text + "</td>"
     body = "".join((row + "</tr>").tolist())
