@@ -56,9 +56,14 @@ def tag(events: pd.DataFrame, taxonomy: TaxonomySpec = None) -> pd.DataFrame:
         ``polarity``
             ``"concern"`` or ``"strength"``.
         ``rule``
-            The pattern id (text rules) or the structural rule's name.
+            The pattern id (text rules) or the structural rule's name; ``"<id>:negated"`` when the
+            pattern's clause negates it or records a failed outcome ("without a formal handover",
+            "threshold not met"), which makes a strength evidence of the concern, and
+            ``"<id>:hedged"`` when the clause only plans or supposes it ("to be arranged").
         ``evidence``
-            The matched text span; for structural rules, what was found, with dates.
+            The whole clause the words were found in (from the clause's start to its end: ``.``,
+            ``;``, ``!``, ``?`` or a line break), never a fragment; for structural rules, what was
+            found, with dates.
         ``kind``
             ``"text"`` or ``"structural"``.
 
@@ -74,9 +79,9 @@ def tag(events: pd.DataFrame, taxonomy: TaxonomySpec = None) -> pd.DataFrame:
     ...     "description": ["Discharge meeting held; no views recorded from Cassie",
     ...                     "Cassie seen alone; her wishes and feelings recorded"]}))
     >>> tag(c.events)[["theme", "polarity", "rule", "evidence"]].values.tolist()
-    [['child_voice', 'concern', 'views_not_recorded', 'no views recorded'],
-     ['transition_points', 'strength', 'discharge_planning', 'Discharge meeting'],
-     ['child_voice', 'strength', 'seen_alone', 'seen alone']]
+    [['child_voice', 'concern', 'views_not_recorded', 'no views recorded from Cassie'],
+     ['transition_points', 'strength', 'discharge_planning', 'Discharge meeting held'],
+     ['child_voice', 'strength', 'seen_alone', 'Cassie seen alone']]
     """
     tax = load_taxonomy(taxonomy)
     missing = [c for c in _NEEDED if c not in events]
