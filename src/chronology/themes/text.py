@@ -298,6 +298,7 @@ def _scope() -> dict[str, Any]:
         "setback": f"(?i)(?:{raw['negation']}|{raw['setback']}){words}",
         "outcome": f"(?i){head}(?:{raw['outcome']})",
         "hedge": f"(?i)(?:{raw['hedge']}){words}",
+        "hedge_after": f"(?i){head}(?:{raw['hedge']})",
         "other_before": f"(?i)(?:{raw['other_subject']}){words}",
         "other_after": (
             "(?i)^[\\s,:-]*(?:(?:her|his|their|the|a|an|[a-z]+'?s)\\s+)?(?:maternal |paternal )?"
@@ -338,7 +339,7 @@ def _scoped(
             if strength:
                 neg = _match(pre_t, sc["setback"]) | _match(post_h, sc["outcome"])
                 f[scoped & neg] = 1
-                hedged = scoped & ~neg & _match(pre_t, sc["hedge"])
+                hedged = scoped & ~neg & (_match(pre_t, sc["hedge"]) | _match(post_h, sc["hedge_after"]))
                 f[hedged] = 2
             else:
                 keep &= ~(scoped & _match(pre_t, sc["negation"]))
