@@ -362,11 +362,18 @@ class Chronology:
         return self._replace(events=_sort_events(merge_duplicates(self.events, groups)))
 
     # ------------------------------------------------------------------ themes
-    def tag(self, taxonomy: PathLike | Sequence[PathLike] | None = None) -> Chronology:
-        """A new Chronology with ``tags`` set; see :func:`chronology.themes.tag`."""
+    def tag(
+        self,
+        taxonomy: PathLike | Sequence[PathLike] | None = None,
+        *,
+        learned: bool = False,
+        method: str | None = None,
+    ) -> Chronology:
+        """A new Chronology with ``tags`` set; see :func:`chronology.themes.tag` (``learned=True``
+        adds the learned layer's tags, which needs ``pip install "chronology[learn]"``)."""
         from .themes import tag
 
-        return self._replace(tags=tag(self.events, taxonomy=taxonomy))
+        return self._replace(tags=tag(self.events, taxonomy=taxonomy, learned=learned, method=method))
 
     def _tags(self) -> pd.DataFrame:
         return self.tags if self.tags is not None else self.tag().tags  # type: ignore[return-value]
