@@ -14,7 +14,6 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-import pyarrow.compute as pc
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -84,40 +83,39 @@ def _events(rows: list[tuple[str, str | None, str | None]]) -> pd.DataFrame:
 
 
 def reference(events: pd.DataFrame, taxonomy: Taxonomy) -> list[tuple[int, str, str, str, str]]:
-    """(row, theme, polarity, rule, evidence) of each text tag, the slow and obvious way."""
+    """(row, theme, polarity, rule, evidence) of each text tag, the slow and obvious way: every role
+    of every column group read over every event (the clause scope of each match as the tagger
+    reads it, :func:`chronology.themes.text._scoped`), then the negation rules in plain Python."""
+    plan, rule_ids = text_mod._plan(taxonomy)
     cands = []
-    order = 0
-    for t_idx, theme in enumerate(taxonomy.themes.values()):
-        groups: dict[tuple[str, ...], list] = {}
-        for p in (*theme.patterns, *theme.negations):
-            groups.setdefault(p.columns, []).append(p)
-        for columns, group in groups.items():
-            values = text_mod.event_text(events, columns)
-            for role in ("negation", "concern", "strength"):
-                if role == "negation":
-                    pats = [p for p in group if p.negation]
+    for t_idx, (theme, groups) in enumerate(zip(taxonomy.themes.values(), plan, strict=True)):
+        del theme
+        for g in groups:
+            values = text_mod.event_text(events, g.columns)
+            for role in g.roles:
+                if role.name == "negation":
+                    valid, which, ev = text_mod._extract(values, role.pats)
+                    flag = np.zeros(len(which), dtype="int64")
                 else:
-                    pats = [p for p in group if not p.negation and p.polarity == role]
-                if not pats:
-                    continue
-                regex = "(?i)" + "|".join(f"(?P<g{k}>{p.regex})" for k, p in enumerate(pats))
-                for i, m in enumerate(pc.extract_regex(values, regex).to_pylist()):
-                    if m is None:
-                        continue
-                    spans = [m[f"g{k}"] or "" for k in range(len(pats))]
-                    k = next((k for k, s in enumerate(spans) if s), 0)
-                    cands.append((i, t_idx, pats[k], order + k, "".join(spans)))
-                order += len(pats)
-    suppressed = {(i, t, s) for i, t, p, _, _ in cands if p.negation for s in p.suppresses}
+                    valid, which, ev, flag = text_mod._scoped(values, role)
+                evs = ev.to_pylist()
+                for i in np.flatnonzero(valid):
+                    k, f = int(which[i]), int(flag[i])
+                    p = role.pats[k]
+                    rule = p.id if f == 0 else f"{p.id}:{('negated', 'hedged')[f - 1]}"
+                    pol = "concern" if f == 1 else p.polarity
+                    cands.append((int(i), t_idx, p, role.first_rule + k, evs[i], pol, rule))
+    suppressed = {(i, t, s) for i, t, p, *_ in cands if p.negation for s in p.suppresses}
     best: dict[tuple[int, int, int], tuple[tuple[bool, int], tuple]] = {}
-    for i, t, p, rank, evidence in cands:
-        if p.polarity is None:
+    for i, t, p, rank, evidence, pol, rule in cands:
+        if pol is None:
             continue
-        if not p.negation and p.negatable and (i, t, p.polarity) in suppressed:
+        if not p.negation and p.negatable and (i, t, pol) in suppressed:
             continue
-        key = (i, t, ["concern", "strength"].index(p.polarity))
+        key = (i, t, ["concern", "strength"].index(pol))
         if key not in best or (not p.negation, rank) < best[key][0]:
-            best[key] = ((not p.negation, rank), (p.id, evidence))
+            best[key] = ((not p.negation, rank), (rule, evidence))
+    del rule_ids
     themes = list(taxonomy.themes)
     pols = ["concern", "strength"]
     return [(i, themes[t], pols[pol], *best[(i, t, pol)][1]) for i, t, pol in sorted(best)]

@@ -388,12 +388,19 @@ class Chronology:
         return self._replace(events=_sort_events(merge_duplicates(self.events, groups)))
 
     # ------------------------------------------------------------------ themes
-    def tag(self, taxonomy: PathLike | Sequence[PathLike] | None = None) -> Chronology:
-        """A new Chronology with ``tags`` set; see :func:`chronology.themes.tag`. The reviewer's
-        decisions in ``labels`` (:meth:`with_labels`) are applied to the new tags."""
+    def tag(
+        self,
+        taxonomy: PathLike | Sequence[PathLike] | None = None,
+        *,
+        learned: bool = False,
+        method: str | None = None,
+    ) -> Chronology:
+        """A new Chronology with ``tags`` set; see :func:`chronology.themes.tag` (``learned=True``
+        adds the learned layer's tags, which needs ``pip install "chronology[learn]"``). The
+        reviewer's decisions in ``labels`` (:meth:`with_labels`) are applied to the new tags."""
         from .themes import tag
 
-        tags = tag(self.events, taxonomy=taxonomy)
+        tags = tag(self.events, taxonomy=taxonomy, learned=learned, method=method)
         if self.labels is not None:
             from .labels import apply_labels
 

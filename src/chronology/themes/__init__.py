@@ -15,6 +15,7 @@ Examples
 
 from __future__ import annotations
 
+from .evaluate import evaluate
 from .prompts import prompts
 from .summary import summary, top_themes
 from .tagging import TAG_COLUMNS, empty_tags, tag
@@ -28,6 +29,7 @@ __all__ = [
     "TaxonomyError",
     "Theme",
     "empty_tags",
+    "evaluate",
     "load_taxonomy",
     "prompts",
     "summary",

@@ -21,8 +21,10 @@ Rules
     a cluster is tagged (a reactive response).
 ``long_stay_unsuitable_setting``
     A stay in a setting (A&E, an emergency or unregulated placement...) longer than its ``max_days``.
-    The stay ends at the event's ``end``, else at the next ``until`` event of the same case, else it
-    is measured to the last event of the case (and said to be still open).
+    The stay ends at the event's ``end``, else at the next ``until`` event of the same case (before
+    the next stay in that setting starts). A stay with neither has no known length and is not
+    tagged, unless the setting says ``open = true``: then it is measured to the last event of the
+    case (and said to be still open).
 ``escalation_without_outcome``
     An escalation with no event recording an outcome within ``within`` working days (its own
     ``action`` recording an outcome counts). With ``expectation``, the time allowed and what counts
@@ -480,10 +482,18 @@ def long_stay_unsuitable_setting(events: pd.DataFrame, rule: StructuralRule) -> 
             m = pd.merge_asof(
                 s, u, on="start", by="case_id", direction="forward", allow_exact_matches=False
             )
-            fill = s["end"].isna() & m["u_start"].notna()
+            # a stay ends at an `until` event before the next stay in this setting starts: an
+            # attendance followed by another attendance, and only later a discharge, has no end
+            nxt = s.groupby("case_id")["start"].shift(-1)
+            fill = s["end"].isna() & m["u_start"].notna() & (nxt.isna() | (m["u_start"] <= nxt))
             s["end"] = s["end"].where(~fill, m["u_start"])
             s["how"] = np.where(fill, "", s["how"])
         still = s["end"].isna()
+        if not setting.get("open", False):
+            # a stay needs an end: without a recorded end or an `until` event, how long it lasted
+            # is not known (measuring it to the case's last event would invent a stay)
+            s = s[~still].reset_index(drop=True)
+            still = s["end"].isna()
         s["end"] = s["end"].where(~still, s["case_id"].map(last))
         # wall-clock length, so that a stay across a clock change is whole days
         s["length"] = _wall(s["end"]) - _wall(s["start"])
@@ -717,9 +727,9 @@ class RuleSpec:
             out = []
             for i, s in enumerate(value):
                 w = f"{where}[{i}]"
-                if not isinstance(s, Mapping) or set(s) - {"name", "match", "until", "max_days", "source"}:
+                if not isinstance(s, Mapping) or set(s) - {"name", "match", "until", "max_days", "source", "open"}:
                     raise TaxonomyError(
-                        "a setting is a table with name, match, max_days and optional until",
+                        "a setting is a table with name, match, max_days and optional until, open",
                         file=file, key=w, value=s,
                     )
                 if not isinstance(s.get("name"), str):
@@ -733,6 +743,7 @@ class RuleSpec:
                         "match": _matches(s.get("match"), file=file, where=f"{w}.match"),
                         "until": _matches(s["until"], file=file, where=f"{w}.until") if "until" in s else (),
                         "max_days": float(md),
+                        "open": bool(s.get("open", False)),
                         "source": str(s.get("source", "")),
                     }
                 )

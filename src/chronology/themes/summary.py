@@ -135,7 +135,7 @@ def top_themes(events: pd.DataFrame, tags: pd.DataFrame, n: int = 5) -> pd.DataF
     ...     "case_id": ["x", "x"], "agency": ["csc", "police"], "start": ["2024-03-01", "2024-04-02"],
     ...     "description": ["Seen alone; views recorded", "Child not seen; mother not informed"]}))
     >>> top_themes(c.events, tag(c.events))[["rank", "theme", "score", "evidence"]].values.tolist()
-    [[1, 'child_voice', 1.25, 'not seen'], [2, 'family_involvement', 1.0, 'mother not informed']]
+    [[1, 'child_voice', 1.25, 'Child not seen'], [2, 'family_involvement', 1.0, 'mother not informed']]
     """
     if not isinstance(n, int | np.integer) or n < 1:
         raise OptionError("n must be a whole number of at least 1", value=n)

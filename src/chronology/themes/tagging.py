@@ -11,7 +11,7 @@ import pandas as pd
 from ..errors import EventValidationError
 from . import text as _text
 from .structural import run_rules
-from .taxonomy import TaxonomySpec, load_taxonomy
+from .taxonomy import Taxonomy, TaxonomySpec, load_taxonomy
 
 __all__ = ["TAG_COLUMNS", "empty_tags", "tag"]
 
@@ -31,7 +31,14 @@ def empty_tags() -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series(dtype="str") for c in TAG_COLUMNS})
 
 
-def tag(events: pd.DataFrame, taxonomy: TaxonomySpec = None) -> pd.DataFrame:
+def tag(
+    events: pd.DataFrame,
+    taxonomy: TaxonomySpec = None,
+    *,
+    learned: bool = False,
+    method: str | None = None,
+    threshold: float | None = None,
+) -> pd.DataFrame:
     """Find the events that evidence each theme, with the evidence.
 
     Parameters
@@ -56,14 +63,27 @@ def tag(events: pd.DataFrame, taxonomy: TaxonomySpec = None) -> pd.DataFrame:
         ``polarity``
             ``"concern"`` or ``"strength"``.
         ``rule``
-            The pattern id (text rules) or the structural rule's name.
+            The pattern id (text rules) or the structural rule's name; ``"<id>:negated"`` when the
+            pattern's clause negates it or records a failed outcome ("without a formal handover",
+            "threshold not met"), which makes a strength evidence of the concern, and
+            ``"<id>:hedged"`` when the clause only plans or supposes it ("to be arranged").
         ``evidence``
-            The matched text span; for structural rules, what was found, with dates.
+            The whole clause the words were found in (from the clause's start to its end: ``.``,
+            ``;``, ``!``, ``?`` or a line break), never a fragment; for structural rules, what was
+            found, with dates.
         ``kind``
-            ``"text"`` or ``"structural"``.
+            ``"text"``, ``"structural"`` or ``"learned"``.
 
         Text rules give at most one tag per event, theme and polarity; a structural rule may add
         another tag for the same theme (with dates as evidence).
+
+    learned, method
+        ``learned=True`` or ``method="rules+learned"`` add the learned layer's tags
+        (:mod:`chronology.themes.learned`; needs ``pip install "chronology[learn]"``): themes a
+        classifier trained on the shipped labelled set finds where no rule did, with ``rule =
+        "learned:<theme>"`` and ``kind = "learned"``. Default: the rules only.
+    threshold
+        The learned layer's probability threshold (default 0.5).
 
     Examples
     --------
@@ -74,11 +94,17 @@ def tag(events: pd.DataFrame, taxonomy: TaxonomySpec = None) -> pd.DataFrame:
     ...     "description": ["Discharge meeting held; no views recorded from Cassie",
     ...                     "Cassie seen alone; her wishes and feelings recorded"]}))
     >>> tag(c.events)[["theme", "polarity", "rule", "evidence"]].values.tolist()
-    [['child_voice', 'concern', 'views_not_recorded', 'no views recorded'],
-     ['transition_points', 'strength', 'discharge_planning', 'Discharge meeting'],
-     ['child_voice', 'strength', 'seen_alone', 'seen alone']]
+    [['child_voice', 'concern', 'views_not_recorded', 'no views recorded from Cassie'],
+     ['transition_points', 'strength', 'discharge_planning', 'Discharge meeting held'],
+     ['child_voice', 'strength', 'seen_alone', 'Cassie seen alone']]
     """
+    if method not in (None, "rules", "rules+learned"):
+        from ..errors import OptionError
+
+        raise OptionError("unknown tagging method", value=method, hint='use method="rules" or "rules+learned"')
     tax = load_taxonomy(taxonomy)
+    if learned or method == "rules+learned":
+        return _with_learned(events, tax, threshold)
     missing = [c for c in _NEEDED if c not in events]
     if missing:
         raise EventValidationError(
@@ -150,6 +176,22 @@ def tag(events: pd.DataFrame, taxonomy: TaxonomySpec = None) -> pd.DataFrame:
     arrays = _text.run_jobs(list(columns.values()), parallel=len(order) >= _text._PARALLEL_FROM)
     built = dict(zip(columns, arrays, strict=True))
     return pd.DataFrame({c: built[c] for c in TAG_COLUMNS}, copy=False)
+
+
+def _with_learned(events: pd.DataFrame, tax: Taxonomy, threshold: float | None) -> pd.DataFrame:
+    """The rules' tags and the learned layer's, ordered as the events then the taxonomy."""
+    from .learned import THRESHOLD, learned_tags
+
+    rules = tag(events, tax)
+    extra = learned_tags(events, tax, rules, THRESHOLD if threshold is None else threshold)
+    if extra.empty:
+        return rules
+    out = pd.concat([rules, extra], ignore_index=True)
+    pos = pd.Series(np.arange(len(events)), index=events["event_id"].astype("str").to_numpy())
+    th = {t: i for i, t in enumerate(tax.themes)}
+    key = pos.reindex(out["event_id"].astype("str")).to_numpy() * (len(th) + 1) + out["theme"].astype("str").map(th).to_numpy()
+    order = np.argsort(key, kind="stable")
+    return out.iloc[order].reset_index(drop=True)
 
 
 def _str(arr: object) -> pd.api.extensions.ExtensionArray:

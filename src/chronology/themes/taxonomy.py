@@ -95,8 +95,11 @@ _THEME_KEYS = {
     "patterns_from",
     "source",
     "cases",
+    "guideline",
 }
-_PATTERN_KEYS = {"id", "regex", "phrases", "polarity", "columns", "negatable", "note", "source"}
+#: Keys of a theme's ``[themes.<id>.guideline]`` table (the labelling guideline, all optional).
+_GUIDELINE_KEYS = {"counts", "not_counts", "polarity", "baby", "child", "teenager"}
+_PATTERN_KEYS = {"id", "regex", "phrases", "polarity", "columns", "negatable", "about", "note", "source"}
 _NEGATION_KEYS = {"id", "regex", "phrases", "polarity", "columns", "suppresses", "note", "source"}
 _RULE_COMMON = {"theme", "polarity", "enabled", "description", "source", "label"}
 _ID_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -132,7 +135,12 @@ class Pattern:
     suppresses
         Polarities a negation suppresses.
     negatable
-        False for a pattern no negation may suppress.
+        False for a pattern no negation may suppress, and whose clause is not checked for a
+        negation, hedge or outcome (see :mod:`chronology.themes.text`).
+    about
+        ``"child"`` for a pattern that is evidence only when it is about the child (a bias rule:
+        "arrested" is not criminalisation of the child when the clause says the father was
+        arrested); ``None`` for any subject.
     """
 
     id: str
@@ -142,6 +150,7 @@ class Pattern:
     negation: bool = False
     suppresses: tuple[str, ...] = ()
     negatable: bool = True
+    about: str | None = None
 
 
 @dataclass(frozen=True)
@@ -157,6 +166,9 @@ class Theme:
     negations: tuple[Pattern, ...] = ()
     source: str = ""
     cases: tuple[str, ...] = ()
+    #: The labelling guideline: ``counts``, ``not_counts``, ``polarity`` (text) and ``baby``,
+    #: ``child``, ``teenager`` (examples, each a list of "event text => polarity: why" lines).
+    guideline: Mapping[str, Any] = field(default_factory=dict, hash=False, compare=False)
 
 
 @dataclass(frozen=True)
@@ -414,7 +426,13 @@ def _pattern(
     negatable = raw.get("negatable", True)
     if not isinstance(negatable, bool):
         raise TaxonomyError("negatable must be true or false", file=file, key=f"{key}.negatable")
-    return Pattern(pid, regex, pol, tuple(cols), negatable=negatable)
+    about = raw.get("about")
+    if about not in (None, "child"):
+        raise TaxonomyError(
+            "about must be \"child\"", file=file, key=f"{key}.about", value=about,
+            hint='write about = "child" for a pattern that counts only about the child, or leave it out',
+        )
+    return Pattern(pid, regex, pol, tuple(cols), negatable=negatable, about=about)
 
 
 def _theme(
@@ -467,6 +485,10 @@ def _theme(
             "a theme needs at least one pattern (or patterns_from)", file=file, key=f"{where}.patterns"
         )
     cases = raw.get("cases", [])
+    guideline = raw.get("guideline", {})
+    if not isinstance(guideline, Mapping):
+        raise TaxonomyError("guideline must be a table", file=file, key=f"{where}.guideline")
+    _unknown(set(guideline), _GUIDELINE_KEYS, file, f"{where}.guideline")
     return Theme(
         id=tid,
         label=label,
@@ -477,6 +499,7 @@ def _theme(
         negations=tuple(negations),
         source=str(raw.get("source", "")),
         cases=tuple(cases),
+        guideline=dict(guideline),
     )
 
 

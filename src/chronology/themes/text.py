@@ -38,6 +38,20 @@ and if it has a polarity it becomes evidence itself (usually a concern).
 
 One event gives at most one text tag per theme and polarity (the first span found; a negation wins
 over a plain pattern).
+
+Clause scope
+------------
+The evidence of a text tag is the whole clause of the match, and the clause decides what the match
+means (the lists are data: ``data/themes_scope.toml``). Within the part of the clause in scope (up
+to a comma, "but", "and", "when"...): a concern pattern with a negation in the few words before it
+("no restraint was used") does not count, and the rest of the text after that clause is read
+again; a strength pattern negated before it ("without a formal handover"), set back ("declined
+the parenting programme") or with a failed outcome after it ("threshold not met", "delayed seven
+weeks") is evidence of the theme's concern (rule ``<id>:negated``); a hedged strength ("strategy
+meeting to be arranged") keeps its polarity (rule ``<id>:hedged``). Patterns with ``about =
+"child"`` (the bias rules) do not count when the clause names someone else as their subject
+("father arrested"). Only the events a role matched are read this way, so this costs in proportion
+to the matches.
 """
 
 from __future__ import annotations
@@ -45,7 +59,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import partial
+from functools import cache, partial
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -111,21 +125,253 @@ def _regex(pats: Sequence[Pattern], named: bool = False) -> str:
 
 def _extract(sub: pa.Array, pats: Sequence[Pattern]) -> tuple[np.ndarray, np.ndarray, pa.Array]:
     """(row mask, index of the pattern that matched, evidence as Arrow strings) for the first match
-    in each row."""
+    in each row; the evidence is the whole clause of the match (see :func:`_extract_clause`)."""
+    valid, which, evidence, *_ = _extract_clause(sub, pats)
+    return valid, which, evidence
+
+
+def _extract_clause(
+    sub: pa.Array, pats: Sequence[Pattern]
+) -> tuple[np.ndarray, np.ndarray, pa.Array, pa.Array, pa.Array, _Rest]:
+    """(row mask, pattern index, whole clause, clause before the match, clause after it, text
+    after the clause) for the first match in each row (as :func:`_extract` finds it).
+
+    Capturing groups around a match make RE2 several times slower, so the text is split at the
+    first match (a plain search) and everything else is numpy on the Arrow buffers: the match's
+    byte span from the lengths of the two parts, the clause around it from the clause boundaries
+    of the text (:func:`_boundaries`), the pieces cut out by :func:`_slice`; the pattern that
+    matched is found on the short matched text alone (anchored at both ends: the first pattern
+    matching there, which is the one the search found)."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    st = pc.extract_regex(sub, _regex(pats, named=True))
-    valid = pc.is_valid(st).to_numpy(zero_copy_only=False)
-    fields = [pc.fill_null(pc.struct_field(st, [k]), "") for k in range(len(pats))]
-    if len(fields) == 1:
-        return valid, np.zeros(len(sub), dtype="int64"), fields[0]
-    evidence = pc.binary_join_element_wise(*fields, pa.scalar("", pa.large_string()))
-    # the first pattern whose group is not empty (0 when none is)
-    which = np.zeros(len(sub), dtype="int64")
-    for k in range(len(fields) - 1, -1, -1):
-        which[pc.binary_length(fields[k]).to_numpy(zero_copy_only=False) > 0] = k
-    return valid, which, evidence
+    sub = pc.fill_null(sub.cast(pa.large_string()) if sub.type != pa.large_string() else sub, "")
+    n = len(sub)
+    if n == 0:
+        e = pa.array([], pa.large_string())
+        return np.zeros(0, bool), np.zeros(0, "int64"), e, e, e, _Rest(sub, np.zeros(0, "int64"))
+    parts = pc.split_pattern_regex(sub, _regex(pats), max_splits=1)
+    p_off = np.frombuffer(parts.buffers()[1], dtype="int32")[parts.offset : parts.offset + n + 1]
+    n_parts = np.diff(p_off)
+    valid = n_parts == 2
+    flat = parts.values
+    f_off = np.frombuffer(flat.buffers()[1], dtype="int64")[flat.offset : flat.offset + len(flat) + 1]
+    f_len = np.diff(f_off)
+    first = p_off[:-1].astype("int64")
+    n_before = f_len[first]  # every row has a first part (an empty text splits into [""])
+    n_after = np.where(valid, f_len[np.minimum(first + 1, len(f_len) - 1)], 0)
+    offsets, data = _buffers(sub)
+    row_start, row_end = offsets[:-1], offsets[1:]
+    m_start = row_start + n_before
+    m_len = np.where(valid, (row_end - row_start) - n_before - n_after, 0)
+    m_end = m_start + m_len
+    bounds = _boundaries(data, int(offsets[0]), row_end)
+    # the last boundary before the match, the first one at or after its end, within the row
+    bounds = np.r_[np.int64(-1), bounds, np.int64(len(data))]  # sentinels
+    c_start = np.maximum(bounds[np.searchsorted(bounds, m_start, side="left") - 1] + 1, row_start)
+    c_end = np.minimum(bounds[np.searchsorted(bounds, m_end, side="left")], row_end)
+    zero = np.zeros(n, dtype="int64")
+    c_start, c_end = np.where(valid, c_start, row_start), np.where(valid, c_end, row_start)
+    m_start, m_end = np.where(valid, m_start, row_start), np.where(valid, m_end, row_start)
+    rel = partial(_slice, sub)
+    pre = rel(c_start - row_start, m_start - c_start)
+    post = rel(m_end - row_start, c_end - m_end)
+    clause = pc.utf8_trim_whitespace(rel(c_start - row_start, c_end - c_start))
+    rest = _Rest(sub, np.where(valid, c_end - row_start, row_end - row_start))
+    which = zero
+    if len(pats) > 1 and valid.any():
+        which = _which(rel(m_start - row_start, m_end - m_start), valid, pats)
+    return valid, which, clause, pre, post, rest
+
+
+def _which(match: pa.Array, valid: np.ndarray, pats: Sequence[Pattern]) -> np.ndarray:
+    """Index of the first of ``pats`` matching the whole of each (short) matched text: one plain
+    anchored match per pattern, on the rows not yet settled (capturing groups, one per pattern,
+    would make RE2 leave its DFA: several times slower)."""
+    import pyarrow as pa
+
+    which = np.zeros(len(match), dtype="int64")
+    left = np.flatnonzero(valid)
+    for k, p in enumerate(pats[:-1]):
+        sub = match.take(pa.array(left)) if len(left) < len(match) else match
+        hit = _match(sub, f"(?is)^(?:{p.regex})$")
+        which[left[hit]] = k
+        left = left[~hit]
+        if not len(left):
+            break
+    which[left] = len(pats) - 1
+    return which
+
+
+def _buffers(arr: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """The offsets (int64, one more than the rows) and the bytes of a large_string array."""
+    bufs = arr.buffers()
+    offsets = np.frombuffer(bufs[1], dtype="int64")[arr.offset : arr.offset + len(arr) + 1]
+    data = np.frombuffer(bufs[2], dtype="uint8") if bufs[2] is not None else np.zeros(0, "uint8")
+    return offsets, data
+
+
+@cache
+def _byte_classes() -> tuple[np.ndarray, np.ndarray]:
+    """Lookup tables over the 256 byte values: ends a clause; white space."""
+    hard = np.zeros(256, dtype=bool)
+    hard[[ord(ch) for ch in _scope()["boundaries"]]] = True
+    space = np.zeros(256, dtype=bool)
+    space[[ord(ch) for ch in " \t\r\n\f\v"]] = True
+    return hard, space
+
+
+def _boundaries(data: np.ndarray, row_start0: int, row_end: np.ndarray) -> np.ndarray:
+    """Byte positions in ``data`` that end a clause, sorted: the characters of the scope file's
+    ``boundaries`` (';', '!', '?', a line break), and a full stop followed by white space or
+    ending its text, between byte ``row_start0`` and the last of ``row_end`` (so "8.5 kg", "20.03.2024" and "www.x.org" stay one clause)."""
+    hard_byte, space = _byte_classes()
+    lo, hi = (int(row_start0), int(row_end[-1])) if len(row_end) else (0, 0)
+    data = data[lo:hi]  # a sliced array shares the bytes of the whole one
+    hard = np.zeros(len(data), dtype=bool)
+    for byte in np.flatnonzero(hard_byte):  # a few compares beat a table lookup per byte
+        hard |= data == byte
+    dots = np.flatnonzero(data == ord("."))
+    if len(dots):
+        nxt = np.minimum(dots + 1, len(data) - 1)
+        ends = np.isin(dots + 1 + lo, row_end)  # the text's last character
+        hard[dots[space[data[nxt]] | ends | (dots + 1 == len(data))]] = True
+    return np.flatnonzero(hard) + lo
+
+
+class _Rest:
+    """The text after each row's clause, cut only for the rows asked for (it is long, and only the
+    rows whose clause did not count are read again)."""
+
+    def __init__(self, sub: pa.Array, start: np.ndarray) -> None:
+        self.sub, self.start = sub, start
+
+    def take(self, mask: np.ndarray) -> pa.Array:
+        import pyarrow as pa
+
+        sub = self.sub.filter(pa.array(mask))
+        start = self.start[mask]
+        return _slice(sub, start, _blen(sub) - start)
+
+
+def _blen(a: pa.Array) -> np.ndarray:
+    import pyarrow.compute as pc
+
+    return np.asarray(pc.binary_length(a).to_numpy(zero_copy_only=False), dtype="int64").copy()
+
+
+def _slice(arr: pa.Array, start: np.ndarray, nbytes: np.ndarray) -> pa.Array:
+    """``nbytes[i]`` bytes of each string of ``arr`` (large_string, no nulls) from byte
+    ``start[i]`` (cuts fall at match boundaries, so between characters), gathered into a new
+    array with numpy (no Python loop)."""
+    import pyarrow as pa
+
+    offsets, data = _buffers(arr)
+    nbytes = np.maximum(nbytes, 0)
+    new_off = np.zeros(len(arr) + 1, dtype="int64")
+    np.cumsum(nbytes, out=new_off[1:])
+    total = int(new_off[-1])
+    if total:
+        idx = np.repeat(offsets[:-1] + start - new_off[:-1], nbytes) + np.arange(total, dtype="int64")
+        out = data[idx]
+    else:
+        out = np.zeros(0, dtype="uint8")
+    return pa.LargeStringArray.from_buffers(
+        len(arr), pa.py_buffer(new_off.tobytes()), pa.py_buffer(out.tobytes())
+    )
+
+
+@cache
+def _scope() -> dict[str, Any]:
+    """The clause-scope lists of ``data/themes_scope.toml``, as RE2 patterns ready to match."""
+    from .._data import load_toml
+
+    raw = load_toml("themes_scope.toml")
+    w = int(raw["window"])
+    words = f"(?:[^\\s]*\\s+){{0,{w - 1}}}[^\\s]*\\s*$"  # at most `window` words to the end
+    head = f"^\\W*(?:[^\\s]+\\s+){{0,{2 * w - 1}}}?"  # at most 2 x `window` words from the start
+    return {
+        "boundaries": str(raw["boundaries"]),
+        "split_pre": f"(?i)^(?s:.*)(?:{raw['split']})",
+        "split_post": f"(?i)(?:{raw['split']})(?s:.*)$",
+        "negation": f"(?i)(?:{raw['negation']}){words}",
+        "setback": f"(?i)(?:{raw['negation']}|{raw['setback']}){words}",
+        "outcome": f"(?i){head}(?:{raw['outcome']})",
+        "hedge": f"(?i)(?:{raw['hedge']}){words}",
+        "hedge_after": f"(?i){head}(?:{raw['hedge']})",
+        "other_before": f"(?i)(?:{raw['other_subject']}){words}",
+        "other_after": (
+            "(?i)^[\\s,:-]*(?:(?:her|his|their|the|a|an|[a-z]+'?s)\\s+)?(?:maternal |paternal )?"
+            f"(?:{raw['other_subject']})"
+        ),
+    }
+
+
+def _scoped(
+    sub: pa.Array, role: _Role
+) -> tuple[np.ndarray, np.ndarray, pa.Array, np.ndarray]:
+    """The first match of ``role`` in each row of ``sub`` whose clause lets it count: (row mask,
+    pattern index, evidence clause, rule flag: 0 as written, 1 negated into a concern, 2 hedged).
+
+    A concern negated in its clause, or a pattern about the child whose clause names someone else,
+    does not count: the rest of the text after that clause is read again (three clauses at most).
+    A negated strength, or one with a failed outcome after it, counts as a concern."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    n = len(sub)
+    valid = np.zeros(n, dtype=bool)
+    which = np.zeros(n, dtype="int64")
+    flag = np.zeros(n, dtype="int64")
+    out_ev = pa.nulls(n, pa.large_string())
+    todo = np.arange(n)
+    text = sub
+    sc = _scope()
+    strength = role.name == "strength"
+    for attempt in range(3):
+        v, w, ev, pre, post, rest = _extract_clause(text, role.pats)
+        scoped = role.scoped[w] & v
+        keep = v.copy()
+        f = np.zeros(len(v), dtype="int64")
+        if scoped.any():
+            pre_t = pc.replace_substring_regex(pre, sc["split_pre"], "", max_replacements=1)
+            post_h = pc.replace_substring_regex(post, sc["split_post"], "", max_replacements=1)
+            if strength:
+                neg = _match(pre_t, sc["setback"]) | _match(post_h, sc["outcome"])
+                f[scoped & neg] = 1
+                hedged = scoped & ~neg & (_match(pre_t, sc["hedge"]) | _match(post_h, sc["hedge_after"]))
+                f[hedged] = 2
+            else:
+                keep &= ~(scoped & _match(pre_t, sc["negation"]))
+            about = role.about_child[w] & v
+            if about.any():
+                other = _match(pre_t, sc["other_before"]) | _match(post, sc["other_after"])
+                keep &= ~(about & other)
+        rows = todo[keep]
+        valid[rows] = True
+        which[rows] = w[keep]
+        flag[rows] = f[keep]
+        if keep.any():
+            out_ev = _put(out_ev, rows, ev.filter(pa.array(keep)))
+        again = v & ~keep
+        if attempt == 2 or not again.any():
+            break
+        # read on after the clause that did not count
+        todo = todo[again]
+        text = rest.take(again)
+    return valid, which, out_ev, flag
+
+
+def _put(target: pa.Array, rows: np.ndarray, values: pa.Array) -> pa.Array:
+    """``target`` with ``values`` at positions ``rows`` (Arrow; no Python loop)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    mask = np.zeros(len(target), dtype=bool)
+    mask[rows] = True
+    # replace_with_mask fills the masked slots in order: rows must be increasing
+    order = np.argsort(rows, kind="stable")
+    return pc.replace_with_mask(target, pa.array(mask), values.take(pa.array(order)))
 
 
 def text_tags(events: pd.DataFrame, taxonomy: Taxonomy) -> pd.DataFrame:
@@ -138,7 +384,7 @@ def text_tags(events: pd.DataFrame, taxonomy: Taxonomy) -> pd.DataFrame:
     >>> ev = pd.DataFrame({"description": ["Visit to the ward: no views recorded from Cassie"],
     ...                    "action": [None], "child_voice": [None]}, dtype="str")
     >>> text_tags(ev, load_taxonomy())[["theme", "polarity", "rule", "evidence"]].values.tolist()
-    [['child_voice', 'concern', 'views_not_recorded', 'no views recorded']]
+    [['child_voice', 'concern', 'views_not_recorded', 'Visit to the ward: no views recorded from Cassie']]
     """
     c = text_candidates(events, taxonomy)
     theme_ids = list(taxonomy.themes)
@@ -169,6 +415,8 @@ class _Role:
     pol: np.ndarray  # per pattern: 0 concern, 1 strength, 2 none
     sup: np.ndarray  # per pattern: bit 0 suppresses concern, bit 1 strength
     negatable: np.ndarray  # per pattern
+    scoped: np.ndarray  # per pattern: its clause is checked for negation, outcome, hedge
+    about_child: np.ndarray  # per pattern: counts only about the child
 
     @property
     def all_negatable(self) -> bool:
@@ -207,6 +455,8 @@ def _plan(taxonomy: Taxonomy) -> tuple[list[list[_Group]], list[str]]:
                         np.array([_POL[p.polarity] for p in pats], dtype="int64"),
                         np.array([_bits(p.suppresses) for p in pats], dtype="int64"),
                         np.array([p.negatable for p in pats], dtype=bool),
+                        np.array([p.negatable and role != "negation" for p in pats], dtype=bool),
+                        np.array([p.about == "child" for p in pats], dtype=bool),
                     )
                 )
                 rules.extend(p.id for p in pats)
@@ -302,13 +552,18 @@ class TextRules:
         pol = np.concatenate([none] + [r[1] for _, r in found])
         rule = np.concatenate([none] + [r[2] for _, r in found])
         evidence = pa.chunked_array([chunk for _, r in found for chunk in r[3]], pa.large_string())
+        # rules negated or hedged in their clause (coded negative by _Found): named after the rule
+        n_rules = len(self.rules)
+        rules = [*self.rules, *(f"{r}:{how}" for r in self.rules for how in ("negated", "hedged"))]
+        neg = rule < 0
+        rule = np.where(neg, n_rules + (-rule - 1), rule)
         if not sort:
-            return {"pos": pos, "theme": theme, "pol": pol, "rule": rule, "rules": self.rules, "evidence": evidence}
+            return {"pos": pos, "theme": theme, "pol": pol, "rule": rule, "rules": rules, "evidence": evidence}
         # (event, theme, polarity) is unique
         order = np.argsort((pos * len(self.plan) + theme) * 2 + pol, kind="stable")
         return {
             "pos": pos[order], "theme": theme[order], "pol": pol[order], "rule": rule[order],
-            "rules": self.rules, "evidence": evidence.take(pa.array(order)).combine_chunks(),
+            "rules": rules, "evidence": evidence.take(pa.array(order)).combine_chunks(),
         }
 
 
@@ -330,10 +585,15 @@ class _Found:
     """Raw text tags of one role in one column group: row positions, polarity, rule, evidence, and
     what each suppresses."""
 
-    def __init__(self, pos: np.ndarray, which: np.ndarray, evidence: pa.Array, role: _Role) -> None:
+    def __init__(
+        self, pos: np.ndarray, which: np.ndarray, evidence: pa.Array, role: _Role, flag: np.ndarray
+    ) -> None:
         self.pos = pos
-        self.pol = role.pol[which]
-        self.rule = which + role.first_rule
+        # flag 1: a strength negated in its clause, evidence of the concern; 2: hedged. Such rules
+        # are coded -(1 + 2 * rule + (flag - 1)) and named by TextRules.collect
+        rule = which + role.first_rule
+        self.pol = np.where(flag == 1, _POL["concern"], role.pol[which])
+        self.rule = np.where(flag > 0, -(1 + 2 * rule + (flag - 1)), rule)
         self.evidence = evidence
         self.sup = role.sup[which]
         self.negatable = role.negatable[which]
@@ -391,18 +651,23 @@ def _theme_tags(
             rows[idx[in_role.to_numpy(zero_copy_only=False)]] = True
         matched = np.zeros(len(hit), dtype=bool)
         if rows.any():
-            valid, which, ev = _extract(texts_of(gi, rows), role.pats)
+            if role.name == "negation":
+                valid, which, ev = _extract(texts_of(gi, rows), role.pats)
+                flag = np.zeros(len(which), dtype="int64")
+            else:
+                valid, which, ev, flag = _scoped(texts_of(gi, rows), role)
             idx = np.flatnonzero(rows)
             matched[idx[valid]] = True
             uids = hit[idx]
             if not valid.all():
-                uids, which, ev = uids[valid], which[valid], ev.filter(pa.array(valid))
+                uids, which, flag = uids[valid], which[valid], flag[valid]
+                ev = ev.filter(pa.array(valid))
             pos, k = texts[g.columns].positions(uids)
             if k is not None:  # from distinct texts back to every event holding that text
-                which = which[k]
+                which, flag = which[k], flag[k]
                 ev = ev.take(pa.array(k))
             if len(pos):
-                found.append(_Found(pos, which, ev, role))
+                found.append(_Found(pos, which, ev, role, flag))
         maybe[gi] |= matched | ~tried
 
     # 1. the theme at all, and the negations
