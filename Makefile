@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
-EXTRAS := dev,notebook,image
+EXTRAS := dev,notebook,image,scale
 
 .PHONY: help install demo test lint typecheck pytest lab bench browser notebooks clean
 

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from .chronology import Chronology, combine, read, read_case
     from .plot.explorer import explore
     from .rules import Expect, Interval, Match
+    from .scale import caseload
 
 __version__ = "0.1.0"
 
@@ -30,6 +31,7 @@ __all__ = [
     "Interval",
     "Match",
     "__version__",
+    "caseload",
     "combine",
     "explore",
     "read",
@@ -46,6 +48,7 @@ _LAZY = {
     "Match": ("chronology.rules", "Match"),
     "Interval": ("chronology.rules", "Interval"),
     "Expect": ("chronology.rules", "Expect"),
+    "caseload": ("chronology.scale", "caseload"),
 }
 
 
