@@ -63,7 +63,7 @@ if TYPE_CHECKING:
     from .chronology import Chronology
     from .rules import Expect, Interval
 
-__all__ = ["METRICS", "Caseload", "caseload", "run_metrics", "spark_events", "spark_metric", "write_parquet"]
+__all__ = ["METRICS", "Caseload", "SparkCaseload", "caseload", "run_metrics", "spark_events", "spark_metric", "write_parquet"]
 
 PathLike = str | os.PathLike[str]
 
@@ -673,6 +673,18 @@ class Caseload:
 
         return _read_folder(self.path / "provenance", _empty_provenance())
 
+    def on_spark(self, spark: Any) -> SparkCaseload:
+        """The same caseload computed on Apache Spark (``spark``: a ``SparkSession``).
+
+        Its verbs run the very per-case function of this DuckDB path (:func:`run_metrics`) with
+        ``groupBy("case_id").applyInPandas``, and return the same frames.
+
+        Examples
+        --------
+        >>> cl.on_spark(spark).gaps(min_days=14)                                # doctest: +SKIP
+        """
+        return SparkCaseload(spark=spark, path=self.path, validate=self.validate)
+
     def to_chronology(self) -> Chronology:
         """The whole caseload in memory as one :class:`~chronology.Chronology` (small caseloads)."""
         from .chronology import Chronology, _sort_events
@@ -797,6 +809,87 @@ def caseload(
 
 
 # ----------------------------------------------------------------------------------------- Spark
+@dataclass(frozen=True, eq=False)
+class SparkCaseload:
+    """A caseload stored as Parquet, computed on Apache Spark; see :meth:`Caseload.on_spark`.
+
+    Each verb runs :func:`spark_metric` (``groupBy("case_id").applyInPandas`` of
+    :func:`run_metrics`) and collects the result with the dtypes of the Chronology verb, rows in
+    case order and, within a case, in the verb's order: the frames the DuckDB path returns.
+    :meth:`compute` with ``out=`` writes the results with Spark instead (for results too large to
+    collect).
+    """
+
+    spark: Any
+    path: Path
+    validate: bool = True
+
+    def events(self) -> Any:
+        """The events as a Spark DataFrame."""
+        return spark_events(self.spark, self.path)
+
+    def compute(
+        self, metrics: Mapping[str, Mapping[str, Any]] | Sequence[str], *, out: PathLike | None = None
+    ) -> dict[str, Any]:
+        """Several metrics: ``{metric: DataFrame}``, or with ``out`` the Parquet folders Spark wrote."""
+        specs = _check_metrics(metrics)
+        events = self.events()
+        tz = self.spark.conf.get("spark.sql.session.timeZone") or "UTC"
+        results: dict[str, Any] = {}
+        for name, opts in specs.items():
+            sdf = spark_metric(events, name, validate=self.validate, **opts)
+            if out is not None:
+                folder = Path(out) / name
+                sdf.write.mode("errorifexists").parquet(str(folder))
+                results[name] = folder
+                continue
+            got = from_spark(sdf.toPandas(), name, session_tz=tz, **opts)
+            # Spark returns the cases in any order, each case's rows together and in the verb's order
+            order = np.argsort(got["case_id"].to_numpy(dtype=str), kind="stable") if "case_id" in got else None
+            results[name] = got if order is None else got.take(order).reset_index(drop=True)
+        return results
+
+    def _one(self, metric: str, **options: Any) -> pd.DataFrame:
+        return self.compute({metric: options})[metric]  # type: ignore[no-any-return]
+
+    def gaps(self, min_days: float = 0, by: Literal["agency"] | None = None, exact_only: bool = False,
+             working_days: bool = False) -> pd.DataFrame:
+        """Gaps of every case; see :meth:`chronology.Chronology.gaps`."""
+        return self._one("gaps", min_days=min_days, by=by, exact_only=exact_only, working_days=working_days)
+
+    def intervals(self, rules: Interval | Sequence[Interval]) -> pd.DataFrame:
+        """Intervals of every case; see :meth:`chronology.Chronology.intervals`."""
+        return self._one("intervals", rules=rules)
+
+    def breaches(self, rules: Sequence[Interval] | PathLike | None = None) -> pd.DataFrame:
+        """Statutory timescales of every case; see :meth:`chronology.Chronology.breaches`."""
+        return self._one("breaches", rules=rules)
+
+    def missing(self, expectations: Expect | Sequence[Expect] | None = None) -> pd.DataFrame:
+        """Missing follow-ups of every case; see :meth:`chronology.Chronology.missing`."""
+        return self._one("missing", expectations=expectations)
+
+    def voice(self, freq: str = "M") -> pd.DataFrame:
+        """Seen and heard per case, agency and period; see :meth:`chronology.Chronology.voice`."""
+        return self._one("voice", freq=freq)
+
+    def silences(self) -> pd.DataFrame:
+        """Silences of every case; see :meth:`chronology.Chronology.silences`."""
+        return self._one("silences")
+
+    def activity(self, freq: str = "W") -> pd.DataFrame:
+        """Events per agency and period; see :meth:`chronology.Chronology.activity`."""
+        return self._one("activity", freq=freq)
+
+    def tags(self, taxonomy: Any = None) -> pd.DataFrame:
+        """Theme tags of every event; ``Chronology.tag(taxonomy).tags`` on the whole caseload."""
+        return self._one("tags", taxonomy=taxonomy)
+
+    def themes(self, taxonomy: Any = None) -> pd.DataFrame:
+        """Theme counts per case; ``Chronology.tag(taxonomy).themes(by="case")``."""
+        return self._one("themes", taxonomy=taxonomy)
+
+
 def spark_events(spark: Any, path: PathLike) -> Any:
     """The events of a caseload folder as a Spark DataFrame (``spark.read.parquet``).
 
@@ -812,7 +905,7 @@ def spark_events(spark: Any, path: PathLike) -> Any:
     return reader.parquet(str(events))
 
 
-def spark_metric(df: Any, metric: str, **options: Any) -> Any:
+def spark_metric(df: Any, metric: str, *, validate: bool = True, **options: Any) -> Any:
     """One per-case metric on Apache Spark: ``df.groupBy("case_id").applyInPandas(fn, schema)``.
 
     ``fn`` is :func:`run_metrics` on one case's events, the very function the in-memory and DuckDB
@@ -826,6 +919,8 @@ def spark_metric(df: Any, metric: str, **options: Any) -> Any:
         A Spark DataFrame of canonical events (e.g. :func:`spark_events`).
     metric
         One of :data:`METRICS`.
+    validate
+        Check each case's events against the event schema before measuring them.
     options
         The verb's keyword arguments (e.g. ``min_days=14``).
 
@@ -842,7 +937,7 @@ def spark_metric(df: Any, metric: str, **options: Any) -> Any:
     dtypes = {c: str(t) for c, t in empty.dtypes.items()}
 
     def per_case(pdf: pd.DataFrame) -> pd.DataFrame:
-        events = _canonical(pdf, {}, validate=True, where=f"case {pdf['case_id'].iloc[0]!r}",
+        events = _canonical(pdf, {}, validate=validate, where=f"case {pdf['case_id'].iloc[0]!r}",
                             naive_tz=session_tz)
         res = run_metrics(events, spec)[metric]
         return _for_spark(res, dtypes)
@@ -854,7 +949,7 @@ def _spark_schema(empty: pd.DataFrame) -> Any:
     import pyarrow as pa
     from pyspark.sql.pandas.types import from_arrow_schema
 
-    table = pa.Table.from_pandas(_for_spark(empty, {}), preserve_index=False)
+    table = pa.Table.from_pandas(_for_spark(empty, {}, python_text=False), preserve_index=False)
     fields = []
     for f in table.schema:
         t = f.type
@@ -866,8 +961,9 @@ def _spark_schema(empty: pd.DataFrame) -> Any:
     return from_arrow_schema(pa.schema(fields))
 
 
-def _for_spark(res: pd.DataFrame, dtypes: Mapping[str, str]) -> pd.DataFrame:
-    """Categoricals as text, timestamps in UTC: what Spark's Arrow transfer takes."""
+def _for_spark(res: pd.DataFrame, dtypes: Mapping[str, str], *, python_text: bool = True) -> pd.DataFrame:
+    """Categoricals as text, timestamps in UTC, text as Python strings: what Spark's Arrow
+    transfer takes."""
     out = {}
     for col in res.columns:
         s = res[col]
@@ -875,6 +971,10 @@ def _for_spark(res: pd.DataFrame, dtypes: Mapping[str, str]) -> pd.DataFrame:
             s = s.astype("str")
         elif isinstance(s.dtype, pd.DatetimeTZDtype):
             s = s.dt.tz_convert("UTC")
+        if python_text and isinstance(s.dtype, pd.StringDtype):
+            # pyspark 4.x's Arrow serializer does not take pandas 3's Arrow-backed text (it gets
+            # chunked arrays): hand it Python strings, at this boundary only
+            s = s.astype(object)
         out[col] = s
     return pd.DataFrame(out, copy=False)
 
