@@ -78,8 +78,15 @@ def _generator_hash() -> str:
     return hashlib.sha1((SRC / "chronology" / "synthetic.py").read_bytes()).hexdigest()[:12]
 
 
+#: the caseload the run measures (--workload): "synthetic" (chronology.synthetic: theme phrases in
+#: every note) or "realistic" (benchmarks/workloads.py: everyday case-note text)
+WORKLOAD = "synthetic"
+
+
 def ensure_data(folder: Path, n_cases: int, events_per_case: int, seed: int) -> Path:
     """Write the synthetic caseload once (regenerated when the generator or its arguments change)."""
+    if WORKLOAD == "realistic":
+        return _ensure_realistic(folder, n_cases, events_per_case, seed)
     stamp = {"n_cases": n_cases, "events_per_case": events_per_case, "seed": seed, "generator": _generator_hash()}
     marker = folder / "stamp.json"
     if marker.is_file() and json.loads(marker.read_text()) == stamp and (folder / "case.toml").is_file():
@@ -92,6 +99,23 @@ def ensure_data(folder: Path, n_cases: int, events_per_case: int, seed: int) -> 
     subprocess.run([sys.executable, "-c", code, str(folder)], check=True, env=_env())
     marker.write_text(json.dumps(stamp))
     print(f"  wrote {folder} ({n_cases * events_per_case:,} rows) in {time.perf_counter() - t:.1f} s", flush=True)
+    return folder
+
+
+def _ensure_realistic(folder: Path, n_cases: int, events_per_case: int, seed: int) -> Path:
+    """The realistic caseload (``workloads.write_realistic``), written once like ``ensure_data``."""
+    gen = hashlib.sha1((HERE / "workloads.py").read_bytes()).hexdigest()[:12]
+    stamp = {"n_cases": n_cases, "events_per_case": events_per_case, "seed": seed, "realistic": gen}
+    marker = folder / "stamp.json"
+    if marker.is_file() and json.loads(marker.read_text()) == stamp and (folder / "case.toml").is_file():
+        return folder
+    code = (f"import sys; sys.path.insert(0, {str(HERE)!r}); from workloads import write_realistic; "
+            f"write_realistic({n_cases}, {events_per_case}, {seed}, sys.argv[1])")
+    t = time.perf_counter()
+    subprocess.run([sys.executable, "-c", code, str(folder)], check=True, env=_env())
+    marker.write_text(json.dumps(stamp))
+    print(f"  wrote {folder} ({n_cases * events_per_case:,} rows, realistic) in {time.perf_counter() - t:.1f} s",
+          flush=True)
     return folder
 
 
@@ -431,7 +455,21 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--src", default=None, help="benchmark another source tree (put first on PYTHONPATH)")
     ap.add_argument("--report-only", action="store_true",
                     help="rewrite the report from the last run's data/results.json (e.g. after editing findings.md)")
+    ap.add_argument("--workload", choices=["synthetic", "realistic", "both"], default="synthetic",
+                    help="the caseload to measure: synthetic (theme phrases in every note), realistic "
+                    "(everyday case notes; report RESULTS-realistic.md, data in <data>/realistic) or both")
     args = ap.parse_args(argv)
+    if args.workload == "both":
+        given = list(argv if argv is not None else sys.argv[1:])
+        rest = [a for i, a in enumerate(given)
+                if not a.startswith("--workload") and (i == 0 or given[i - 1] != "--workload")]
+        return max(main([*rest, "--workload", w]) for w in ("synthetic", "realistic"))
+    global WORKLOAD
+    WORKLOAD = args.workload
+    if WORKLOAD == "realistic":
+        args.data = args.data / "realistic"
+        if args.out is None and not args.quick:
+            args.out = HERE / "RESULTS-realistic.md"
     if args.report_only:
         res = json.loads((args.data / "results.json").read_text())
         out = args.out or HERE / "RESULTS.md"
@@ -458,7 +496,7 @@ def main(argv: list[str] | None = None) -> int:
             pipe.append(work("pipeline", folder))
             print(f"  pipeline run {i + 1}/{reps}: {sum(pipe[-1]['times'].values()):.2f} s", flush=True)
         floor = [work("floor", folder) for _ in range(max(reps, 3))]
-        if n <= check_max:
+        if n <= check_max and WORKLOAD == "synthetic":  # the peers know the synthetic exports' layouts
             checks[n] = work("check_peers", folder)["checks"]
             print("  peers equal to ours: " + ", ".join(f"{k} {v.get('equal')}" for k, v in checks[n].items()), flush=True)
         checked = max((k for k in checks if k <= n), default=None)
@@ -466,7 +504,9 @@ def main(argv: list[str] | None = None) -> int:
         for kind, (wl, _) in PEERS.items():
             ok = checked is not None and checks[checked][kind].get("equal")
             if not ok:
-                peers[kind] = {"skipped": "its answers differ from ours" if checked else "not checked"}
+                peers[kind] = {"skipped": "its answers differ from ours" if checked else
+                               "not run: the peers are written for the synthetic exports' layouts"
+                               if WORKLOAD != "synthetic" else "not checked"}
                 continue
             if n <= peer_max:
                 prs = [work(wl, folder) for _ in range(reps if n <= 10_000 else 1)]

@@ -331,6 +331,177 @@ def regex(folder: Path, **_: Any) -> dict[str, Any]:
     return {"rows": len(ascii_), "results": results}
 
 
+# ----------------------------------------------------------------------------------- data workloads
+# Two caseloads to measure on (run.py --workload): "synthetic" is chronology.synthetic (every note
+# is a theme phrase, so the tagger finds something in every row); "realistic" below is what agency
+# exports mostly hold: everyday case-note text (visits, school, health, police attendances) with
+# names, abbreviations and punctuation, long notes, and a safeguarding phrase in about 30% of rows.
+# The words are written for this generator, not taken from the theme taxonomy, so the tagger's
+# work on them is not tuned to its own phrases. Everything is invented.
+
+_FIRST = ["Amy", "Jayden", "Kacper", "Leah", "Mohammed", "Niamh", "Oliver", "Priya", "Ruby", "Tyler",
+          "Zainab", "Callum", "Ellie", "Harvey", "Imani", "Jack", "Keira", "Logan", "Maya", "Noah"]
+_LAST = ["Smith", "Khan", "Jones", "Nowak", "O'Brien", "Patel", "Williams", "Begum", "Taylor", "Evans"]
+_ROLES = ["SW", "PC", "DC", "DSL", "HV", "GP", "SN", "IRO", "TM", "FSW", "PCSO", "CAMHS nurse", "YOT worker"]
+_EVERYDAY = [
+    "Home visit completed, {n} was at home with mum.",
+    "Child seen in the living room; appeared well and chatty.",
+    "Attended school for a planned review meeting with the head of year.",
+    "Telephone call to mother to rearrange the visit as she was at work.",
+    "Letter sent to GP requesting an update on the health assessment.",
+    "Placement carer reports {n} has settled well and is eating better.",
+    "Police attended the address re: noise complaint from a neighbour; no offences disclosed.",
+    "Hospital appointment attended (orthopaedics follow-up), next review in 6 weeks.",
+    "Child seen at school by SW, spoke about football and their new friends.",
+    "Team around the family meeting held at the children's centre.",
+    "{r} completed the core assessment paperwork and uploaded it to the system.",
+    "Home conditions adequate; bedroom tidy, food in the fridge.",
+    "Transport to contact arranged for Saturday; dad confirmed by text.",
+    "Attendance at school 92% this term, slight dip after half term.",
+    "Dentist appointment missed - mother said she forgot, rebooked for next week.",
+    "PC {k} spoke with {n} at the station front desk about a lost phone.",
+    "Review of the plan: actions from last meeting mostly completed.",
+    "Email from the school nurse re: immunisations being up to date.",
+    "Visit to grandparents' house, {n} staying there for the weekend.",
+    "Duty SW returned the call; no further action at this time.",
+    "Placement stability meeting held; carers happy to continue.",
+    "Health visitor contact, weight and development on track.",
+    "Spoke to {n}'s aunt who is willing to help with school runs.",
+    "Case discussed in supervision with the TM; plan remains appropriate.",
+    "Child seen alone in their bedroom and said things at home are OK.",
+    "Police call handler logged a welfare query; officers not deployed.",
+    "Hospital discharge summary received and filed.",
+    "Parents' evening attended by mum; teacher pleased with progress.",
+    "CP plan review booked for next month, invites sent to all agencies.",
+    "SW unable to gain entry, card left; will try again tomorrow.",
+]
+_SAFEGUARDING = [
+    "{n} disclosed that dad hit them with a belt last night.",
+    "DV incident at the home address: mother had a swollen eye, partner arrested.",
+    "Unexplained bruising noted on the upper arm by the PE teacher.",
+    "Reported missing from home overnight, returned at 06:00 by police.",
+    "Concerns {n} is being exploited by older males; seen getting into cars.",
+    "Self-harm: fresh cuts to the wrist seen by the school nurse.",
+    "Strategy meeting held under s47 following the disclosure.",
+    "Mother under the influence of alcohol when officers attended; children present.",
+    "Found with cannabis and £300 cash, possible county lines involvement.",
+    "Sexual abuse allegation made to the teacher; ABE interview planned.",
+    "Neglect concerns: no food in the house, children unkempt and hungry.",
+    "Domestic abuse referral (MARAC) following a high-risk DASH assessment.",
+    "{n} took an overdose and was admitted to the paediatric ward.",
+    "Child said she is scared to go home because of the shouting and fighting.",
+    "CSE concerns raised at MASH; phone found with explicit images.",
+]
+_FILLER = ["", "", "", " See attached.", " Nothing further.", " Will update.", " (see previous entry)",
+           " NFA.", " Plan agreed.", " To discuss at next CP conference."]
+
+
+def _expand(templates: list[str], rng: Any) -> tuple[Any, Any, Any]:
+    """Templates with roles and collar numbers filled in, split around the child's name:
+    (text before the name, whether there is a name, text after it)."""
+    import numpy as np
+
+    full: list[str] = []
+    for t in templates:
+        if "{r}" in t:
+            full += [t.replace("{r}", r) for r in _ROLES]
+        elif "{k}" in t:
+            full += [t.replace("{k}", str(k)) for k in rng.integers(1000, 9999, 8)]
+        else:
+            full.append(t)
+    pre = np.array([t.split("{n}", 1)[0] for t in full], dtype=object)
+    has = np.array(["{n}" in t for t in full])
+    post = np.array([t.split("{n}", 1)[1] if "{n}" in t else "" for t in full], dtype=object)
+    return pre, has, post
+
+
+def _notes(n: int, rng: Any, p_safeguarding: float = 0.3) -> Any:
+    """``n`` case notes: 1 to 12 everyday sentences, about ``p_safeguarding`` of them with a
+    safeguarding sentence at a random place, each naming its child. Vectorised."""
+    import numpy as np
+    import pandas as pd
+
+    every, safeg = _expand(_EVERYDAY, rng), _expand(_SAFEGUARDING, rng)
+    slots = np.minimum(rng.geometric(0.3, n), 12)  # mostly short, some long notes
+    safe = rng.random(n) < p_safeguarding
+    safe_slot = (rng.random(n) * slots).astype(int)
+    name = pd.Series(np.array(_FIRST)[rng.integers(0, len(_FIRST), n)], dtype="str")
+    out = pd.Series([""] * n, dtype="str")
+    for k in range(12):
+        use_sg = safe & (safe_slot == k)
+        i = rng.integers(0, len(every[0]), n)
+        j = rng.integers(0, len(safeg[0]), n)
+        pre = np.where(use_sg, safeg[0][j], every[0][i])
+        has = np.where(use_sg, safeg[1][j], every[1][i])
+        post = np.where(use_sg, safeg[2][j], every[2][i])
+        sentence = (pd.Series(pre, dtype="str") + name.where(pd.Series(has), "")
+                    + pd.Series(post, dtype="str"))
+        out = out.where(pd.Series(k >= slots), out + (" " if k else "") + sentence)
+    out = out + pd.Series(np.array(_FILLER)[rng.integers(0, len(_FILLER), n)], dtype="str")
+    upper = pd.Series(rng.random(n) < 0.05)  # some officers type in capitals
+    return out.where(~upper, out.str.upper())
+
+
+def realistic(n_cases: int, events_per_case: int, seed: int) -> dict[str, Any]:
+    """A caseload of agency exports with everyday case-note text (see the comment above).
+
+    Police-style exports (occurrence reference, ``dd/mm/yyyy HH:MM``, officer collar numbers) are
+    40% of the rows, social care case notes 35%, school and health the rest. Returns
+    ``{agency: DataFrame}`` for :func:`chronology.synthetic.write_synthetic`.
+    """
+    import numpy as np
+    import pandas as pd
+
+    rng = np.random.default_rng(seed)
+    n_total = n_cases * events_per_case
+    case = np.repeat(np.arange(n_cases), events_per_case)
+    rng.shuffle(case)
+    shares = {"police": 0.40, "csc": 0.35, "education": 0.15, "health_acute": 0.10}
+    cut = np.cumsum([0] + [round(v * n_total) for v in shares.values()])
+    cut[-1] = n_total
+    out: dict[str, Any] = {}
+    for (agency, _), a, b in zip(shares.items(), cut[:-1], cut[1:], strict=True):
+        n = int(b - a)
+        ref = pd.Series(case[a:b]).map("RL{:06d}".format).astype("str")
+        when = pd.Timestamp("2019-01-01") + pd.to_timedelta(rng.integers(0, 6 * 365 * 24 * 60, n), unit="min")
+        when = pd.Series(when)
+        text = _notes(n, rng)
+        seen = pd.Series(np.array(["Y", "N", "", "Yes", "No"])[rng.integers(0, 5, n)], dtype="str")
+        worker = pd.Series(np.array(_ROLES)[rng.integers(0, len(_ROLES), n)], dtype="str")
+        if agency == "police":
+            out[agency] = pd.DataFrame({
+                "Child ID": ref,
+                "Occurrence Ref": pd.Series(rng.integers(10**8, 10**9, n)).astype("str").radd("OCC"),
+                "Date/Time": when.dt.strftime("%d/%m/%Y %H:%M"),
+                "Occurrence Summary": text,
+                "Action Taken": np.array(["Words of advice", "NFA", "Referral to CSC", "Arrest", ""])[
+                    rng.integers(0, 5, n)],
+                "Officer": "PC " + pd.Series(rng.integers(1000, 9999, n)).astype("str"),
+            })
+        elif agency == "csc":
+            out[agency] = pd.DataFrame({
+                "Case Ref": ref, "Date": when.dt.strftime("%Y-%m-%d"), "Case Note": text,
+                "Child Seen": seen, "Worker": worker,
+            })
+        elif agency == "education":
+            out[agency] = pd.DataFrame({
+                "UPN": ref, "Date": when.dt.strftime("%d/%m/%Y"), "Details": text, "Staff member": worker,
+            })
+        else:
+            out[agency] = pd.DataFrame({
+                "Patient ID": ref, "Date": when.dt.strftime("%d-%b-%Y"), "Time": when.dt.strftime("%H:%M"),
+                "Clinical Summary": text, "Seen": seen, "Clinician": worker,
+            })
+    return out
+
+
+def write_realistic(n_cases: int, events_per_case: int, seed: int, folder: str | os.PathLike[str]) -> Path:
+    """Write :func:`realistic` as CSV files with a ``case.toml`` (as ``write_synthetic`` does)."""
+    from chronology.synthetic import write_synthetic
+
+    return write_synthetic(realistic(n_cases, events_per_case, seed), folder)
+
+
 WORKLOADS = {"pipeline": pipeline, "floor": floor, "peer_pandas": peer_pandas, "peer_polars": peer_polars,
              "check_peers": check_peers, "onecase": onecase,
              "timeline": timeline, "import": import_time, "regex": regex}

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from .labels import read_labels
     from .plot.explorer import explore
     from .rules import Expect, Interval, Match
+    from .scale import caseload
 
 __version__ = "0.1.0"
 
@@ -31,6 +32,7 @@ __all__ = [
     "Interval",
     "Match",
     "__version__",
+    "caseload",
     "combine",
     "explore",
     "read",
@@ -49,6 +51,7 @@ _LAZY = {
     "Match": ("chronology.rules", "Match"),
     "Interval": ("chronology.rules", "Interval"),
     "Expect": ("chronology.rules", "Expect"),
+    "caseload": ("chronology.scale", "caseload"),
 }
 
 

@@ -530,6 +530,13 @@ class Chronology:
 
         return to_html(self, path, **kwargs)
 
+    def to_parquet(self, path: PathLike, *, partition_by: Literal["case_id"] | None = None, **kwargs: Any) -> Path:
+        """Store as a caseload folder of Parquet files, for :func:`chronology.caseload`; see
+        :func:`chronology.scale.write_parquet`."""
+        from .scale import write_parquet
+
+        return write_parquet(self, path, partition_by=partition_by, **kwargs)
+
     def to_docx(self, path: PathLike, **kwargs: Any) -> Path:
         """Write the integrated chronology as a Word table."""
         from .report import to_docx
