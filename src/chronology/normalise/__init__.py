@@ -305,9 +305,10 @@ def normalise_table(
                 "value": pd.Series(values, dtype="str").to_numpy(),
                 "reason": reason[bad].astype("str").to_numpy(),
                 "hint": hint[bad].astype("str").to_numpy(),
+                "row_text": _row_text(cells, bad).to_numpy(),
             }
         )
-        for c in ("source", "source_sheet", "column", "value", "reason", "hint"):
+        for c in ("source", "source_sheet", "column", "value", "reason", "hint", "row_text"):
             rejects[c] = rejects[c].astype("str")
     else:
         rejects = empty_rejects()
@@ -324,6 +325,7 @@ def normalise_table(
                 "reason": "a row above the header row that looks like data, not a title",
                 "hint": f"the header was taken from row {table.header_row} ({head}); if this row "
                 "is an event, move it below the header row",
+                "row_text": pd.Series([t for _, t in table.above], dtype="str"),
             }
         )
         for c in ("source", "source_sheet", "column", "value", "reason", "hint"):
@@ -376,6 +378,23 @@ def _clock_change_notes(kind: pd.Series, rows: pd.Series) -> list[str]:
                 f"(row{'s' if n > 1 else ''} {listed}); flagged uncertain"
             )
     return notes
+
+
+def _row_text(cells: pd.DataFrame, mask: np.ndarray) -> pd.Series:
+    """Every non-blank cell of the masked rows as ``"Heading: value | Heading: value"``, so a
+    rejected row keeps all its text, not only the cell that failed. Vectorised: one pass per column,
+    then one grouped join over the non-blank cells."""
+    sub = cells[mask].reset_index(drop=True)
+    n = len(sub)
+    if n == 0 or sub.shape[1] == 0:
+        return pd.Series([""] * n, dtype="str")
+    pieces = {}
+    for k in range(sub.shape[1]):
+        v = sub.iloc[:, k].astype("str").str.strip()
+        pieces[k] = (f"{sub.columns[k]}: " + v).where(v.notna() & v.ne(""))
+    long = pd.DataFrame(pieces).melt(ignore_index=False)["value"].dropna()
+    joined = long.groupby(level=0, sort=True).agg(" | ".join)
+    return joined.reindex(range(n)).fillna("").astype("str")
 
 
 def _extra_columns(cells: pd.DataFrame, headings: Sequence[Any]) -> dict[str, pd.Series]:
@@ -449,7 +468,8 @@ def normalise_tables(
     events = pd.concat([e for e in evs if len(e)], ignore_index=True) if any(len(e) for e in evs) else evs[0]
     rejects = pd.concat([r for r in rjs if len(r)], ignore_index=True) if any(len(r) for r in rjs) else empty_rejects()
     prov = pd.DataFrame(provs, columns=PROVENANCE_COLUMNS)
-    return events, rejects[REJECT_COLUMNS], prov
+    # the canonical reject columns first, then the rejected row's whole text (``row_text``)
+    return events, rejects[REJECT_COLUMNS + [c for c in rejects.columns if c not in REJECT_COLUMNS]], prov
 
 
 def events_from_canonical(
