@@ -58,6 +58,19 @@ class Manifest:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
+def _near(path: Path) -> str:
+    """``"; did you mean 'x'?"`` for folders beside ``path`` with a close name, else ``""``."""
+    import difflib
+
+    try:
+        parent = path.parent if str(path.parent) else Path(".")
+        names = [q.name for q in parent.iterdir() if q.is_dir()] if parent.is_dir() else []
+    except OSError:
+        return ""
+    close = difflib.get_close_matches(path.name, names, n=3, cutoff=0.75)
+    return "; did you mean " + " or ".join(repr(str(path.parent / c)) for c in close) + "?" if close else ""
+
+
 def load_manifest(folder: str | os.PathLike[str]) -> Manifest:
     """Read ``folder/case.toml`` (or a path to the toml itself) and check it."""
     p = Path(folder)
@@ -67,7 +80,8 @@ def load_manifest(folder: str | os.PathLike[str]) -> Manifest:
         raise ManifestError(
             "no such folder" if not folder_path.exists() else "is not a folder",
             file=str(folder_path),
-            hint="check the spelling of the case folder (its path is relative to the current folder)",
+            hint="check the spelling of the case folder (its path is relative to the current folder)"
+            + _near(folder_path),
         )
     if not toml_path.exists():
         raise ManifestError(
