@@ -75,3 +75,28 @@ def test_held_out_scores_rules_and_learned_separately():
     assert micro.loc["all", "f1"] >= 0.80
     assert micro.loc["all", "f1"] >= micro.loc["rule", "f1"] - 0.005
     assert micro.loc["learned", "precision"] >= 0.5
+
+
+def test_reviewer_labels_train_the_learned_layer():
+    """Events a reviewer labelled become training texts: a kind of note the shipped set never saw
+    is learned from the reviewer's added tags and found on a new event of the same kind."""
+    notes = [f"Quarterly zorblat form {i} lodged with the zorblat registry office, ref Z{i:03d}." for i in range(12)]
+    c = chron.Chronology.from_events(pd.DataFrame({
+        "case_id": "x", "agency": "csc",
+        "start": pd.date_range("2024-01-01", periods=13, freq="D").strftime("%Y-%m-%d"),
+        "description": [*notes, "Zorblat form lodged with the zorblat registry office, ref Z999."]}))
+    ids = c.events.sort_values("start")["event_id"].tolist()
+    labels = pd.DataFrame({"event_id": ids[:12], "theme": "escalation", "polarity": "strength",
+                           "decision": "add", "reviewer": "R1", "decided_at": pd.NaT, "note": None})
+    extra = learned.labelled_from_labels(labels, c.events)
+    assert len(extra) == 12
+    assert (extra["gold"].map(len) == 1).all()
+    before = tag(c.events, learned=True)
+    assert not ((before["event_id"] == ids[12]) & (before["theme"] == "escalation")).any()
+    after = tag(c.events, learned=True, labels=labels)
+    new = after[(after["event_id"] == ids[12]) & (after["theme"] == "escalation")]
+    assert len(new) == 1
+    assert new["kind"].iloc[0] == "learned"
+    # the same through the Chronology: the labels it keeps train the layer when it tags again
+    reviewed = c.with_labels(labels).tag(learned=True)
+    assert ((reviewed.tags["event_id"] == ids[12]) & (reviewed.tags["theme"] == "escalation")).any()

@@ -397,10 +397,11 @@ class Chronology:
     ) -> Chronology:
         """A new Chronology with ``tags`` set; see :func:`chronology.themes.tag` (``learned=True``
         adds the learned layer's tags, which needs ``pip install "chronology[learn]"``). The
-        reviewer's decisions in ``labels`` (:meth:`with_labels`) are applied to the new tags."""
+        reviewer's decisions in ``labels`` (:meth:`with_labels`) are applied to the new tags, and the
+        learned layer is trained on them too."""
         from .themes import tag
 
-        tags = tag(self.events, taxonomy=taxonomy, learned=learned, method=method)
+        tags = tag(self.events, taxonomy=taxonomy, learned=learned, method=method, labels=self.labels)
         if self.labels is not None:
             from .labels import apply_labels
 

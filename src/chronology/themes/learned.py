@@ -119,6 +119,43 @@ def _parse(labels: str, tax: Taxonomy) -> tuple[tuple[str, str | None], ...]:
     return tuple(out)
 
 
+def labelled_from_labels(labels: pd.DataFrame, events: pd.DataFrame, taxonomy: Taxonomy | None = None) -> pd.DataFrame:
+    """A reviewer's decisions (:func:`chronology.read_labels`) as rows of a labelled set, to train the
+    learned layer on them too: one row per reviewed event of ``events``, its gold the accepted and
+    added themes (none when the reviewer only rejected: then the text is a negative). Inputs are
+    not modified.
+
+    Examples
+    --------
+    >>> ev = pd.DataFrame({"event_id": ["x:1", "x:2"], "description": ["Seen alone at school", "Phone call"],
+    ...                    "action": [None, None], "child_voice": [None, None]})
+    >>> labels = pd.DataFrame({"event_id": ["x:1", "x:2"], "theme": ["child_voice", "escalation"],
+    ...                        "polarity": ["strength", None], "decision": ["add", "reject"]})
+    >>> labelled_from_labels(labels, ev)[["text", "labels", "source"]].values.tolist()
+    [['Seen alone at school', 'child_voice:strength', 'reviewer'], ['Phone call', '', 'reviewer']]
+    """
+    from .taxonomy import load_taxonomy
+    from .text import event_text
+
+    tax = taxonomy if taxonomy is not None else load_taxonomy()
+    cols = ["text", "labels", "age", "agency", "source", "citation", "gold"]
+    ids = events["event_id"].astype("str")
+    reviewed = ids.isin(set(labels["event_id"].astype("str"))).to_numpy()
+    if not reviewed.any():
+        return pd.DataFrame({c: pd.Series(dtype="object" if c == "gold" else "str") for c in cols})
+    ev = events[reviewed].reset_index(drop=True)
+    text = pd.Series(pd.array(event_text(ev, [c for c in _COLUMNS if c in ev]), dtype="str")).str.strip()
+    yes = labels[labels["decision"].astype("str").isin(["accept", "add"]).to_numpy()]
+    part = (yes["theme"].astype("str") + ":" + yes["polarity"].astype("str").fillna("")).groupby(
+        yes["event_id"].astype("str").to_numpy()).agg(";".join)
+    lab = ids[reviewed].reset_index(drop=True).map(part).fillna("").astype("str")
+    out = pd.DataFrame({"text": text, "labels": lab, "age": "", "agency": ev["agency"].astype("str")
+                        if "agency" in ev else "", "source": "reviewer", "citation": "reviewer-confirmed labels"})
+    out = out.astype("str")
+    out["gold"] = [_parse(v, tax) for v in out["labels"].tolist()]
+    return out[cols]
+
+
 def gold_frame(ls: pd.DataFrame, ids: pd.Series | None = None) -> pd.DataFrame:
     """The labels of a labelled set in the long form :func:`~chronology.themes.evaluate` reads
     (``event_id, theme, polarity``), the event ids being ``ids`` (default: the row numbers)."""
@@ -174,8 +211,11 @@ def _rule_flags(texts: pd.Series, tax: Taxonomy, themes: list[str]) -> np.ndarra
     idx = {th: j for j, th in enumerate(themes)}
     keep = t["theme"].astype("str").isin(idx)
     t = t[keep]
-    col = t["theme"].astype("str").map(idx).to_numpy() * 2 + (t["polarity"].astype("str") == "strength").to_numpy()
-    flags[t["pos"].to_numpy(), col] = 1.0
+    if t.empty:  # no rule fired on any text (and an empty frame's columns are not integers)
+        return flags
+    col = t["theme"].astype("str").map(idx).to_numpy(dtype=np.int64) * 2 + (
+        t["polarity"].astype("str") == "strength").to_numpy(dtype=np.int64)
+    flags[t["pos"].to_numpy(dtype=np.int64), col] = 1.0
     return flags
 
 
@@ -244,14 +284,14 @@ def _key(tax: Taxonomy) -> str:
 _MODELS: dict[str, LearnedModel] = {}
 
 
-def _load(key: str, tax: Taxonomy) -> LearnedModel:
+def _load(key: str, tax: Taxonomy, extra: pd.DataFrame | None = None) -> LearnedModel:
     if key in _MODELS:
         return _MODELS[key]
-    _MODELS[key] = model = _load_or_train(key, tax)
+    _MODELS[key] = model = _load_or_train(key, tax, extra)
     return model
 
 
-def _load_or_train(key: str, tax: Taxonomy) -> LearnedModel:
+def _load_or_train(key: str, tax: Taxonomy, extra: pd.DataFrame | None = None) -> LearnedModel:
     path = _cache_dir() / f"themes-learned-{key}.pkl"
     if path.is_file():
         try:
@@ -261,7 +301,10 @@ def _load_or_train(key: str, tax: Taxonomy) -> LearnedModel:
                 return model
         except Exception:  # a broken or foreign cache file: train again
             pass
-    model = train(taxonomy=tax)
+    ls = None
+    if extra is not None and len(extra):
+        ls = pd.concat([labelled_set(tax), extra], ignore_index=True)
+    model = train(ls, taxonomy=tax)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(f".{os.getpid()}.tmp")
@@ -273,12 +316,20 @@ def _load_or_train(key: str, tax: Taxonomy) -> LearnedModel:
     return model
 
 
-def load_model(taxonomy: Taxonomy | None = None) -> LearnedModel:
-    """The learned layer for ``taxonomy`` (default: the brief's), trained at first use and cached."""
+def load_model(taxonomy: Taxonomy | None = None, extra: pd.DataFrame | None = None) -> LearnedModel:
+    """The learned layer for ``taxonomy`` (default: the brief's), trained at first use and cached.
+
+    ``extra``: more labelled rows to train on beside the shipped set (e.g. reviewer-confirmed labels,
+    :func:`labelled_from_labels`); the model for them is cached under its own key.
+    """
     from .taxonomy import load_taxonomy
 
     tax = taxonomy if taxonomy is not None else load_taxonomy()
-    return _load(_key(tax), tax)
+    key = _key(tax)
+    if extra is not None and len(extra):
+        key += "-" + hashlib.sha256(pd.util.hash_pandas_object(
+            extra[["text", "labels"]].astype("str"), index=False).to_numpy().tobytes()).hexdigest()[:12]
+    return _load(key, tax, extra)
 
 
 # ------------------------------------------------------------------------------------ tagging
@@ -292,7 +343,8 @@ def _clauses(text: pd.Series) -> pd.DataFrame:
 
 
 def learned_tags(
-    events: pd.DataFrame, taxonomy: Taxonomy, rule_tags: pd.DataFrame, threshold: float = THRESHOLD
+    events: pd.DataFrame, taxonomy: Taxonomy, rule_tags: pd.DataFrame, threshold: float = THRESHOLD,
+    labels: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """The learned layer's tags of ``events`` that the rules (``rule_tags``) did not give: columns
     ``event_id, theme, label, polarity, rule, evidence, kind`` (``rule = "learned:<theme>"``,
@@ -312,7 +364,8 @@ def learned_tags(
     from .tagging import TAG_COLUMNS
     from .text import event_text
 
-    model = load_model(taxonomy)
+    extra = labelled_from_labels(labels, events, taxonomy) if labels is not None and len(labels) else None
+    model = load_model(taxonomy, extra)
     n = len(events)
     if not n:
         return pd.DataFrame({c: pd.Series(dtype="str") for c in TAG_COLUMNS})

@@ -38,6 +38,7 @@ def tag(
     learned: bool = False,
     method: str | None = None,
     threshold: float | None = None,
+    labels: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Find the events that evidence each theme, with the evidence.
 
@@ -84,6 +85,9 @@ def tag(
         "learned:<theme>"`` and ``kind = "learned"``. Default: the rules only.
     threshold
         The learned layer's probability threshold (default 0.5).
+    labels
+        Reviewer-confirmed labels (:func:`chronology.read_labels`): with the learned layer on, it is
+        trained on them too, beside the shipped labelled set (each reviewed event a labelled text).
 
     Examples
     --------
@@ -104,7 +108,7 @@ def tag(
         raise OptionError("unknown tagging method", value=method, hint='use method="rules" or "rules+learned"')
     tax = load_taxonomy(taxonomy)
     if learned or method == "rules+learned":
-        return _with_learned(events, tax, threshold)
+        return _with_learned(events, tax, threshold, labels)
     missing = [c for c in _NEEDED if c not in events]
     if missing:
         raise EventValidationError(
@@ -178,12 +182,14 @@ def tag(
     return pd.DataFrame({c: built[c] for c in TAG_COLUMNS}, copy=False)
 
 
-def _with_learned(events: pd.DataFrame, tax: Taxonomy, threshold: float | None) -> pd.DataFrame:
+def _with_learned(
+    events: pd.DataFrame, tax: Taxonomy, threshold: float | None, labels: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """The rules' tags and the learned layer's, ordered as the events then the taxonomy."""
     from .learned import THRESHOLD, learned_tags
 
     rules = tag(events, tax)
-    extra = learned_tags(events, tax, rules, THRESHOLD if threshold is None else threshold)
+    extra = learned_tags(events, tax, rules, THRESHOLD if threshold is None else threshold, labels=labels)
     if extra.empty:
         return rules
     out = pd.concat([rules, extra], ignore_index=True)
