@@ -307,7 +307,9 @@ def regex(folder: Path, **_: Any) -> dict[str, Any]:
     cols = []
     for path in sorted(folder.glob("*.csv")):
         df = pd.read_csv(path, dtype="str")
-        cols.append(df["Details"] if "Details" in df else df["Summary"])
+        text = next(c for c in ("Details", "Summary", "Occurrence Summary", "Case Note", "Clinical Summary")
+                    if c in df)  # the free-text column of either workload's exports
+        cols.append(df[text])
     ascii_ = pd.concat(cols, ignore_index=True).str.replace(r"[^\x00-\x7f]", "'", regex=True)
     mixed = ascii_.copy()
     mixed.iloc[len(mixed) // 2] = "Child\u2019s mother called"
