@@ -415,8 +415,54 @@ class EventValueError(SourceReadError):
 
 
 # ---------------------------------------------------------------------------------------- DuckDB
+
+
+class _Verbs:
+    """The per-case metric verbs, the same on every engine: each is one metric of ``compute``."""
+
+    def _one(self, metric: str, **options: Any) -> pd.DataFrame:
+        return self.compute({metric: options})[metric]  # type: ignore[attr-defined,no-any-return]
+
+    def gaps(self, min_days: float = 0, by: Literal["agency"] | None = None, exact_only: bool = False,
+             working_days: bool = False) -> pd.DataFrame:
+        """Gaps of every case; see :meth:`chronology.Chronology.gaps`."""
+        return self._one("gaps", min_days=min_days, by=by, exact_only=exact_only, working_days=working_days)
+
+    def intervals(self, rules: Interval | Sequence[Interval]) -> pd.DataFrame:
+        """Intervals of every case; see :meth:`chronology.Chronology.intervals`."""
+        return self._one("intervals", rules=rules)
+
+    def breaches(self, rules: Sequence[Interval] | PathLike | None = None) -> pd.DataFrame:
+        """Statutory timescales of every case; see :meth:`chronology.Chronology.breaches`."""
+        return self._one("breaches", rules=rules)
+
+    def missing(self, expectations: Expect | Sequence[Expect] | None = None) -> pd.DataFrame:
+        """Missing follow-ups of every case; see :meth:`chronology.Chronology.missing`."""
+        return self._one("missing", expectations=expectations)
+
+    def voice(self, freq: str = "M") -> pd.DataFrame:
+        """Seen and heard per case, agency and period; see :meth:`chronology.Chronology.voice`."""
+        return self._one("voice", freq=freq)
+
+    def silences(self) -> pd.DataFrame:
+        """Silences of every case; see :meth:`chronology.Chronology.silences`."""
+        return self._one("silences")
+
+    def activity(self, freq: str = "W") -> pd.DataFrame:
+        """Events per agency and period; see :meth:`chronology.Chronology.activity`."""
+        return self._one("activity", freq=freq)
+
+    def tags(self, taxonomy: Any = None) -> pd.DataFrame:
+        """Theme tags of every event; ``Chronology.tag(taxonomy).tags`` on the whole caseload."""
+        return self._one("tags", taxonomy=taxonomy)
+
+    def themes(self, taxonomy: Any = None) -> pd.DataFrame:
+        """Theme counts per case; ``Chronology.tag(taxonomy).themes(by="case")``."""
+        return self._one("themes", taxonomy=taxonomy)
+
+
 @dataclass(frozen=True, eq=False)
-class Caseload:
+class Caseload(_Verbs):
     """A caseload stored as Parquet, computed out of core on DuckDB, batch by batch of whole cases.
 
     Open one with :func:`caseload`. Each verb (:meth:`gaps`, :meth:`intervals`, :meth:`breaches`,
@@ -619,45 +665,6 @@ class Caseload:
             return dict(folders)
         return {m: _stack(frames, m, specs[m]) for m, frames in parts.items()}
 
-    def _one(self, metric: str, **options: Any) -> pd.DataFrame:
-        return self.compute({metric: options})[metric]  # type: ignore[no-any-return]
-
-    def gaps(self, min_days: float = 0, by: Literal["agency"] | None = None, exact_only: bool = False,
-             working_days: bool = False) -> pd.DataFrame:
-        """Gaps of every case; see :meth:`chronology.Chronology.gaps`."""
-        return self._one("gaps", min_days=min_days, by=by, exact_only=exact_only, working_days=working_days)
-
-    def intervals(self, rules: Interval | Sequence[Interval]) -> pd.DataFrame:
-        """Intervals of every case; see :meth:`chronology.Chronology.intervals`."""
-        return self._one("intervals", rules=rules)
-
-    def breaches(self, rules: Sequence[Interval] | PathLike | None = None) -> pd.DataFrame:
-        """Statutory timescales of every case; see :meth:`chronology.Chronology.breaches`."""
-        return self._one("breaches", rules=rules)
-
-    def missing(self, expectations: Expect | Sequence[Expect] | None = None) -> pd.DataFrame:
-        """Missing follow-ups of every case; see :meth:`chronology.Chronology.missing`."""
-        return self._one("missing", expectations=expectations)
-
-    def voice(self, freq: str = "M") -> pd.DataFrame:
-        """Seen and heard per case, agency and period; see :meth:`chronology.Chronology.voice`."""
-        return self._one("voice", freq=freq)
-
-    def silences(self) -> pd.DataFrame:
-        """Silences of every case; see :meth:`chronology.Chronology.silences`."""
-        return self._one("silences")
-
-    def activity(self, freq: str = "W") -> pd.DataFrame:
-        """Events per agency and period; see :meth:`chronology.Chronology.activity`."""
-        return self._one("activity", freq=freq)
-
-    def tags(self, taxonomy: Any = None) -> pd.DataFrame:
-        """Theme tags of every event; ``Chronology.tag(taxonomy).tags`` on the whole caseload."""
-        return self._one("tags", taxonomy=taxonomy)
-
-    def themes(self, taxonomy: Any = None) -> pd.DataFrame:
-        """Theme counts per case; ``Chronology.tag(taxonomy).themes(by="case")``."""
-        return self._one("themes", taxonomy=taxonomy)
 
     @property
     def rejects(self) -> pd.DataFrame:
@@ -810,7 +817,7 @@ def caseload(
 
 # ----------------------------------------------------------------------------------------- Spark
 @dataclass(frozen=True, eq=False)
-class SparkCaseload:
+class SparkCaseload(_Verbs):
     """A caseload stored as Parquet, computed on Apache Spark; see :meth:`Caseload.on_spark`.
 
     Each verb runs :func:`spark_metric` (``groupBy("case_id").applyInPandas`` of
@@ -849,45 +856,6 @@ class SparkCaseload:
             results[name] = got if order is None else got.take(order).reset_index(drop=True)
         return results
 
-    def _one(self, metric: str, **options: Any) -> pd.DataFrame:
-        return self.compute({metric: options})[metric]  # type: ignore[no-any-return]
-
-    def gaps(self, min_days: float = 0, by: Literal["agency"] | None = None, exact_only: bool = False,
-             working_days: bool = False) -> pd.DataFrame:
-        """Gaps of every case; see :meth:`chronology.Chronology.gaps`."""
-        return self._one("gaps", min_days=min_days, by=by, exact_only=exact_only, working_days=working_days)
-
-    def intervals(self, rules: Interval | Sequence[Interval]) -> pd.DataFrame:
-        """Intervals of every case; see :meth:`chronology.Chronology.intervals`."""
-        return self._one("intervals", rules=rules)
-
-    def breaches(self, rules: Sequence[Interval] | PathLike | None = None) -> pd.DataFrame:
-        """Statutory timescales of every case; see :meth:`chronology.Chronology.breaches`."""
-        return self._one("breaches", rules=rules)
-
-    def missing(self, expectations: Expect | Sequence[Expect] | None = None) -> pd.DataFrame:
-        """Missing follow-ups of every case; see :meth:`chronology.Chronology.missing`."""
-        return self._one("missing", expectations=expectations)
-
-    def voice(self, freq: str = "M") -> pd.DataFrame:
-        """Seen and heard per case, agency and period; see :meth:`chronology.Chronology.voice`."""
-        return self._one("voice", freq=freq)
-
-    def silences(self) -> pd.DataFrame:
-        """Silences of every case; see :meth:`chronology.Chronology.silences`."""
-        return self._one("silences")
-
-    def activity(self, freq: str = "W") -> pd.DataFrame:
-        """Events per agency and period; see :meth:`chronology.Chronology.activity`."""
-        return self._one("activity", freq=freq)
-
-    def tags(self, taxonomy: Any = None) -> pd.DataFrame:
-        """Theme tags of every event; ``Chronology.tag(taxonomy).tags`` on the whole caseload."""
-        return self._one("tags", taxonomy=taxonomy)
-
-    def themes(self, taxonomy: Any = None) -> pd.DataFrame:
-        """Theme counts per case; ``Chronology.tag(taxonomy).themes(by="case")``."""
-        return self._one("themes", taxonomy=taxonomy)
 
 
 def spark_events(spark: Any, path: PathLike) -> Any:
