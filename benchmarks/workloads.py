@@ -79,13 +79,13 @@ def pipeline(folder: Path, **_: Any) -> dict[str, Any]:
         REJECT_COLUMNS,
         Chronology,
         _concat,
-        _empty_provenance,
-        _sort_events,
     )
     from chronology.io import read_tables
     from chronology.manifest import load_manifest
     from chronology.normalise import normalise_tables
     from chronology.schema import empty_events, empty_rejects, validate_events
+    from chronology.schema import empty_provenance as _empty_provenance
+    from chronology.schema import sort_events as _sort_events
 
     clock = Clock()
     manifest = load_manifest(folder)
@@ -301,7 +301,7 @@ def regex(folder: Path, **_: Any) -> dict[str, Any]:
 
     import pandas as pd
 
-    from chronology.normalise.vocab import contains
+    from chronology.textmatch import contains
 
     warnings.filterwarnings("ignore", message="This pattern is interpreted as a regular expression")
     cols = []

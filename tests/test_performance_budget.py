@@ -19,11 +19,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import chronology as chron
-from chronology.chronology import _sort_events
+from chronology import textmatch
 from chronology.metrics._common import match_mask
 from chronology.metrics.intervals import default_timescales
 from chronology.normalise import dates as dates_mod
 from chronology.normalise import vocab
+from chronology.schema import sort_events as _sort_events
 from chronology.synthetic import synthetic, write_synthetic
 
 
@@ -131,23 +132,23 @@ def _pandas_contains(texts: list[str | None], pattern: str) -> list[bool]:
 @given(texts=_TEXTS, pattern=st.sampled_from(_PATTERNS), data=st.data())
 def test_contains_gives_the_answers_of_str_contains(texts, pattern, data) -> None:
     expected = _pandas_contains(texts, pattern)
-    assert vocab.contains(pd.Series(texts, dtype="str"), pattern).tolist() == expected
+    assert textmatch.contains(pd.Series(texts, dtype="str"), pattern).tolist() == expected
     rows = data.draw(st.lists(st.integers(0, len(texts) - 1), unique=True).map(sorted))
-    prepared = vocab.Text(pd.Series(texts, dtype="str"))
-    assert vocab.contains(prepared, pattern, rows=np.array(rows, dtype="int64")).tolist() == [expected[i] for i in rows]
+    prepared = textmatch.Text(pd.Series(texts, dtype="str"))
+    assert textmatch.contains(prepared, pattern, rows=np.array(rows, dtype="int64")).tolist() == [expected[i] for i in rows]
 
 
 def test_stand_ins_follow_pythons_re() -> None:
-    assert vocab._stand_in_for("é") == "_"  # a word character
-    assert vocab._stand_in_for("’") == "\x01"  # punctuation
-    assert vocab._stand_in_for("\u00a0") == "\x01"
+    assert textmatch._stand_in_for("é") == "_"  # a word character
+    assert textmatch._stand_in_for("’") == "\x01"  # punctuation
+    assert textmatch._stand_in_for("\u00a0") == "\x01"
     for c in ("K", "ſ", "ı", "İ", "٣"):  # Kelvin sign, long s, dotless i, dotted I, Arabic-Indic three
-        assert vocab._stand_in_for(c) is None
-    assert vocab._stand_in_safe(r"\bcall\b") == "all"
-    assert vocab._stand_in_safe(r"call_\w+") == "punctuation"
-    assert vocab._stand_in_safe(r"[A-z]") == "punctuation"
-    assert vocab._stand_in_safe("caf\u00e9") is None
-    assert vocab._stand_in_safe(r"\x41") is None
+        assert textmatch._stand_in_for(c) is None
+    assert textmatch._stand_in_safe(r"\bcall\b") == "all"
+    assert textmatch._stand_in_safe(r"call_\w+") == "punctuation"
+    assert textmatch._stand_in_safe(r"[A-z]") == "punctuation"
+    assert textmatch._stand_in_safe("caf\u00e9") is None
+    assert textmatch._stand_in_safe(r"\x41") is None
 
 
 def _infer_event_type_plain(text: pd.Series, default: str = "other") -> pd.Series:
@@ -181,7 +182,7 @@ def test_first_match_is_trying_the_patterns_in_order(texts, patterns) -> None:
         for i, hit in enumerate(_pandas_contains(texts, patterns[k])):
             if hit:
                 expected[i] = k
-    text = vocab.Text(pd.Series(texts, dtype="str"))
+    text = textmatch.Text(pd.Series(texts, dtype="str"))
     assert vocab.first_match(text, patterns).tolist() == expected  # few texts: one by one
     with mock.patch.object(vocab, "_FEW_ROWS", 0):  # many texts: the halving search
         assert vocab.first_match(text, patterns).tolist() == expected
@@ -263,7 +264,7 @@ def test_csv_fast_path_reads_what_the_slow_path_reads(tmp_path, monkeypatch) -> 
 
 def test_no_regex_in_the_hot_paths_falls_back_to_python_on_ascii_text() -> None:
     """Patterns pandas never gives to RE2 (``\\s``, look-around) would be slow on every column."""
-    from chronology.normalise.vocab import _re2_safe
+    from chronology.textmatch import _re2_safe
 
     for _, pattern in vocab._patterns():
         assert _re2_safe(pattern), pattern

@@ -93,7 +93,7 @@ def _synthetic(n: int, seed: int = 0, cases: int = 1) -> chron.Chronology:
 
 # ---------------------------------------------------------------------- style
 def test_style_covers_every_agency_and_event_type_with_distinct_symbols():
-    from chronology._data import agency_codes, event_type_codes, load_toml
+    from chronology.resources import agency_codes, event_type_codes, load_toml
 
     data = load_toml("style.toml")
     assert set(data["agencies"]) == set(agency_codes())
@@ -111,7 +111,7 @@ def test_style_covers_every_agency_and_event_type_with_distinct_symbols():
 def test_symbols_are_valid_plotly_symbols_open_variants_included():
     import plotly.graph_objects as go
 
-    from chronology._data import event_type_codes
+    from chronology.resources import event_type_codes
 
     for code in event_type_codes():
         sym = style.event_type_symbol(code)

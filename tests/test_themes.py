@@ -333,7 +333,7 @@ def test_discharge_to_custody_minutes():
 
 def _escalation_followup() -> dict:
     """The escalation follow-up of data/expectations.toml (the one Chronology.missing() checks)."""
-    from chronology._data import load_toml
+    from chronology.resources import load_toml
 
     return next(e for e in load_toml("expectations.toml")["expectations"] if e["name"].startswith("Escalation outcome"))
 

@@ -17,75 +17,31 @@ import numpy as np
 import pandas as pd
 
 from .errors import OptionError
-from .schema import CANONICAL_COLUMNS, REJECT_COLUMNS, empty_events, empty_rejects, validate_events
+from .schema import (
+    CANONICAL_COLUMNS,
+    REJECT_COLUMNS,
+    empty_events,
+    empty_provenance,
+    empty_rejects,
+    sort_events,
+    validate_events,
+)
 
 if TYPE_CHECKING:
     import plotly.graph_objects as go
 
+    from .analysis import Tables
     from .rules import Expect, Interval
 
 __all__ = ["Chronology", "combine", "read", "read_case"]
 
 PathLike = str | os.PathLike[str]
 
-PROVENANCE_COLUMNS = [
-    "source",
-    "source_sheet",
-    "agency",
-    "case_id",
-    "format",
-    "rows_read",
-    "events",
-    "rejects",
-    "blank_rows",
-    "header_row",
-    "mapping",
-    "date_formats",
-    "encoding",
-    "delimiter",
-    "repeated_headers",
-    "notes",
-    "inferred",
-    "title_rows",
-]
-
-
-def _empty_provenance() -> pd.DataFrame:
-    return pd.DataFrame({c: pd.Series(dtype="object") for c in PROVENANCE_COLUMNS})
-
-
 #: read_case reads two files at once when its files hold more than this (see read_case)
 _PARALLEL_ABOVE_BYTES = 4 * 1024 * 1024
 
 #: largest chronology whose metric results are memoised (see Chronology._memoised)
 _MEMO_MAX_EVENTS = 200_000
-
-
-def _sort_events(events: pd.DataFrame, *, consume: bool = False) -> pd.DataFrame:
-    """Sort by start, then source order (file, sheet, row), with a fresh RangeIndex.
-
-    Missing values sort first; ties keep their order. Done with one ``np.lexsort`` over integer
-    keys (the text keys factorised in sorted order), several times faster than ``sort_values`` on
-    a caseload. With ``consume=True`` the columns are moved out of ``events`` one at a time (it is
-    left empty), so sorting needs one column's worth of extra memory instead of a second frame.
-    """
-    if events.empty:
-        return events.reset_index(drop=True)
-    keys = ["start", "source", "source_sheet", "source_row"]
-    if not all(k in events for k in keys) or not isinstance(events["start"].dtype, pd.DatetimeTZDtype) \
-            or events["source_row"].dtype != "int64":
-        return events.sort_values(keys, kind="stable", na_position="first").reset_index(drop=True)
-    start = events["start"].array.asi8  # UTC instants; NaT is the smallest int64: sorts first
-    source = pd.factorize(events["source"], sort=True)[0]  # NA is -1: sorts first
-    sheet = pd.factorize(events["source_sheet"], sort=True)[0]
-    row = events["source_row"].to_numpy()
-    order = np.lexsort((row, sheet, source, start))  # stable
-    if (order == np.arange(len(order))).all():
-        return events.reset_index(drop=True)
-    if not consume:
-        return events.take(order).reset_index(drop=True)
-    columns = {name: events.pop(name).array.take(order) for name in list(events.columns)}
-    return pd.DataFrame(columns, copy=False)
 
 
 @dataclass(frozen=True, eq=False)
@@ -128,7 +84,7 @@ class Chronology:
 
     events: pd.DataFrame
     rejects: pd.DataFrame = field(default_factory=empty_rejects)
-    provenance: pd.DataFrame = field(default_factory=_empty_provenance)
+    provenance: pd.DataFrame = field(default_factory=empty_provenance)
     tags: pd.DataFrame | None = None
     title: str | None = None
     redactions: pd.DataFrame | None = None
@@ -157,7 +113,7 @@ class Chronology:
     def _sharing(self) -> AbstractContextManager[None]:
         """A block in which the metrics compute their sorted working frame of these events once
         (kept in the memo, whatever the size: it is what every metric needs first)."""
-        from .metrics._common import sharing_prepare
+        from .metrics import sharing_prepare
 
         return sharing_prepare(self.events, self._memo)
 
@@ -190,7 +146,7 @@ class Chronology:
 
         ev, rejects, prov = events_from_canonical(events, source=source)
         validate_events(ev, source=source)
-        return cls(events=_sort_events(ev), rejects=rejects, provenance=prov, title=title)
+        return cls(events=sort_events(ev), rejects=rejects, provenance=prov, title=title)
 
     # ------------------------------------------------------------------ display
     @property
@@ -385,7 +341,37 @@ class Chronology:
         """A new Chronology with each duplicate group merged into one event (only when asked)."""
         from .metrics import merge_duplicates
 
-        return self._replace(events=_sort_events(merge_duplicates(self.events, groups)))
+        return self._replace(events=sort_events(merge_duplicates(self.events, groups)))
+
+    def tables(self, requests: Sequence[str] | Mapping[str, Mapping[str, Any]] = (), *, tagged: bool = False) -> Tables:
+        """The analysis tables asked for, computed once, with the events, rejects, provenance,
+        tags and labels: what :mod:`chronology.plot` and :mod:`chronology.report` render.
+
+        Parameters
+        ----------
+        requests
+            Names of :data:`chronology.analysis.TABLES` (``["gaps", "breaches"]``) or a mapping of
+            name to options (``{"gaps": {"min_days": 14}}``); see :mod:`chronology.analysis`.
+        tagged
+            Tag the events (when they are not tagged yet) even if no tagged table is asked for.
+
+        Examples
+        --------
+        >>> import chronology as chron
+        >>> t = chron.samples.load("cassie").tables({"gaps": {"min_days": 14}}, tagged=True)
+        >>> t["gaps"].equals(chron.samples.load("cassie").gaps(min_days=14)), t.tags is not None
+        (True, True)
+        """
+        from .analysis import compute_tables
+
+        tags: pd.DataFrame | Callable[[], pd.DataFrame] | None = self.tags
+        if tags is None:
+            tags = self._tags() if tagged else self._tags
+        store = self._memo if len(self.events) <= _MEMO_MAX_EVENTS else None
+        return compute_tables(
+            self.events, requests, rejects=self.rejects, provenance=self.provenance, tags=tags,
+            labels=self.labels, title=self.title, store=store,
+        )
 
     # ------------------------------------------------------------------ themes
     def tag(
@@ -633,7 +619,7 @@ def _read(
     )
     if validate:
         validate_events(events, source=Path(path).name)
-    return Chronology(events=_sort_events(events) if sort else events, rejects=rejects, provenance=prov)
+    return Chronology(events=sort_events(events) if sort else events, rejects=rejects, provenance=prov)
 
 
 def read_case(folder: PathLike, *, progress: bool = False, workers: int | None = None) -> Chronology:
@@ -758,7 +744,7 @@ def _combine(chronologies: list[Chronology], *, title: str | None = None) -> Chr
             hint="a file was probably read twice; combine each agency file once",
         )
     rejects = _concat([c.rejects for c in chronologies], empty_rejects())
-    prov = _concat([c.provenance for c in chronologies], _empty_provenance())
+    prov = _concat([c.provenance for c in chronologies], empty_provenance())
     titles = {c.title for c in chronologies if c.title}
     labelled = [c.labels for c in chronologies if c.labels is not None and len(c.labels)]
     chronologies.clear()
@@ -766,7 +752,7 @@ def _combine(chronologies: list[Chronology], *, title: str | None = None) -> Chr
     if title is None and len(titles) == 1:
         title = titles.pop()
     labels = pd.concat(labelled, ignore_index=True) if labelled else None  # reviewer decisions travel
-    return Chronology(events=_sort_events(events, consume=True), rejects=rejects[REJECT_COLUMNS + [c for c in rejects.columns if c not in REJECT_COLUMNS]], provenance=prov, title=title, labels=labels)
+    return Chronology(events=sort_events(events, consume=True), rejects=rejects[REJECT_COLUMNS + [c for c in rejects.columns if c not in REJECT_COLUMNS]], provenance=prov, title=title, labels=labels)
 
 
 def _concat(frames: list[pd.DataFrame], empty: pd.DataFrame) -> pd.DataFrame:

@@ -118,9 +118,9 @@ def _manifest_entry(path: Path) -> dict[str, Any]:
 
 
 def _guess_agency(path: Path) -> str:
-    from .normalise.vocab import _agency_of
+    from .normalise.vocab import agency_of
 
-    return _agency_of(path.stem.replace("_", " ").replace("-", " ")) or "other"
+    return agency_of(path.stem.replace("_", " ").replace("-", " ")) or "other"
 
 
 # ---------------------------------------------------------------------- output

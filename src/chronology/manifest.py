@@ -171,7 +171,7 @@ def infer_manifest(folder: str | os.PathLike[str]) -> Manifest:
     ('case-17', 'police', "no case.toml: agency 'police' inferred from the file name 'Police chronology.csv'")
     """
     from .io import SUPPORTED
-    from .normalise.vocab import _agency_of
+    from .normalise.vocab import agency_of
 
     p = Path(folder)
     if not p.is_dir():
@@ -190,7 +190,7 @@ def infer_manifest(folder: str | os.PathLike[str]) -> Manifest:
     unknown = []
     for f in found:
         words = f.stem.replace("_", " ").replace("-", " ").replace(".", " ")
-        agency = _agency_of(words)
+        agency = agency_of(words)
         if agency is None:
             unknown.append(f.name)
             continue

@@ -51,8 +51,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ._data import load_toml
 from .errors import OptionError, SourceReadError
+from .resources import load_toml
 
 __all__ = [
     "nhs_number_is_valid",

@@ -247,7 +247,7 @@ class Match:
         return AnyOf(self) | other
 
     def _check_codes(self) -> None:
-        from ._data import agency_codes, event_type_codes
+        from .resources import agency_codes, event_type_codes
 
         for name, values, valid in (
             ("event_type", self.event_type, event_type_codes()),

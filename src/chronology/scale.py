@@ -288,10 +288,11 @@ def run_metrics(events: pd.DataFrame, metrics: Mapping[str, Mapping[str, Any]]) 
     >>> out["gaps"].equals(c.gaps(min_days=7))
     True
     """
-    from .chronology import Chronology, _sort_events
+    from .chronology import Chronology
+    from .schema import sort_events
 
     specs = _check_metrics(metrics)
-    c = Chronology(events=_sort_events(events))
+    c = Chronology(events=sort_events(events))
     out: dict[str, pd.DataFrame] = {}
     tagged: dict[Any, Chronology] = {}
     for name, opts in specs.items():
@@ -676,9 +677,9 @@ class Caseload(_Verbs):
     @property
     def provenance(self) -> pd.DataFrame:
         """Per-file counts as stored with the caseload (mappings as JSON text; may be empty)."""
-        from .chronology import _empty_provenance
+        from .schema import empty_provenance
 
-        return _read_folder(self.path / "provenance", _empty_provenance())
+        return _read_folder(self.path / "provenance", empty_provenance())
 
     def on_spark(self, spark: Any) -> SparkCaseload:
         """The same caseload computed on Apache Spark (``spark``: a ``SparkSession``).
@@ -694,7 +695,8 @@ class Caseload(_Verbs):
 
     def to_chronology(self) -> Chronology:
         """The whole caseload in memory as one :class:`~chronology.Chronology` (small caseloads)."""
-        from .chronology import Chronology, _sort_events
+        from .chronology import Chronology
+        from .schema import sort_events
 
         frames = list(self.batches())
         if not frames:
@@ -702,7 +704,7 @@ class Caseload(_Verbs):
 
             frames = [empty_events()]
         events = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
-        return Chronology(events=_sort_events(events), rejects=self.rejects)
+        return Chronology(events=sort_events(events), rejects=self.rejects)
 
 
 def _first_index(column: Any, value: Any) -> int:

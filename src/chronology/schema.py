@@ -22,8 +22,8 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
 
-from ._data import agency_codes, event_type_codes, precision_levels
 from .errors import EventValidationError
+from .resources import agency_codes, event_type_codes, precision_levels
 
 __all__ = [
     "AGENCY_DTYPE",
@@ -31,11 +31,14 @@ __all__ = [
     "EVENT_TYPE_DTYPE",
     "OPTIONAL_COLUMNS",
     "PRECISION_DTYPE",
+    "PROVENANCE_COLUMNS",
     "REJECT_COLUMNS",
     "TZ",
     "EventSchema",
     "empty_events",
+    "empty_provenance",
     "empty_rejects",
+    "sort_events",
     "validate_events",
 ]
 
@@ -198,3 +201,58 @@ def validate_events(events: pd.DataFrame, *, source: str | None = None) -> pd.Da
             hint="events should be built by chronology.read(); if you edited .events by hand, "
             "keep the dtypes of chronology.schema.CANONICAL_DTYPES",
         ) from exc
+
+
+#: The columns of ``Chronology.provenance``: one row per file (and sheet) read.
+PROVENANCE_COLUMNS = [
+    "source",
+    "source_sheet",
+    "agency",
+    "case_id",
+    "format",
+    "rows_read",
+    "events",
+    "rejects",
+    "blank_rows",
+    "header_row",
+    "mapping",
+    "date_formats",
+    "encoding",
+    "delimiter",
+    "repeated_headers",
+    "notes",
+    "inferred",
+    "title_rows",
+]
+
+
+def empty_provenance() -> pd.DataFrame:
+    """An empty provenance table (one row per file and sheet once filled)."""
+    return pd.DataFrame({c: pd.Series(dtype="object") for c in PROVENANCE_COLUMNS})
+
+
+def sort_events(events: pd.DataFrame, *, consume: bool = False) -> pd.DataFrame:
+    """Sort by start, then source order (file, sheet, row), with a fresh RangeIndex.
+
+    Missing values sort first; ties keep their order. Done with one ``np.lexsort`` over integer
+    keys (the text keys factorised in sorted order), several times faster than ``sort_values`` on
+    a caseload. With ``consume=True`` the columns are moved out of ``events`` one at a time (it is
+    left empty), so sorting needs one column's worth of extra memory instead of a second frame.
+    """
+    if events.empty:
+        return events.reset_index(drop=True)
+    keys = ["start", "source", "source_sheet", "source_row"]
+    if not all(k in events for k in keys) or not isinstance(events["start"].dtype, pd.DatetimeTZDtype) \
+            or events["source_row"].dtype != "int64":
+        return events.sort_values(keys, kind="stable", na_position="first").reset_index(drop=True)
+    start = events["start"].array.asi8  # UTC instants; NaT is the smallest int64: sorts first
+    source = pd.factorize(events["source"], sort=True)[0]  # NA is -1: sorts first
+    sheet = pd.factorize(events["source_sheet"], sort=True)[0]
+    row = events["source_row"].to_numpy()
+    order = np.lexsort((row, sheet, source, start))  # stable
+    if (order == np.arange(len(order))).all():
+        return events.reset_index(drop=True)
+    if not consume:
+        return events.take(order).reset_index(drop=True)
+    columns = {name: events.pop(name).array.take(order) for name in list(events.columns)}
+    return pd.DataFrame(columns, copy=False)

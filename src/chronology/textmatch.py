@@ -1,4 +1,10 @@
-"""Many patterns, one pass over the text: for each pattern, the rows whose text it is found in.
+"""Text matching, on the ground floor: every layer that searches text (vocabularies, rules,
+metrics, themes) uses this module.
+
+:func:`contains` is ``Series.str.contains`` with the same answers, faster (one pattern over a
+prepared :class:`Text`); :func:`match_many` runs many patterns in one pass.
+
+Many patterns, one pass over the text: for each pattern, the rows whose text it is found in.
 
 The ground floor of text tagging that does not depend on which words the text holds: the cost is
 one scan of the text whatever the number of patterns, where a pattern at a time costs a scan each.
@@ -36,14 +42,17 @@ Examples
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
+import re
+from collections.abc import Callable, Sequence
+from functools import cache
 from typing import Any, Literal
 
 import numpy as np
+import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-__all__ = ["ENGINES", "available_engines", "match_many"]
+__all__ = ["ENGINES", "Text", "arrow_text", "ascii_rows", "available_engines", "contains", "match_many"]
 
 Engine = Literal["auto", "hyperscan", "re2", "arrow"]
 #: the engines this module knows
@@ -246,3 +255,220 @@ def _rows_from(ids: list[int], to: list[int], ends: np.ndarray, n_pats: int) -> 
 
 
 _ENGINE_FUNCS = {"hyperscan": _hyperscan, "re2": _re2, "arrow": _arrow}
+
+
+# ---------------------------------------------------------------------- one pattern at a time
+def arrow_text(values: pd.Series) -> pa.Array:
+    """The cells of a text column as one Arrow string array (no copy for pandas ``str`` columns)."""
+    s = pd.Series(values)
+    if s.dtype != "str":
+        s = s.astype("str")
+    arr = pa.array(s.array)
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+    return arr
+
+
+def ascii_rows(values: pd.Series | pa.Array) -> np.ndarray:
+    """True where a text cell is pure ASCII (or NA).
+
+    pandas runs ``str.contains``/``str.match`` with pyarrow's RE2 unless the pattern uses ``\\b``,
+    ``\\w`` or ``\\d`` *and some value in the column* is not ASCII: then the whole column goes
+    through Python's ``re``, row by row, about ten times slower. Matching the ASCII rows with RE2
+    and only the others with ``re`` gives the same answers (the two engines agree on ASCII text).
+
+    Examples
+    --------
+    >>> ascii_rows(pd.Series(["Child’s views", "Call", None], dtype="str")).tolist()
+    [False, True, True]
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    arr = values if isinstance(values, pa.Array) else arrow_text(values)
+    return pc.fill_null(pc.string_is_ascii(arr), True).to_numpy(zero_copy_only=False)
+
+
+#: what makes pandas use Python's ``re`` even on ASCII text (look-around, back-references, ``\\s``,
+#: ``$``, escapes of code points); such patterns take the plain pandas path in :func:`contains`
+_NOT_RE2 = re.compile(r"\(\?[=!<]|\(\?P=|\\[sSuUNxZ0-9]|\$")
+
+
+@cache
+def _re2_safe(pattern: str) -> bool:
+    return _NOT_RE2.search(pattern) is None
+
+
+@cache
+def _engine(pattern: str) -> str:
+    """Which engine pandas uses for ``pattern`` on a ``str`` column: ``"re2"`` for every row,
+    ``"split"`` (RE2 while the column is pure ASCII, Python's ``re`` as soon as one value is not:
+    the pattern uses ``\\b``, ``\\w`` or ``\\d``), or ``"pandas"`` (let pandas decide: look-around,
+    ``\\s``, ``$`` and the like). Asked of pandas itself, so the answers stay the same as pandas'."""
+    if not _re2_safe(pattern):
+        return "pandas"
+    try:
+        if pd.array(["a"], dtype="str")._needs_python_regex(pattern):
+            return "pandas"
+        return "split" if pd.array(["\u00e9"], dtype="str")._needs_python_regex(pattern) else "re2"
+    except AttributeError:  # pragma: no cover - pandas changed its private API: be safe
+        return "pandas"
+
+
+@cache
+def _compiled(pattern: str, case: bool) -> re.Pattern[str]:
+    return re.compile(pattern, 0 if case else re.IGNORECASE)
+
+
+_ASCII_PRINTABLE = [chr(i) for i in range(32, 127)]
+
+
+@cache
+def _stand_in_for(c: str) -> str | None:
+    """What a non-ASCII character is, to a pattern written in plain ASCII (decided by Python's own
+    ``re``, the engine whose answers we keep): ``"_"`` for a word character (a letter: é, ö, ß),
+    ``"\\x01"`` for anything else that is neither a digit nor a case variant of an ASCII character
+    (curly quotes, dashes, £, no-break space, emoji), None otherwise (the row stays with ``re``)."""
+    if re.fullmatch(r"\d", c) or any(re.fullmatch(re.escape(a), c, re.IGNORECASE) for a in _ASCII_PRINTABLE):
+        return None
+    return "_" if re.fullmatch(r"\w", c) else "\x01"
+
+
+#: patterns that could tell a non-ASCII character from its stand-in: any non-ASCII or control
+#: character, an escape naming a code point or a Unicode class, ``\\s``/``\\S`` (no-break spaces),
+#: inline flags (``(?a)`` makes ``\\w`` ASCII-only)
+_NOT_STAND_IN_SAFE = re.compile(r"[^\x20-\x7e\t\n\r]|\\[xX0-9pPuUNsS]|\(\?[aiLmsux-]+[:)]")
+
+
+@cache
+def _stand_in_safe(pattern: str) -> str | None:
+    """Which stand-ins ``pattern`` cannot tell from the characters they replace: ``"all"``,
+    ``"punctuation"`` (the pattern mentions ``_``, or a range spanning it, so letters keep their
+    rows in ``re``), or None."""
+    if _NOT_STAND_IN_SAFE.search(pattern):
+        return None
+    spans_underscore = any(
+        pattern[i] == "-" and 0 < i < len(pattern) - 1 and ord(pattern[i - 1]) <= 0x5F <= ord(pattern[i + 1])
+        for i in range(len(pattern))
+    )
+    return "punctuation" if "_" in pattern or spans_underscore else "all"
+
+
+class Text:
+    """A text column prepared for many regex searches with :func:`contains`.
+
+    Holds the Arrow array and which rows are pure ASCII; for the other rows, (made once, when first
+    needed) the same text with each non-ASCII character replaced by a stand-in that a plain-ASCII
+    pattern cannot tell apart from it (``_`` for letters, ``\\x01`` for punctuation and symbols;
+    see :func:`_stand_in_for`), with which of them that makes pure ASCII, and those rows as Python
+    strings.
+    """
+
+    def __init__(self, values: pd.Series | pa.Array) -> None:
+        import pyarrow as pa
+
+        self.arr = values if isinstance(values, pa.Array) else arrow_text(values)
+        self.ascii = ascii_rows(self.arr)
+        self.other = np.flatnonzero(~self.ascii)  # positions of the non-ASCII rows
+        self._stood: dict[str, tuple[pa.Array, np.ndarray]] = {}
+        self._py: np.ndarray | None = None
+
+    def __len__(self) -> int:
+        return len(self.arr)
+
+    def stood_in(self, kind: str) -> tuple[pa.Array, np.ndarray]:
+        """The non-ASCII rows with stand-ins (``kind`` ``"all"`` or ``"punctuation"``), and which
+        of them are now pure ASCII (both aligned with :attr:`other`)."""
+        import pyarrow.compute as pc
+
+        if kind not in self._stood:
+            other = self.arr.take(self.other)
+            rest = pc.replace_substring_regex(other, "[\\x00-\\x7f]+", "")
+            chars = sorted(set("".join(c for c in rest.to_pylist() if c)))
+            stand = {c: _stand_in_for(c) for c in chars}
+            for mark in ("\x01", "_") if kind == "all" else ("\x01",):
+                group = "".join(c for c, m in stand.items() if m == mark)
+                if group:
+                    other = pc.replace_substring_regex(other, f"[{group}]", mark)
+            self._stood[kind] = (other, ascii_rows(other))
+        return self._stood[kind]
+
+    def python(self, rows: np.ndarray) -> list[str]:
+        """The texts at positions ``rows`` (all non-ASCII rows) as Python strings."""
+        if self._py is None:
+            self._py = np.array(self.arr.take(self.other).to_pylist(), dtype=object)
+        return self._py[np.searchsorted(self.other, rows)].tolist()
+
+
+def contains(
+    values: pd.Series | Text, pattern: str, *, case: bool = False, rows: np.ndarray | None = None
+) -> np.ndarray:
+    """``values.str.contains(pattern, case=case, regex=True)`` as a bool array (NA: False), for
+    the positions ``rows`` only (default all; one result per position).
+
+    The same answers as pandas, faster. When the pattern uses ``\\b``, ``\\w`` or ``\\d``, pure-ASCII
+    rows are matched with pyarrow's RE2 and the others with Python's ``re`` (pandas sends the whole
+    column to ``re`` as soon as one value is not ASCII, see :func:`ascii_rows`); other patterns
+    run on RE2 throughout, as in pandas; and without pandas' per-call overhead. For a pattern written in
+    plain ASCII, accented letters, curly quotes, dashes and the like do not force a row to Python:
+    they are replaced by stand-ins that such a pattern cannot tell apart from them (see
+    :class:`Text`). Pass a :class:`Text` to search the same column many times. Patterns that
+    pandas would never give to RE2 (look-around, ``\\s``, ``$``...) go through
+    ``Series.str.contains`` itself.
+
+    Examples
+    --------
+    >>> s = pd.Series(["Child’s mother called", "Police called", None], dtype="str")
+    >>> contains(s, r"\\bcall(?:ed)?\\b").tolist()
+    [True, True, False]
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    text = values if isinstance(values, Text) else Text(values)
+    pos = np.arange(len(text)) if rows is None else np.asarray(rows, dtype="int64")
+    out = np.zeros(len(pos), dtype=bool)
+    if not len(pos):
+        return out
+
+    def re2(arr: pa.Array) -> np.ndarray:
+        hit = pc.match_substring_regex(arr, pattern, ignore_case=not case)
+        return pc.fill_null(hit, False).to_numpy(zero_copy_only=False)
+
+    def plain() -> np.ndarray:
+        sub = text.arr if rows is None else text.arr.take(pos)
+        s = pd.Series(sub.to_pylist(), dtype="str")
+        return s.str.contains(pattern, case=case, regex=True).fillna(False).to_numpy(dtype=bool)
+
+    engine = _engine(pattern)
+    if engine == "pandas":
+        return plain()
+    try:
+        return _contains(text, pattern, case, pos, rows is None, engine, re2)
+    except pa.ArrowInvalid:  # a pattern RE2 refuses (e.g. inline flags): as pandas would do it
+        return plain()
+
+
+def _contains(
+    text: Text, pattern: str, case: bool, pos: np.ndarray, everything: bool, engine: str,
+    re2: Callable[[pa.Array], np.ndarray],
+) -> np.ndarray:
+    out = np.zeros(len(pos), dtype=bool)
+    is_ascii = text.ascii[pos]
+    if engine == "re2" or is_ascii.all():
+        return re2(text.arr if everything else text.arr.take(pos))
+    if is_ascii.any():
+        out[is_ascii] = re2(text.arr.take(pos[is_ascii]))
+    rest = np.flatnonzero(~is_ascii)  # indices into pos
+    kind = _stand_in_safe(pattern)
+    if kind:
+        stood, now_ascii = text.stood_in(kind)
+        at = np.searchsorted(text.other, pos[rest])
+        ok = now_ascii[at]
+        if ok.any():
+            out[rest[ok]] = re2(stood.take(at[ok]))
+        rest = rest[~ok]
+    if len(rest):
+        rx = _compiled(pattern, case)
+        out[rest] = [rx.search(t) is not None for t in text.python(pos[rest])]
+    return out

@@ -18,6 +18,7 @@ Conventions shared by all of them:
 
 from __future__ import annotations
 
+from ._common import sharing_prepare
 from .crisis import crisis_periods, voice_in_crisis
 from .duplicates import duplicates, merge_duplicates
 from .gaps import gaps
@@ -36,6 +37,7 @@ __all__ = [
     "intervals",
     "merge_duplicates",
     "missing",
+    "sharing_prepare",
     "silences",
     "voice",
     "voice_in_crisis",

@@ -227,7 +227,7 @@ def match_mask(matcher: Any, events: pd.DataFrame, store: dict[Any, Any] | None 
 
     The cheap criteria (event type, agency, child seen) are applied first and the regexes run
     only on the events they leave; an :class:`~chronology.rules.AnyOf` tries each match only on
-    the events not matched yet; and the regexes run with :func:`chronology.normalise.vocab.contains`
+    the events not matched yet; and the regexes run with :func:`chronology.textmatch.contains`
     (RE2 for plain text, Python's ``re`` only for the rows that need it, where pandas would send
     the whole column to ``re`` as soon as one value has an accented letter). ``store`` keeps the
     prepared text columns for further calls on the same ``events``.
@@ -250,8 +250,8 @@ def match_mask(matcher: Any, events: pd.DataFrame, store: dict[Any, Any] | None 
 
 def _match_at(m: Any, events: pd.DataFrame, rows: np.ndarray, store: dict[Any, Any] | None) -> np.ndarray:
     """``m.mask(events)`` at the positions ``rows`` (same semantics as :meth:`Match.mask`)."""
-    from ..normalise.vocab import Text, contains
     from ..rules import Match
+    from ..textmatch import Text, contains
 
     store = {} if store is None else store
     regex = m.service is not None or m.text is not None or m.exclude is not None

@@ -114,7 +114,7 @@ def crisis_rules(rules: str | os.PathLike[str] | Mapping[str, Any] | None = None
     ...                            "end": {"text": "released"}}]}).periods[-1].kind
     'x'
     """
-    from .._data import load_toml
+    from ..resources import load_toml
     from ..rules import match_from_toml
 
     base = load_toml("crisis.toml")

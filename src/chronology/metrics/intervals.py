@@ -10,8 +10,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .._data import load_toml
 from ..errors import OptionError
+from ..resources import load_toml
 from ..rules import Interval, rules_from_toml
 from ._common import (
     AGENCY,

@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .._data import load_toml
+from ..resources import load_toml
 from ..rules import Expect, expectations_from_toml
 from ._common import (
     AGENCY,

@@ -445,7 +445,7 @@ def normalise_tables(
     service: str | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Normalise several raw tables (e.g. the sheets of a workbook) and stack the results."""
-    from ..chronology import PROVENANCE_COLUMNS
+    from ..schema import PROVENANCE_COLUMNS
 
     if tables and sum(t.rows_read for t in tables) == 0:
         t0 = tables[0]

@@ -20,8 +20,8 @@ from collections.abc import Mapping, Sequence
 from functools import cache
 from typing import Any
 
-from .._data import load_toml
 from ..errors import ColumnMappingError
+from ..resources import load_toml
 
 __all__ = [
     "FIELDS",

@@ -46,8 +46,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .._data import vocab
 from ..errors import ColumnMappingError
+from ..resources import vocab
 from .headers import FIELDS, heading_scores, normalise_heading, user_mapping
 
 __all__ = ["SAMPLE_ROWS", "infer_columns", "profile_columns"]
@@ -182,12 +182,12 @@ def profile_columns(cells: pd.DataFrame) -> pd.DataFrame:
             out.loc[j, "run"] = 1.0
     # agency names (only for short text columns: cheap, few distinct values)
     out["agency"] = 0.0
-    from .vocab import _agency_of
+    from .vocab import agency_of
 
     for j in np.flatnonzero((out["words"].to_numpy() <= 4) & (out["n"].to_numpy() > 0)):
         vals = low.iloc[at.get(int(j), none)]
         uniq = vals.unique()[:50]
-        hits = {u: _agency_of(str(u)) is not None for u in uniq}
+        hits = {u: agency_of(str(u)) is not None for u in uniq}
         out.loc[j, "agency"] = float(vals.map(hits).fillna(False).astype(bool).mean())
     struct = out[["date", "time", "yn", "int", "code", "serial"]].max(axis=1)
     mw = out["words"]

@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .._data import load_toml
+from ..resources import load_toml
 
 __all__ = [
     "agency_color",

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from .._data import load_toml
+from ..resources import load_toml
 from ..schema import TZ
 
 if TYPE_CHECKING:

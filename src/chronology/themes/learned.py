@@ -275,7 +275,7 @@ def _key(tax: Taxonomy) -> str:
         h.update((_data_dir() / name).read_bytes())
     h.update(repr(sorted((t.id, [p.regex for p in (*t.patterns, *t.negations)], sorted(t.guideline.items(), key=str))
                          for t in tax.themes.values())).encode())
-    from .._data import load_toml
+    from ..resources import load_toml
 
     h.update(repr(load_toml("themes_scope.toml")).encode())
     return h.hexdigest()[:20]

@@ -123,7 +123,7 @@ def load_templates(templates: str | os.PathLike[str] | None = None) -> dict[str,
     >>> t["per_theme"], sorted(t["themes"])[:2]
     (3, ['child_voice', 'escalation'])
     """
-    from .._data import load_toml
+    from ..resources import load_toml
 
     base = _parse(load_toml("prompts.toml"), "prompts.toml", None)
     if templates is None:

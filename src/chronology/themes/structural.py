@@ -524,7 +524,7 @@ def long_stay_unsuitable_setting(events: pd.DataFrame, rule: StructuralRule) -> 
 
 @cache
 def _expectations() -> dict[str, Expect]:
-    from .._data import load_toml
+    from ..resources import load_toml
     from ..rules import expectations_from_toml
 
     return {e.name: e for e in expectations_from_toml(load_toml("expectations.toml"))}

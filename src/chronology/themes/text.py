@@ -284,7 +284,7 @@ def _slice(arr: pa.Array, start: np.ndarray, nbytes: np.ndarray) -> pa.Array:
 @cache
 def _scope() -> dict[str, Any]:
     """The clause-scope lists of ``data/themes_scope.toml``, as RE2 patterns ready to match."""
-    from .._data import load_toml
+    from ..resources import load_toml
 
     raw = load_toml("themes_scope.toml")
     w = int(raw["window"])
