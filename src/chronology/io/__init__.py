@@ -18,8 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import SourceReadError
+from ..normalise.raw import RawTable
 from ._guard import _os_error
-from ._table import RawTable
 
 __all__ = ["SUPPORTED", "RawTable", "read_tables"]
 

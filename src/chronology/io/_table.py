@@ -1,53 +1,28 @@
-"""The raw table every reader returns, and header-row detection shared by all readers."""
+"""Building the :class:`~chronology.normalise.raw.RawTable` every reader returns from a grid and its
+header row (found by :func:`chronology.normalise.header_row.find_header`)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from ..errors import SourceReadError
-from ..normalise.headers import normalise_heading, score_header_row
+from ..normalise.header_row import HEADER_SEARCH_ROWS, cell_kinds, find_header, looks_like_data
+from ..normalise.headers import normalise_heading
+from ..normalise.raw import RawTable
 from ._guard import MAX_TABLE_COLUMNS
 
-__all__ = ["RawTable", "check_table_width", "find_header", "make_table", "unique_headings"]
-
-#: how many rows from the top are searched for the header row
-HEADER_SEARCH_ROWS = 25
-
-
-@dataclass
-class RawTable:
-    """Cells of one table (a CSV, an Excel sheet, a Word table) below its header row.
-
-    ``cells`` holds the data rows with the original (made unique) headings as columns and the raw cell
-    values (text, or datetimes/numbers from Excel); ``rows`` is each data row's number as a person sees
-    it in the file (Excel row, CSV record, Word table row, counting the header). Blank rows and repeated
-    header rows are removed and counted.
-    """
-
-    cells: pd.DataFrame
-    rows: np.ndarray
-    source: str
-    path: str
-    sheet: str | None
-    format: str
-    header_row: int
-    rows_read: int
-    blank_rows: int = 0
-    repeated_headers: int = 0
-    encoding: str | None = None
-    delimiter: str | None = None
-    notes: list[str] = field(default_factory=list)
-    #: title rows above the header (counted apart, not in ``rows_read``)
-    title_rows: int = 0
-    #: rows above the header that look like data: ``(row number, the row's text)``; they are in
-    #: ``rows_read`` and become rejects, never silently dropped
-    above: list[tuple[int, str]] = field(default_factory=list)
-
+__all__ = [
+    "HEADER_SEARCH_ROWS",
+    "RawTable",
+    "check_table_width",
+    "find_header",
+    "make_table",
+    "unique_headings",
+]
 
 def unique_headings(cells: Sequence[Any]) -> list[str]:
     """Headings as text, blanks named ``column N``, repeats suffixed `` (2)``.
@@ -69,121 +44,6 @@ def unique_headings(cells: Sequence[Any]) -> list[str]:
             seen[name] = 1
         out.append(name)
     return out
-
-
-def _cell_kinds(grid: Sequence[Sequence[Any]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """For each cell of ``grid`` (padded to a rectangle): filled, reads as a date, and looks like a
-    heading label (short text that is not a date or a number). Vectorised over all cells."""
-    from ..normalise.dates import parse_dates
-    from ..normalise.infer import DATEISH
-
-    height = len(grid)
-    width = max((len(r) for r in grid), default=0)
-    flat: list[Any] = []
-    for r in grid:
-        flat.extend(list(r) + [None] * (width - len(r)))
-    values = pd.Series(flat, dtype="object")
-    text = values.map(lambda v: None if v is None or (isinstance(v, float) and v != v) else str(v))
-    text = text.astype("str").str.strip()
-    filled = (text.notna() & text.ne("")).to_numpy()
-    is_date = np.zeros(len(values), dtype=bool)
-    # only short cells with a digit (or real date cells) can be dates
-    maybe = filled & (
-        (text.str.len().le(40) & text.str.contains(DATEISH, regex=True)).fillna(False).to_numpy(dtype=bool)
-        | values.map(lambda v: v is not None and not isinstance(v, str)).to_numpy(dtype=bool)
-    )
-    if maybe.any():
-        pos = np.flatnonzero(maybe)
-        sub = values.iloc[pos]
-        parsed = parse_dates(sub)
-        ok = parsed["start"].notna() & parsed["precision"].ne("year")
-        ok &= ~parsed["format"].eq("Excel serial number")
-        is_date[pos] = ok.to_numpy()
-    numeric = text.str.fullmatch(r"[\d.,:/\- ]+").fillna(False).to_numpy(dtype=bool)
-    nonstr = values.map(lambda v: v is not None and not isinstance(v, str)).to_numpy(dtype=bool)
-    length = text.str.len().fillna(0).to_numpy()
-    words = text.str.count(r"\S+").fillna(0).to_numpy()
-    # markup or data syntax (JSON, HTML, formulas) is never a heading
-    markup = text.str.contains(r"[{}<>\[\]=]|\d{1,2}/\d{1,2}/\d{2,4}", regex=True).fillna(False).to_numpy(dtype=bool)
-    label = filled & ~is_date & ~numeric & ~nonstr & ~markup & (length <= 80) & (words <= 10)
-    shape = (height, width)
-    return filled.reshape(shape), is_date.reshape(shape), label.reshape(shape)
-
-
-def _header_scores(
-    grid: Sequence[Sequence[Any]], columns: Mapping[str, Any] | None
-) -> tuple[list[tuple[int, float]], np.ndarray, np.ndarray, np.ndarray]:
-    """Candidate header rows ``(index, score)`` among the first rows, and the cell kinds."""
-    rows = list(grid[:HEADER_SEARCH_ROWS])
-    filled, is_date, label = _cell_kinds(rows)
-    wanted = {normalise_heading(k): str(v) for k, v in (columns or {}).items()}
-    out: list[tuple[int, float]] = []
-    for i, row in enumerate(rows):
-        n = int(filled[i].sum())
-        if n < 2:
-            continue
-        labels = int(label[i].sum())
-        share = labels / n
-        if share < 0.75 or is_date[i].any():  # a heading is never a date
-            continue
-        texts = [str(row[int(j)]) for j in np.flatnonzero(label[i])]
-        known, has_date = score_header_row(texts)
-        override = [wanted[normalise_heading(t)] for t in texts if normalise_heading(t) in wanted]
-        known += len(override)
-        has_date = has_date or any(v in ("date", "datetime", "start") for v in override)
-        # content below: a labelled column whose next filled cells read as dates
-        below = 0.0
-        for j in np.flatnonzero(label[i]):
-            col_f = filled[i + 1 : i + 9, j]
-            if col_f.sum() >= 1:
-                below = max(below, float(is_date[i + 1 : i + 9, j][col_f].mean()))
-        date_below = below >= 0.6
-        ok = (known >= 2 and has_date) or (known >= 1 and date_below) or (
-            labels >= 3 and share == 1.0 and date_below
-        )
-        if ok:
-            out.append((i, known + share + 0.5 * date_below + 0.5 * has_date))
-    return out, filled, is_date, label
-
-
-def find_header(
-    grid: Sequence[Sequence[Any]], columns: Mapping[str, Any] | None = None
-) -> int | None:
-    """Index of the header row among the first rows of ``grid``, or None.
-
-    A header row is mostly short text labels (not dates, not numbers) with a known date heading and
-    another known heading, or with a column whose cells below read as dates (a header with no
-    recognised date heading: the content decides); headings named in ``columns=`` count too. A
-    richer header lower down wins only over title rows (a two-row header, a title above the
-    table): once a row that looks like data has been passed, a later header-like row is part of
-    the data, never a reason to drop the rows above it.
-
-    Examples
-    --------
-    >>> find_header([["Chronology"], ["Ref", "Logged", "Summary"], ["A1", "01/03/2024", "Call"]])
-    1
-    >>> find_header([["Date", "Details"], ["01/03/2024", "Call"], ["Date", "Details", "Action"]])
-    0
-    """
-    cands, filled, is_date, label = _header_scores(grid, columns)
-    if not cands:
-        return None
-    best, score = cands[0]
-    for i, sc in cands[1:]:
-        between = range(best + 1, i)
-        if any(_looks_like_data(filled[k], is_date[k], label[k]) for k in between):
-            break
-        if sc > score:
-            best, score = i, sc
-    return best
-
-
-def _looks_like_data(filled: np.ndarray, is_date: np.ndarray, label: np.ndarray) -> bool:
-    """A row that is not a title: two cells or more, and a date, a number or long text among them."""
-    n = int(filled.sum())
-    if n < 2:
-        return False
-    return bool(is_date.any() or (filled & ~label).any())
 
 
 def _is_blank(frame: pd.DataFrame) -> np.ndarray:
@@ -270,6 +130,44 @@ def _column_label(i: int) -> str:
     return out
 
 
+def _rows_above(
+    data: pd.DataFrame, header_index: int, row_numbers: np.ndarray
+) -> tuple[list[tuple[int, str]], int]:
+    """The rows above the header that look like data ``(row number, text)`` and the number of title
+    rows (filled rows that do not)."""
+    above: list[tuple[int, str]] = []
+    title_rows = 0
+    if header_index == 0:
+        return above, title_rows
+    top = data.iloc[:header_index].to_numpy(dtype=object).tolist()
+    filled, is_date, label = cell_kinds(top)
+    for k, cells_k in enumerate(top):
+        if not filled[k].any():
+            continue
+        if looks_like_data(filled[k], is_date[k], label[k]):
+            text = " | ".join(str(c).strip() for c, f in zip(cells_k, filled[k], strict=False) if f)
+            above.append((int(row_numbers[k]), text))
+        else:
+            title_rows += 1
+    return above, title_rows
+
+
+def _repeated_headers(body: pd.DataFrame, header_cells: list[Any], blank: np.ndarray) -> np.ndarray:
+    """Which body rows repeat the header row (a header repeated on each printed page)."""
+    repeated = np.zeros(len(body), dtype=bool)
+    if not len(body):
+        return repeated
+    norm_header = [normalise_heading(c) if c is not None else "" for c in header_cells]
+    first_col = body.columns[0]
+    head0 = str(header_cells[0]).strip().lower() if header_cells[0] is not None else ""
+    maybe = body[first_col].astype("str").str.strip().str.lower().eq(head0).fillna(False).to_numpy()
+    for pos in np.flatnonzero(maybe & ~blank):
+        vals = [normalise_heading(v) if v is not None and v == v else "" for v in body.iloc[pos]]
+        if vals == norm_header:
+            repeated[pos] = True
+    return repeated
+
+
 def make_table(
     data: pd.DataFrame,
     header_index: int,
@@ -280,22 +178,18 @@ def make_table(
 
     Rows below the header are data; fully blank rows and rows repeating the header are dropped and
     counted. Trailing blank rows (e.g. formatted but empty Excel rows) are not counted as read.
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> grid = pd.DataFrame([["Date", "Details"], ["01/03/2024", "Call"], [None, None]], dtype="object")
+    >>> t = make_table(grid, 0, np.arange(1, 4), source="a.csv", path="a.csv", sheet=None, format="csv")
+    >>> t.cells.columns.tolist(), t.rows.tolist(), t.rows_read
+    (['Date', 'Details'], [2], 1)
     """
     data = _drop_empty_unnamed_columns(data, header_index)
     check_table_width(data, meta.get("source", ""), meta.get("sheet"))
-    above: list[tuple[int, str]] = []
-    title_rows = 0
-    if header_index > 0:
-        top = data.iloc[:header_index].to_numpy(dtype=object).tolist()
-        filled, is_date, label = _cell_kinds(top)
-        for k, cells_k in enumerate(top):
-            if not filled[k].any():
-                continue
-            if _looks_like_data(filled[k], is_date[k], label[k]):
-                text = " | ".join(str(c).strip() for c, f in zip(cells_k, filled[k], strict=False) if f)
-                above.append((int(row_numbers[k]), text))
-            else:
-                title_rows += 1
+    above, title_rows = _rows_above(data, header_index, row_numbers)
     header_cells = data.iloc[header_index].tolist()
     headings = unique_headings(header_cells)
     body = data.iloc[header_index + 1 :].set_axis(headings, axis=1)
@@ -304,18 +198,7 @@ def make_table(
     nonblank_pos = np.flatnonzero(~blank)
     last = nonblank_pos[-1] + 1 if len(nonblank_pos) else 0
     body, rows, blank = body.iloc[:last], rows[:last], blank[:last]
-    norm_header = [normalise_heading(c) if c is not None else "" for c in header_cells]
-    repeated = np.zeros(len(body), dtype=bool)
-    if len(body):
-        first_col = body.columns[0]
-        head0 = str(header_cells[0]).strip().lower() if header_cells[0] is not None else ""
-        maybe = (
-            body[first_col].astype("str").str.strip().str.lower().eq(head0).fillna(False).to_numpy()
-        )
-        for pos in np.flatnonzero(maybe & ~blank):
-            vals = [normalise_heading(v) if v is not None and v == v else "" for v in body.iloc[pos]]
-            if vals == norm_header:
-                repeated[pos] = True
+    repeated = _repeated_headers(body, header_cells, blank)
     keep = ~(blank | repeated)
     return RawTable(
         cells=(body if keep.all() else body[keep]).reset_index(drop=True),
