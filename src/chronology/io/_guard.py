@@ -40,6 +40,7 @@ __all__ = [
     "check_grid",
     "check_zip",
     "guarded",
+    "is_own_bug",
     "read_bytes",
     "read_head",
     "sniff_kind",
@@ -222,56 +223,72 @@ def _prolog_has_dtd(f: IO[bytes]) -> bool:
     return False
 
 
+def _check_entries(raw: IO[bytes], path: Path, label: str) -> None:
+    """Refuse a zip whose end record declares more than :data:`MAX_ZIP_ENTRIES` entries."""
+    entries = _eocd_entries(raw)
+    if entries is not None and entries > MAX_ZIP_ENTRIES:
+        raise SourceReadError(
+            f"holds {entries:,} zip entries (a chronology file holds tens; limit {MAX_ZIP_ENTRIES:,})",
+            file=path.name,
+            hint=f"open it in its own program and save it again as a new {label}",
+        )
+
+
+def _check_sizes(infos: list[zipfile.ZipInfo], path: Path, label: str) -> None:
+    """Refuse a part over its size cap or compressed too well, or a total over the limit."""
+    total = 0
+    for info in infos:
+        total += info.file_size
+        ratio = info.file_size / max(info.compress_size, 1)
+        loaded = info.filename in ("word/document.xml", "xl/sharedStrings.xml")
+        cap = MAX_LOADED_PART_BYTES if loaded else MAX_PART_BYTES
+        if info.file_size > cap or (info.file_size > _RATIO_ABOVE and ratio > MAX_RATIO):
+            raise SourceReadError(
+                f"part {info.filename!r} unpacks to {_size(info.file_size)} from "
+                f"{_size(info.compress_size)} (a 'zip bomb', or far larger than a "
+                f"chronology; limits: {_size(cap)} per part, ratio {MAX_RATIO})",
+                file=path.name,
+                hint=f"open it in its own program, remove what is not the chronology, "
+                f"and save it as a new {label}",
+            )
+    if total > MAX_UNPACKED_BYTES:
+        raise SourceReadError(
+            f"unpacks to {_size(total)}, more than the {_size(MAX_UNPACKED_BYTES)} limit",
+            file=path.name,
+            hint="split the chronology into several files and read them with read_case()",
+        )
+
+
+def _check_no_dtd(z: zipfile.ZipFile, infos: list[zipfile.ZipInfo], path: Path, label: str) -> None:
+    """Refuse an XML part that declares a document type (entity definitions)."""
+    for info in infos:
+        if info.filename.lower().endswith((".xml", ".rels")) and not info.is_dir():
+            with z.open(info) as part:
+                if _prolog_has_dtd(part):
+                    raise SourceReadError(
+                        f"part {info.filename!r} declares an XML document type "
+                        "(entity definitions), which Office never writes and "
+                        "which can expand to gigabytes",
+                        file=path.name,
+                        hint=f"open it in its own program and save it as a new {label}",
+                    )
+
+
 def check_zip(path: Path, kind: str) -> None:
     """Check an .xlsx/.docx container before any library unpacks it: a readable zip, not too many
     entries, every part's unpacked size and compression ratio within the limits, and no XML part
     with a document type declaration (entity definitions: OOXML parts never hold one, ECMA-376
-    Part 2 §8.1.4, and they are how "billion laughs" bombs work)."""
+    Part 2 §8.1.4, and they are how "billion laughs" bombs work). An error raised by this
+    package's own code (a bug, see :func:`is_own_bug`) is not reported as damage."""
     label = {"xlsx": "Excel workbook", "docx": "Word document"}.get(kind, kind)
     try:
         with path.open("rb") as raw:
-            entries = _eocd_entries(raw)
-            if entries is not None and entries > MAX_ZIP_ENTRIES:
-                raise SourceReadError(
-                    f"holds {entries:,} zip entries (a chronology file holds tens; limit {MAX_ZIP_ENTRIES:,})",
-                    file=path.name,
-                    hint=f"open it in its own program and save it again as a new {label}",
-                )
+            _check_entries(raw, path, label)
             raw.seek(0)
             with zipfile.ZipFile(raw) as z:
                 infos = z.infolist()
-                total = 0
-                for info in infos:
-                    total += info.file_size
-                    ratio = info.file_size / max(info.compress_size, 1)
-                    loaded = info.filename in ("word/document.xml", "xl/sharedStrings.xml")
-                    cap = MAX_LOADED_PART_BYTES if loaded else MAX_PART_BYTES
-                    if info.file_size > cap or (info.file_size > _RATIO_ABOVE and ratio > MAX_RATIO):
-                        raise SourceReadError(
-                            f"part {info.filename!r} unpacks to {_size(info.file_size)} from "
-                            f"{_size(info.compress_size)} (a 'zip bomb', or far larger than a "
-                            f"chronology; limits: {_size(cap)} per part, ratio {MAX_RATIO})",
-                            file=path.name,
-                            hint=f"open it in its own program, remove what is not the chronology, "
-                            f"and save it as a new {label}",
-                        )
-                if total > MAX_UNPACKED_BYTES:
-                    raise SourceReadError(
-                        f"unpacks to {_size(total)}, more than the {_size(MAX_UNPACKED_BYTES)} limit",
-                        file=path.name,
-                        hint="split the chronology into several files and read them with read_case()",
-                    )
-                for info in infos:
-                    if info.filename.lower().endswith((".xml", ".rels")) and not info.is_dir():
-                        with z.open(info) as part:
-                            if _prolog_has_dtd(part):
-                                raise SourceReadError(
-                                    f"part {info.filename!r} declares an XML document type "
-                                    "(entity definitions), which Office never writes and "
-                                    "which can expand to gigabytes",
-                                    file=path.name,
-                                    hint=f"open it in its own program and save it as a new {label}",
-                                )
+                _check_sizes(infos, path, label)
+                _check_no_dtd(z, infos, path, label)
     except ChronologyError:
         raise
     except MemoryError as exc:
@@ -281,7 +298,38 @@ def check_zip(path: Path, kind: str) -> None:
             raise _damaged_zip(path, label, exc) from exc
         raise _os_error(path, exc) from exc
     except Exception as exc:  # zipfile, zlib, struct, a bad compression method: all damage
+        if is_own_bug(exc):
+            raise
         raise _damaged_zip(path, label, exc) from exc
+
+
+#: error types that mean a mistake in the code that raised them, not a broken file
+_BUG_TYPES = (AssertionError, AttributeError, NameError, TypeError)
+_PACKAGE_DIR = str(Path(__file__).resolve().parents[1])
+
+
+def is_own_bug(exc: BaseException) -> bool:
+    """Whether ``exc`` is a programming error (an assertion, a missing attribute or name, a wrong
+    type) raised in this package's own code: the frame that raised it is under ``chronology/``.
+    The same error types raised inside a parsing library (openpyxl, lxml, zipfile...) are about
+    the file and stay "damaged" refusals.
+
+    Examples
+    --------
+    >>> try:
+    ...     len(None)  # doctest code is not in the package
+    ... except TypeError as exc:
+    ...     is_own_bug(exc)
+    False
+    """
+    if not isinstance(exc, _BUG_TYPES):
+        return False
+    tb = exc.__traceback__
+    if tb is None:
+        return False
+    while tb.tb_next is not None:
+        tb = tb.tb_next
+    return str(Path(tb.tb_frame.f_code.co_filename).resolve()).startswith(_PACKAGE_DIR)
 
 
 def _damaged_zip(path: Path, label: str, exc: BaseException) -> SourceReadError:
@@ -364,7 +412,23 @@ def guarded(path: Path, what: str) -> Iterator[None]:
     """Turn any error of a parsing library into a :class:`SourceReadError` naming ``path``.
 
     ``what`` names the format for the message ("an Excel workbook"). ChronologyErrors pass
-    through; a MemoryError becomes a refusal saying the file is too large.
+    through; a MemoryError becomes a refusal saying the file is too large. A programming error
+    raised by this package's own code (:func:`is_own_bug`) passes through too: a bug of ours is
+    never reported as a damaged file.
+
+    Examples
+    --------
+    >>> with guarded(Path("police.xlsx"), "an Excel workbook"):
+    ...     raise KeyError("a library's error on a broken part")
+    Traceback (most recent call last):
+    ...
+    chronology.errors.SourceReadError: police.xlsx: cannot be read as an Excel workbook: it is damaged or not what its name says (KeyError: "a library's error on a broken part"); open it in its own program, save it again (File > Save As), and send it again
+    >>> from chronology.io._table import make_table
+    >>> with guarded(Path("police.xlsx"), "an Excel workbook"):
+    ...     make_table(None, 0, None)  # a bug of ours: called without a frame
+    Traceback (most recent call last):
+    ...
+    AttributeError: 'NoneType' object has no attribute 'shape'
     """
     try:
         yield
@@ -387,6 +451,8 @@ def guarded(path: Path, what: str) -> Iterator[None]:
             hint="open it in its own program, save it again (File > Save As), and send it again",
         ) from exc
     except Exception as exc:  # every library error: openpyxl, zipfile, lxml, ElementTree, csv, pyarrow
+        if is_own_bug(exc):
+            raise
         if "excessive depth" in str(exc).lower():  # lxml's limit of 256 nested elements
             raise SourceReadError(
                 "is nested too deeply to read (elements or tables inside each other hundreds of "

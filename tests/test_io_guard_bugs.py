@@ -1,0 +1,72 @@
+"""``io._guard.guarded`` and ``check_zip`` report a broken file as damaged, but never hide a bug of
+our own code (an AssertionError, AttributeError, NameError or TypeError raised in the package)."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import pytest
+
+import chronology as chron
+from chronology.errors import SourceReadError
+from chronology.io import _guard
+from chronology.io import _table as table_mod
+from chronology.io import excel as excel_mod
+
+
+def _workbook(tmp_path: Path) -> Path:
+    openpyxl = pytest.importorskip("openpyxl")
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Date", "Details"])
+    ws.append(["01/03/2024", "Home visit, child seen alone"])
+    path = tmp_path / "police.xlsx"
+    wb.save(path)
+    return path
+
+
+def test_a_bug_in_our_reader_code_is_not_called_a_damaged_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = _workbook(tmp_path)
+
+    def broken(*args: object, **kwargs: object) -> None:
+        table_mod.make_table(None, 0, None)  # type: ignore[arg-type]  # a bug inside the package
+
+    # make_table is called inside guarded() by the Excel reader
+    monkeypatch.setattr(excel_mod, "make_table", broken)
+    with pytest.raises(AttributeError, match="shape"):
+        chron.read(path, agency="police", case_id="k")
+
+
+def test_a_library_error_on_a_broken_part_is_still_a_refusal(tmp_path: Path) -> None:
+    path = tmp_path / "broken.xlsx"
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr("xl/workbook.xml", "<workbook><sheets><sheet name='x' r:id='nope'/></sheets>")
+    with pytest.raises(SourceReadError, match=r"broken\.xlsx: .*(damaged|cannot be)"):
+        chron.read(path, agency="police", case_id="k")
+
+
+@pytest.mark.parametrize("kind", [AssertionError, NameError, TypeError, AttributeError])
+def test_is_own_bug_looks_at_where_the_error_was_raised(kind: type[Exception]) -> None:
+    def ours() -> None:
+        table_mod.make_table(None, 0, None)  # type: ignore[arg-type]
+
+    with pytest.raises(AttributeError) as info:
+        ours()
+    assert _guard.is_own_bug(info.value)  # raised in chronology/io/_table.py
+    with pytest.raises(kind) as outside:
+        raise kind("raised in a test, not in the package")
+    assert not _guard.is_own_bug(outside.value)
+    assert not _guard.is_own_bug(KeyError("a library's lookup on a broken part"))
+
+
+def test_check_zip_passes_our_own_bug_through(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = _workbook(tmp_path)
+
+    # a wrong type from a helper makes the package's own comparison fail (a bug, not damage)
+    monkeypatch.setattr(_guard, "_eocd_entries", lambda f: "many")
+    with pytest.raises(TypeError, match="not supported"):
+        _guard.check_zip(path, "xlsx")
