@@ -276,6 +276,46 @@ def _parse_document(path: Path) -> Any:
     return body
 
 
+def _docx_table(
+    path: Path, grid: list[list[Any]], number: int, columns: Mapping[str, Any] | None,
+    header_cells: list[Any] | None,
+) -> RawTable | None:
+    """One Word table below its header row; a table without a header row but as wide as the previous
+    chronology table (``header_cells``) is read as its continuation; None for any other table."""
+    frame = pd.DataFrame(grid, dtype="object")
+    name = f"table {number}"
+    check_table_width(frame.head(HEADER_SEARCH_ROWS), path.name, name)
+    header = find_header(grid, columns)
+    if header is not None:
+        rows = np.arange(1, len(grid) + 1)
+        return make_table(frame, header, rows, source=path.name, path=str(path), sheet=name, format="docx")
+    if header_cells is None or frame.shape[1] != len(header_cells):
+        return None
+    frame = pd.concat([pd.DataFrame([header_cells], dtype="object"), frame], ignore_index=True)
+    rows = np.arange(0, len(grid) + 1)
+    t = make_table(frame, 0, rows, source=path.name, path=str(path), sheet=name, format="docx")
+    t.notes.append(f"{name} has no header row: read as a continuation of the table before")
+    return t
+
+
+def _no_chronology_table(path: Path, grids: list[tuple[list[list[Any]], int]]) -> SourceReadError:
+    """The refusal for a document with no table, or none with a header row naming a date."""
+    if not grids:
+        return SourceReadError(
+            "has no table",
+            file=path.name,
+            hint="the chronology must be a Word table with a header row (Date, Details, ...)",
+        )
+    first = next((r for g, _ in grids for r in g if any(r)), [])
+    return SourceReadError(
+        "has no table with a header row naming a date column",
+        file=path.name,
+        value=", ".join(c for c in first if c)[:200] or None,
+        hint="add a header row (e.g. 'Date', 'Details', 'Action'), or name the columns with "
+        "columns={'<heading>': 'date', ...}",
+    )
+
+
 def read_docx(path: Path, *, columns: Mapping[str, Any] | None = None) -> list[RawTable]:
     """Read every chronology table of a Word document (one :class:`RawTable` per table).
 
@@ -296,38 +336,15 @@ def read_docx(path: Path, *, columns: Mapping[str, Any] | None = None) -> list[R
     for grid, number in grids:
         if not grid or not grid[0]:
             continue
-        frame = pd.DataFrame(grid, dtype="object")
-        name = f"table {number}"
-        check_table_width(frame.head(HEADER_SEARCH_ROWS), path.name, name)
-        header = find_header(grid, columns)
-        rows = np.arange(1, len(grid) + 1)
-        if header is None:
-            if header_cells is not None and frame.shape[1] == len(header_cells):
-                frame = pd.concat([pd.DataFrame([header_cells], dtype="object"), frame], ignore_index=True)
-                rows = np.arange(0, len(grid) + 1)
-                t = make_table(frame, 0, rows, source=path.name, path=str(path), sheet=name, format="docx")
-                t.notes.append(f"{name} has no header row: read as a continuation of the table before")
-                tables.append(t)
-            else:
-                skipped.append(name)
+        t = _docx_table(path, grid, number, columns, header_cells)
+        if t is None:
+            skipped.append(f"table {number}")
             continue
-        header_cells = grid[header]
-        tables.append(make_table(frame, header, rows, source=path.name, path=str(path), sheet=name, format="docx"))
+        tables.append(t)
+        if t.header_row != 0:  # a table with its own header row: later tables may continue it
+            header_cells = grid[t.header_row - 1]
     if not tables:
-        if not grids:
-            raise SourceReadError(
-                "has no table",
-                file=path.name,
-                hint="the chronology must be a Word table with a header row (Date, Details, ...)",
-            )
-        first = next((r for g, _ in grids for r in g if any(r)), [])
-        raise SourceReadError(
-            "has no table with a header row naming a date column",
-            file=path.name,
-            value=", ".join(c for c in first if c)[:200] or None,
-            hint="add a header row (e.g. 'Date', 'Details', 'Action'), or name the columns with "
-            "columns={'<heading>': 'date', ...}",
-        )
+        raise _no_chronology_table(path, grids)
     if skipped:
         tables[0].notes.append(f"tables without a chronology header skipped: {', '.join(skipped)}")
     return tables

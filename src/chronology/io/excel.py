@@ -162,82 +162,119 @@ def read_excel(
         _close(path, wb)
 
 
+def _choose_sheets(path: Path, names: list[str], charts: set[str], sheet: str | int | None) -> list[str]:
+    """The sheets to read: ``sheet`` (by name or number from 0) when given, else every sheet that is
+    not a chart."""
+    if sheet is None:
+        return [n for n in names if n not in charts]
+    if isinstance(sheet, int) and not isinstance(sheet, bool):
+        if not 0 <= sheet < len(names):
+            raise SourceReadError(
+                f"has no sheet number {sheet}",
+                file=path.name,
+                hint=f"the sheets are: {', '.join(names)} (numbered from 0)",
+            )
+        wanted = [names[sheet]]
+    elif sheet in names:
+        wanted = [str(sheet)]
+    else:
+        raise SourceReadError(
+            f"has no sheet {sheet!r}",
+            file=path.name,
+            hint=f"the sheets are: {', '.join(names)}",
+        )
+    if wanted[0] in charts:
+        tables = ", ".join(n for n in names if n not in charts) or "(none)"
+        raise SourceReadError(
+            f"sheet {wanted[0]!r} is a chart, not a table",
+            file=path.name,
+            hint=f"choose a sheet with the chronology table: {tables}",
+        )
+    return wanted
+
+
+class _Formulas:
+    """The workbook opened a second time with formulas (not cached values), only when a sheet needs
+    it, and closed by :meth:`close`."""
+
+    def __init__(self, path: Path, open_formulas: Any) -> None:
+        self.path, self._open = path, open_formulas
+        self.book: Any = None
+
+    def rows(self, name: str) -> list[list[Any]]:
+        if self.book is None:
+            self.book = self._open()
+        return _rows(self.book[name], self.path, name)
+
+    def close(self) -> None:
+        if self.book is not None:
+            _close(self.path, self.book)
+
+
+def _sheet_grid(path: Path, wb: Any, name: str, formulas: _Formulas) -> pd.DataFrame | None:
+    """A sheet's cells as a rectangular object frame (uncalculated formulas kept as text), or None
+    for an empty sheet."""
+    values = _rows(wb[name], path, name)
+    if not any(values):
+        return None
+    width = max(len(r) for r in values)
+    if any(len(r) < width or None in r for r in values):
+        values = _with_formulas(values, formulas.rows(name))
+        width = max((len(r) for r in values), default=0)
+    check_grid(len(values), width, file=path.name, sheet=name)
+    return pd.DataFrame([r + [None] * (width - len(r)) for r in values], dtype="object")
+
+
+def _sheet_table(
+    path: Path, wb: Any, name: str, grid: pd.DataFrame, columns: Mapping[str, Any] | None, chosen: bool
+) -> RawTable | None:
+    """The sheet's table below its header row; None when it has no header row (refused when the
+    caller chose the sheet)."""
+    check_table_width(grid.head(HEADER_SEARCH_ROWS), path.name, name)
+    probe = grid.head(HEADER_SEARCH_ROWS).values.tolist()
+    header = find_header(probe, columns)
+    if header is None:
+        if chosen:
+            raise _no_header(path.name, name, probe)
+        return None
+    first_row = getattr(wb[name], "min_row", 1) or 1
+    rows = np.arange(first_row, first_row + len(grid))
+    return make_table(grid, header, rows, source=path.name, path=str(path), sheet=name, format="xlsx")
+
+
 def _read_sheets(
     path: Path, wb: Any, sheet: str | int | None, columns: Mapping[str, Any] | None, open_formulas: Any
 ) -> list[RawTable]:
-    formulas: Any = None
     names = list(wb.sheetnames)
     charts = {n for n in names if not hasattr(wb[n], "iter_rows")}
+    formulas = _Formulas(path, open_formulas)
     try:
-        if sheet is not None:
-            if isinstance(sheet, int) and not isinstance(sheet, bool):
-                if not 0 <= sheet < len(names):
-                    raise SourceReadError(
-                        f"has no sheet number {sheet}",
-                        file=path.name,
-                        hint=f"the sheets are: {', '.join(names)} (numbered from 0)",
-                    )
-                wanted = [names[sheet]]
-            elif sheet in names:
-                wanted = [str(sheet)]
-            else:
-                raise SourceReadError(
-                    f"has no sheet {sheet!r}",
-                    file=path.name,
-                    hint=f"the sheets are: {', '.join(names)}",
-                )
-            if wanted[0] in charts:
-                raise SourceReadError(
-                    f"sheet {wanted[0]!r} is a chart, not a table",
-                    file=path.name,
-                    hint=f"choose a sheet with the chronology table: {', '.join(n for n in names if n not in charts) or '(none)'}",
-                )
-        else:
-            wanted = [n for n in names if n not in charts]
+        wanted = _choose_sheets(path, names, charts, sheet)
         tables: list[RawTable] = []
         skipped: list[str] = [n for n in names if n in charts]
         for name in wanted:
-            values = _rows(wb[name], path, name)
-            if not any(values):
+            grid = _sheet_grid(path, wb, name, formulas)
+            t = None if grid is None else _sheet_table(path, wb, name, grid, columns, sheet is not None)
+            if t is None:
                 skipped.append(name)
-                continue
-            width = max(len(r) for r in values)
-            if any(len(r) < width or None in r for r in values):
-                if formulas is None:
-                    formulas = open_formulas()
-                values = _with_formulas(values, _rows(formulas[name], path, name))
-                width = max((len(r) for r in values), default=0)
-            check_grid(len(values), width, file=path.name, sheet=name)
-            grid = pd.DataFrame([r + [None] * (width - len(r)) for r in values], dtype="object")
-            check_table_width(grid.head(HEADER_SEARCH_ROWS), path.name, name)
-            probe = grid.head(HEADER_SEARCH_ROWS).values.tolist()
-            header = find_header(probe, columns)
-            if header is None:
-                if sheet is not None:
-                    raise _no_header(path.name, name, probe)
-                skipped.append(name)
-                continue
-            first_row = getattr(wb[name], "min_row", 1) or 1
-            rows = np.arange(first_row, first_row + len(grid))
-            t = make_table(grid, header, rows, source=path.name, path=str(path), sheet=name, format="xlsx")
-            tables.append(t)
-        if not names:
-            raise SourceReadError(
-                "has no readable sheet (the workbook lists none, or their parts are missing)",
-                file=path.name,
-                hint="open it in Excel, check the chronology sheet is there, and save it as a new .xlsx",
-            )
-        if not tables:
-            raise SourceReadError(
-                "has no sheet with a chronology table (a header row with a date column)",
-                file=path.name,
-                hint=f"the sheets are: {', '.join(names)}; pass sheet=... and columns={{...}} "
-                "to name the date and description columns",
-            )
-        if skipped:
-            for t in tables:
-                t.notes.append(f"sheets without a chronology table skipped: {', '.join(skipped)}")
-        return tables
+            else:
+                tables.append(t)
     finally:
-        if formulas is not None:
-            _close(path, formulas)
+        formulas.close()
+    if not names:
+        raise SourceReadError(
+            "has no readable sheet (the workbook lists none, or their parts are missing)",
+            file=path.name,
+            hint="open it in Excel, check the chronology sheet is there, and save it as a new .xlsx",
+        )
+    if not tables:
+        raise SourceReadError(
+            "has no sheet with a chronology table (a header row with a date column)",
+            file=path.name,
+            hint=f"the sheets are: {', '.join(names)}; pass sheet=... and columns={{...}} "
+            "to name the date and description columns",
+        )
+    if skipped:
+        for t in tables:
+            t.notes.append(f"sheets without a chronology table skipped: {', '.join(skipped)}")
+    return tables

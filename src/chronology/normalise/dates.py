@@ -310,11 +310,25 @@ def parse_dates(
         repeated when the clocks go back; :func:`to_london` keeps it there).
     """
     values = pd.Series(values)
-    n = len(values)
-    index = values.index
     if max_year is None:
         max_year = dt.date.today().year + 5
-    out = pd.DataFrame(
+    out = _empty_result(values.index)
+    if len(values) == 0:
+        return out
+    obj, is_na, is_ts, is_num = _cell_types(values)
+    if is_ts.any():  # 1. real date cells
+        _read_date_cells(obj[is_ts], out)
+    if is_num.any():  # 2. numbers: Excel serials
+        _read_serials(obj[is_num], out)
+    text_mask = ~(is_na | is_ts | is_num)
+    if text_mask.any():  # 3. text, parsed once per distinct value
+        out = _read_text(obj, text_mask, out, date_formats)
+    return _finish(out, is_na, min_year, max_year)
+
+
+def _empty_result(index: pd.Index) -> pd.DataFrame:
+    """The result frame of :func:`parse_dates` with nothing parsed yet."""
+    return pd.DataFrame(
         {
             "start": pd.Series(pd.NaT, index=index, dtype="datetime64[us]"),
             "precision": pd.Series(None, index=index, dtype="object"),
@@ -327,104 +341,120 @@ def parse_dates(
             "fold": pd.Series(False, index=index),
         }
     )
-    if n == 0:
-        return out
 
+
+def _cell_types(values: pd.Series) -> tuple[pd.Series, np.ndarray, np.ndarray, np.ndarray]:
+    """The cells (as objects unless all text) and which are missing, date cells and numbers."""
+    n = len(values)
     if isinstance(values.dtype, pd.StringDtype):
         # text only (CSV, Word): no date cells or numbers to look for
-        obj = values
-        is_na = values.isna().to_numpy()
-        is_ts = np.zeros(n, dtype=bool)
-        is_num = np.zeros(n, dtype=bool)
-    else:
-        obj = values.astype("object")
-        is_na = obj.isna().to_numpy()
-        is_ts = np.fromiter(
-            (isinstance(v, dt.datetime | dt.date) for v in obj.to_numpy()), dtype=bool, count=n
-        ) if obj.dtype == object else np.zeros(n, dtype=bool)
-        is_num = np.fromiter(
-            (isinstance(v, int | float | np.integer | np.floating) and not isinstance(v, bool)
-             for v in obj.to_numpy()), dtype=bool, count=n
-        ) & ~is_na
+        return values, values.isna().to_numpy(), np.zeros(n, dtype=bool), np.zeros(n, dtype=bool)
+    obj = values.astype("object")
+    is_na = obj.isna().to_numpy()
+    is_ts = np.fromiter(
+        (isinstance(v, dt.datetime | dt.date) for v in obj.to_numpy()), dtype=bool, count=n
+    ) if obj.dtype == object else np.zeros(n, dtype=bool)
+    is_num = np.fromiter(
+        (isinstance(v, int | float | np.integer | np.floating) and not isinstance(v, bool)
+         for v in obj.to_numpy()), dtype=bool, count=n
+    ) & ~is_na
+    return obj, is_na, is_ts, is_num
 
-    # 1. real date cells
-    if is_ts.any():
-        ts = _date_cells(obj[is_ts], out)
-        has_time = (ts - ts.dt.normalize()) != pd.Timedelta(0)
-        out.loc[ts.index, "start"] = ts
-        out.loc[ts.index, "precision"] = np.where(has_time, "minute", "day")
-        out.loc[ts.index, "format"] = "date cell"
 
-    # 2. numbers: Excel serials
-    if is_num.any():
-        num = pd.to_numeric(obj[is_num], errors="coerce").astype("float64")
-        good = num.between(1, _MAX_SERIAL)
-        bad_num = num.index[~good]
-        out.loc[bad_num, "reason"] = "not a date: a number outside Excel's date range"
-        out.loc[bad_num, "hint"] = (
-            "type the date as dd/mm/yyyy or format the cell as a date in Excel"
-        )
-        ts = _excel_serial(num[good])
-        has_time = (ts - ts.dt.normalize()) != pd.Timedelta(0)
-        out.loc[ts.index, "start"] = ts.astype("datetime64[us]")
-        out.loc[ts.index, "precision"] = np.where(has_time, "minute", "day")
-        out.loc[ts.index, "format"] = "Excel serial number"
+def _read_date_cells(cells: pd.Series, out: pd.DataFrame) -> None:
+    """Real date cells (Excel dates, datetimes) into ``out`` (in place)."""
+    ts = _date_cells(cells, out)
+    has_time = (ts - ts.dt.normalize()) != pd.Timedelta(0)
+    out.loc[ts.index, "start"] = ts
+    out.loc[ts.index, "precision"] = np.where(has_time, "minute", "day")
+    out.loc[ts.index, "format"] = "date cell"
 
-    # 3. text, parsed once per distinct value
-    text_mask = ~(is_na | is_ts | is_num)
-    if text_mask.any():
-        text_pos = np.flatnonzero(text_mask)
-        raw = obj.iloc[text_pos].astype("str")
-        codes, uniques = pd.factorize(raw)
-        uniq = pd.Series(uniques, dtype="str")
-        cleaned = _clean_text(uniq)
-        t = cleaned["text"].mask(cleaned["text"].eq(""))
-        res = pd.DataFrame(
-            {
-                "start": pd.Series(pd.NaT, index=uniq.index, dtype="datetime64[us]"),
-                "precision": pd.Series(None, index=uniq.index, dtype="object"),
-                "format": pd.Series(None, index=uniq.index, dtype="object"),
-            }
-        )
-        present: dict[str, np.ndarray] = {}
-        if date_formats:
-            for fmt in date_formats:
-                _try_formats(t, [fmt], res, "minute" if "%H" in fmt else "day", present)
-        # serial numbers written as text, e.g. from a CSV saved from Excel
-        serial = t.str.fullmatch(_SERIAL_RE).fillna(False).astype(bool) & res["start"].isna()
-        if serial.any():
-            num = t[serial].astype("float64")
-            good = num.between(20000, 80000)  # 1954..2119: otherwise not a plausible serial
-            ts = _excel_serial(num[good])
-            res.loc[ts.index, "start"] = ts.astype("datetime64[us]")
-            res.loc[ts.index, "precision"] = np.where(
-                (ts - ts.dt.normalize()) != pd.Timedelta(0), "minute", "day"
-            )
-            res.loc[ts.index, "format"] = "Excel serial number"
-        _try_formats(t, MINUTE_FORMATS, res, "minute", present)
-        _try_formats(t, DAY_FORMATS, res, "day", present)
-        _try_formats(t, MONTH_FORMATS, res, "month", present)
-        yr = t.str.fullmatch(r"(?:19|20)\d\d").fillna(False).astype(bool) & res["start"].isna()
-        if yr.any():
-            _try_formats(t.where(yr), YEAR_FORMATS, res, "year")
-        # week markers: the date is the week's first day
-        wk = cleaned["week"] & res["start"].notna()
-        res.loc[wk, "precision"] = "week"
-        res.loc[wk, "format"] = "w/c " + res.loc[wk, "format"].astype(str)
-        res.loc[wk, "start"] = res.loc[wk, "start"].dt.normalize()
-        res["uncertain"] = cleaned["uncertain"]
-        res["reason"] = None
-        res["hint"] = None
-        res["note"] = cleaned["note"].where(res["start"].notna(), None)
-        _explain_failures(t, res)
-        # map distinct results back to the cells (by position)
-        if text_mask.all():
-            cols = [c for c in out.columns if c in res.columns]
-            out = out.assign(**{col: res[col].to_numpy()[codes] for col in cols})
-        else:
-            for col in ("start", "precision", "format", "uncertain", "reason", "hint", "note"):
-                out.iloc[text_pos, out.columns.get_loc(col)] = res[col].to_numpy()[codes]
 
+def _read_serials(cells: pd.Series, out: pd.DataFrame) -> None:
+    """Number cells read as Excel serial dates into ``out`` (in place); out of range: a reason."""
+    num = pd.to_numeric(cells, errors="coerce").astype("float64")
+    good = num.between(1, _MAX_SERIAL)
+    bad_num = num.index[~good]
+    out.loc[bad_num, "reason"] = "not a date: a number outside Excel's date range"
+    out.loc[bad_num, "hint"] = (
+        "type the date as dd/mm/yyyy or format the cell as a date in Excel"
+    )
+    ts = _excel_serial(num[good])
+    has_time = (ts - ts.dt.normalize()) != pd.Timedelta(0)
+    out.loc[ts.index, "start"] = ts.astype("datetime64[us]")
+    out.loc[ts.index, "precision"] = np.where(has_time, "minute", "day")
+    out.loc[ts.index, "format"] = "Excel serial number"
+
+
+def _text_serials(t: pd.Series, res: pd.DataFrame) -> None:
+    """Serial numbers written as text (a CSV saved from Excel) into ``res`` (in place)."""
+    serial = t.str.fullmatch(_SERIAL_RE).fillna(False).astype(bool) & res["start"].isna()
+    if not serial.any():
+        return
+    num = t[serial].astype("float64")
+    good = num.between(20000, 80000)  # 1954..2119: otherwise not a plausible serial
+    ts = _excel_serial(num[good])
+    res.loc[ts.index, "start"] = ts.astype("datetime64[us]")
+    res.loc[ts.index, "precision"] = np.where(
+        (ts - ts.dt.normalize()) != pd.Timedelta(0), "minute", "day"
+    )
+    res.loc[ts.index, "format"] = "Excel serial number"
+
+
+def _parse_distinct(uniq: pd.Series, date_formats: Sequence[str] | None) -> pd.DataFrame:
+    """Each distinct text parsed: the caller's formats first, then serials, minute, day, month and
+    year formats; week markers; the reason for each text that did not parse."""
+    cleaned = _clean_text(uniq)
+    t = cleaned["text"].mask(cleaned["text"].eq(""))
+    res = pd.DataFrame(
+        {
+            "start": pd.Series(pd.NaT, index=uniq.index, dtype="datetime64[us]"),
+            "precision": pd.Series(None, index=uniq.index, dtype="object"),
+            "format": pd.Series(None, index=uniq.index, dtype="object"),
+        }
+    )
+    present: dict[str, np.ndarray] = {}
+    for fmt in date_formats or ():
+        _try_formats(t, [fmt], res, "minute" if "%H" in fmt else "day", present)
+    _text_serials(t, res)
+    _try_formats(t, MINUTE_FORMATS, res, "minute", present)
+    _try_formats(t, DAY_FORMATS, res, "day", present)
+    _try_formats(t, MONTH_FORMATS, res, "month", present)
+    yr = t.str.fullmatch(r"(?:19|20)\d\d").fillna(False).astype(bool) & res["start"].isna()
+    if yr.any():
+        _try_formats(t.where(yr), YEAR_FORMATS, res, "year")
+    # week markers: the date is the week's first day
+    wk = cleaned["week"] & res["start"].notna()
+    res.loc[wk, "precision"] = "week"
+    res.loc[wk, "format"] = "w/c " + res.loc[wk, "format"].astype(str)
+    res.loc[wk, "start"] = res.loc[wk, "start"].dt.normalize()
+    res["uncertain"] = cleaned["uncertain"]
+    res["reason"] = None
+    res["hint"] = None
+    res["note"] = cleaned["note"].where(res["start"].notna(), None)
+    _explain_failures(t, res)
+    return res
+
+
+def _read_text(
+    obj: pd.Series, text_mask: np.ndarray, out: pd.DataFrame, date_formats: Sequence[str] | None
+) -> pd.DataFrame:
+    """The text cells parsed once per distinct value and mapped back to their rows of ``out``."""
+    text_pos = np.flatnonzero(text_mask)
+    raw = obj.iloc[text_pos].astype("str")
+    codes, uniques = pd.factorize(raw)
+    res = _parse_distinct(pd.Series(uniques, dtype="str"), date_formats)
+    # map distinct results back to the cells (by position)
+    if text_mask.all():
+        cols = [c for c in out.columns if c in res.columns]
+        return out.assign(**{col: res[col].to_numpy()[codes] for col in cols})
+    for col in ("start", "precision", "format", "uncertain", "reason", "hint", "note"):
+        out.iloc[text_pos, out.columns.get_loc(col)] = res[col].to_numpy()[codes]
+    return out
+
+
+def _finish(out: pd.DataFrame, is_na: np.ndarray, min_year: int, max_year: int) -> pd.DataFrame:
+    """Midnight read as day precision, implausible years and blank cells rejected, dtypes set."""
     # 00:00 means the time was not recorded
     midnight = out["precision"].eq("minute") & (out["start"] == out["start"].dt.normalize())
     out.loc[midnight, "precision"] = "day"
