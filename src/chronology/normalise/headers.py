@@ -141,6 +141,21 @@ def heading_scores(heading: str) -> dict[str, float]:
         return {}
     words = key.split()
     wordset = set(words)
+    if wordset & w["birth"] or "d o b" in key:
+        return {"ignore": 1.0}
+    out = _word_evidence(words, w)
+    # date and time words decide the column's kind: start, end, recording date or birth date
+    out = _date_kind(key, wordset, w, out)
+    if key in exact:
+        out[exact[key]] = 1.0
+    elif max(out.values(), default=0.0) < 0.5 and len(key) >= 4:
+        _fuzzy(key, choices, fields, threshold, out)
+    return {k: round(min(1.0, v), 3) for k, v in out.items() if v > 0}
+
+
+def _word_evidence(words: list[str], w: Mapping[str, Any]) -> dict[str, float]:
+    """What the words of a heading say: keyword weights, "... by" for the practitioner, a subject
+    word with an id word for the case id."""
     out: dict[str, float] = {}
     for role, table in w["keywords"].items():
         hits = [table[x] for x in words if x in table]
@@ -148,33 +163,39 @@ def heading_scores(heading: str) -> dict[str, float]:
             out[role] = max(hits) + 0.1 * (len(hits) - 1)
     if words[-1] in w["by"] and len(words) > 1:
         out["practitioner"] = max(out.get("practitioner", 0.0), w["by_weight"])
+    wordset = set(words)
     if wordset & w["subjects"] and wordset & w["ids"]:
         out["case_id"] = max(out.get("case_id", 0.0), 0.95)
         out.pop("reference", None)
-    # date and time words decide the column's kind: start, end, recording date or birth date
+    return out
+
+
+def _date_kind(key: str, wordset: set[str], w: Mapping[str, Any], out: dict[str, float]) -> dict[str, float]:
+    """A heading with a date or time word is a date column of one kind (start, end, recording date;
+    a time or end time): the other evidence is damped."""
     has_date = bool(wordset & w["date"]) or key.startswith("w c ")
     has_time = bool(wordset & w["time"]) or key == "timestamp"
-    if wordset & w["birth"] or "d o b" in key:
-        return {"ignore": 1.0}
-    if has_date or has_time:
-        end = bool(wordset & w["end"])
-        rec = bool(wordset & w["recorded"])
-        if has_date:
-            role = "end_date" if end else "recorded" if rec else ("datetime" if has_time else "date")
-        else:
-            role = "end_time" if end else "time"
-        out = {k: v * 0.4 for k, v in out.items() if k not in ("reference",)}
-        out[role] = 0.9
-    if key in exact:
-        out[exact[key]] = 1.0
-    elif max(out.values(), default=0.0) < 0.5 and len(key) >= 4:
-        from rapidfuzz import fuzz, process
+    if not (has_date or has_time):
+        return out
+    end = bool(wordset & w["end"])
+    rec = bool(wordset & w["recorded"])
+    if has_date:
+        role = "end_date" if end else "recorded" if rec else ("datetime" if has_time else "date")
+    else:
+        role = "end_time" if end else "time"
+    damped = {k: v * 0.4 for k, v in out.items() if k not in ("reference",)}
+    damped[role] = 0.9
+    return damped
 
-        best = process.extractOne(key, choices, scorer=fuzz.ratio, score_cutoff=threshold)
-        if best is not None:
-            f = fields[best[2]]
-            out[f] = max(out.get(f, 0.0), round(0.9 * best[1] / 100, 3))
-    return {k: round(min(1.0, v), 3) for k, v in out.items() if v > 0}
+
+def _fuzzy(key: str, choices: list[str], fields: list[str], threshold: int, out: dict[str, float]) -> None:
+    """A typing error caught by fuzzy matching against the synonyms (in place)."""
+    from rapidfuzz import fuzz, process
+
+    best = process.extractOne(key, choices, scorer=fuzz.ratio, score_cutoff=threshold)
+    if best is not None:
+        f = fields[best[2]]
+        out[f] = max(out.get(f, 0.0), round(0.9 * best[1] / 100, 3))
 
 
 def score_header_row(cells: Sequence[object]) -> tuple[int, bool]:

@@ -104,7 +104,6 @@ def profile_columns(cells: pd.DataFrame) -> pd.DataFrame:
     >>> p[["n", "int", "run", "date"]].values.tolist()
     [[3.0, 1.0, 1.0, 0.0], [2.0, 0.0, 0.0, 0.5]]
     """
-    from .dates import parse_dates, parse_times
     from .vocab import null_mask
 
     ncol = cells.shape[1]
@@ -129,6 +128,31 @@ def profile_columns(cells: pd.DataFrame) -> pd.DataFrame:
     v = values[keep].reset_index(drop=True)
     t = text[keep].reset_index(drop=True)
     c = code[keep]
+    frame, low = _cell_flags(v, t, text_only)
+    frame.insert(0, "c", c)
+    g = frame.groupby("c")
+    out = g.mean()
+    out["n"] = g.size()
+    out["minute"] = (frame["minute"].groupby(frame["c"]).sum() / frame["date"].groupby(frame["c"]).sum()).fillna(0.0)
+    out["distinct"] = pd.Series(low.to_numpy()).groupby(c).nunique() / out["n"]
+    out = out.reindex(range(ncol)).fillna(0.0)
+    # each column's cell positions, found once (a mask per column would cost width x cells)
+    at = {int(k): v for k, v in pd.Series(np.arange(len(c))).groupby(c).indices.items()}
+    out["run"] = _row_number_runs(out, t, frame["int"].to_numpy(), at)
+    out["agency"] = _agency_shares(out, low, at)
+    struct = out[["date", "time", "yn", "int", "code", "serial"]].max(axis=1)
+    mw = out["words"]
+    free = 0.5 * ((mw - 1) / 4).clip(0, 1) + 0.5 * out["multi"]
+    varied = np.where(out["n"] >= 5, 0.6 + 0.4 * out["distinct"], 1.0)
+    out["free"] = (free * (1 - struct) * varied).clip(0, 1)
+    return out[cols].astype("float64")
+
+
+def _cell_flags(v: pd.Series, t: pd.Series, text_only: bool) -> tuple[pd.DataFrame, pd.Series]:
+    """What each non-blank sampled cell is (date, minute, serial, time, Y/N, whole number, code;
+    words), and its text lower-cased for the distinct counts."""
+    from .dates import parse_dates, parse_times
+
     # only short cells with a digit can be dates: free text is not sent through the date formats
     maybe = (t.str.len().le(40) & t.str.contains(DATEISH, regex=True)).fillna(False).to_numpy(dtype=bool)
     if not text_only:
@@ -158,43 +182,40 @@ def profile_columns(cells: pd.DataFrame) -> pd.DataFrame:
     is_code = t.str.fullmatch(_CODE_RE).fillna(False).to_numpy(dtype=bool) & ~is_int & ~is_date & ~is_time
     words = t.str.count(r"\S+").fillna(0).to_numpy(dtype="float64")
     frame = pd.DataFrame(
-        {"c": c, "date": is_date, "minute": minute, "serial": serial, "time": is_time, "yn": is_yn,
+        {"date": is_date, "minute": minute, "serial": serial, "time": is_time, "yn": is_yn,
          "int": is_int, "code": is_code, "words": words, "multi": words >= 3}
     )
-    g = frame.groupby("c")
-    out = g.mean()
-    out["n"] = g.size()
-    out["minute"] = (frame["minute"].groupby(frame["c"]).sum() / frame["date"].groupby(frame["c"]).sum()).fillna(0.0)
-    out["distinct"] = pd.Series(low.to_numpy()).groupby(c).nunique() / out["n"]
-    out = out.reindex(range(ncol)).fillna(0.0)
-    # row numbers: whole numbers counting up (1, 2, 3... or 101, 102...)
-    out["run"] = 0.0
-    # each column's cell positions, found once (a mask per column would cost width x cells)
-    at = {int(k): v for k, v in pd.Series(np.arange(len(c))).groupby(c).indices.items()}
+    return frame, low
+
+
+def _row_number_runs(out: pd.DataFrame, t: pd.Series, is_int: np.ndarray, at: Mapping[int, np.ndarray]) -> pd.Series:
+    """Per column, the share of steps of one or two between its whole numbers (row numbers: 1, 2,
+    3... or 101, 102...); only for columns of whole numbers."""
+    run = pd.Series(0.0, index=out.index)
     none = np.zeros(0, dtype=np.int64)
     for j in np.flatnonzero(out["int"].to_numpy() >= 0.9):
         pos = at.get(int(j), none)
         nums = pd.to_numeric(t.iloc[pos[is_int[pos]]], errors="coerce").dropna().to_numpy()
         if len(nums) >= 2:
             steps = np.diff(nums)
-            out.loc[j, "run"] = float(np.mean((steps >= 1) & (steps <= 2)))
+            run.loc[j] = float(np.mean((steps >= 1) & (steps <= 2)))
         elif len(nums) == 1 and nums[0] <= 3:
-            out.loc[j, "run"] = 1.0
-    # agency names (only for short text columns: cheap, few distinct values)
-    out["agency"] = 0.0
+            run.loc[j] = 1.0
+    return run
+
+
+def _agency_shares(out: pd.DataFrame, low: pd.Series, at: Mapping[int, np.ndarray]) -> pd.Series:
+    """Per short-text column, the share of cells naming an agency (looked up per distinct value)."""
     from .vocab import agency_of
 
+    share = pd.Series(0.0, index=out.index)
+    none = np.zeros(0, dtype=np.int64)
     for j in np.flatnonzero((out["words"].to_numpy() <= 4) & (out["n"].to_numpy() > 0)):
         vals = low.iloc[at.get(int(j), none)]
         uniq = vals.unique()[:50]
         hits = {u: agency_of(str(u)) is not None for u in uniq}
-        out.loc[j, "agency"] = float(vals.map(hits).fillna(False).astype(bool).mean())
-    struct = out[["date", "time", "yn", "int", "code", "serial"]].max(axis=1)
-    mw = out["words"]
-    free = 0.5 * ((mw - 1) / 4).clip(0, 1) + 0.5 * out["multi"]
-    varied = np.where(out["n"] >= 5, 0.6 + 0.4 * out["distinct"], 1.0)
-    out["free"] = (free * (1 - struct) * varied).clip(0, 1)
-    return out[cols].astype("float64")
+        share.loc[j] = float(vals.map(hits).fillna(False).astype(bool).mean())
+    return share
 
 
 def _content_fit(p: pd.Series) -> dict[str, float]:
@@ -304,43 +325,101 @@ def infer_columns(
     headings = [str(h) for h in cells.columns]
     fixed = user_mapping(headings, columns, file=file, sheet=sheet)
     prof = profile_columns(cells)
-    H = [heading_scores(_base(h)) for h in headings]
-    C = [_content_fit(prof.iloc[j]) for j in range(len(headings))]
+    heading_evidence = [heading_scores(_base(h)) for h in headings]
     roles = (*FIELDS, "recorded", "reference", "ignore")
-    score = np.zeros((len(headings), len(roles)))
-    for j in range(len(headings)):
-        n = float(prof.iloc[j]["n"])
+    role_at = {role: r for r, role in enumerate(roles)}
+    score = _score_matrix(prof, heading_evidence, roles)
+    _favour_the_fullest_text(score, prof, role_at)
+    _adjust_by_column(headings, prof, heading_evidence, score, role_at)
+    assigned, by_role = _assign(headings, fixed, score, roles, heading_evidence)
+    # a recording date is the event's date when the file has no other date
+    start_col = by_role.get("date", by_role.get("datetime"))
+    notes: dict[int, str] = {}
+    if start_col is None and "recorded" in by_role and headings[by_role["recorded"]] not in fixed:
+        j = by_role.pop("recorded")
+        assigned[j] = "date"
+        by_role["date"] = j
+        notes[j] = "the only date column: read as the event date"
+    _check_close(headings, fixed, prof, score, role_at, by_role, file, sheet)
+    mapping = {headings[j]: str(role) for j, role in sorted(assigned.items()) if role is not None}
+    records = []
+    for j, h in enumerate(headings):
+        got = assigned.get(j)
+        records.append(
+            _record(j, h, got, fixed, heading_evidence[j], prof.iloc[j], score, role_at, roles, by_role,
+                    notes, headings)
+        )
+    return mapping, records
+
+
+def _score_matrix(
+    prof: pd.DataFrame, heading_evidence: Sequence[Mapping[str, float]], roles: Sequence[str]
+) -> np.ndarray:
+    """Heading prior and content fit combined: one score per column (rows) and role (columns)."""
+    score = np.zeros((len(heading_evidence), len(roles)))
+    for j, h in enumerate(heading_evidence):
+        p = prof.iloc[j]
+        fit = _content_fit(p)
+        n = float(p["n"])
         for r, role in enumerate(roles):
-            score[j, r] = _combine(H[j].get(role, 0.0), C[j].get(role, 0.0), role, n)
-    R = {role: r for r, role in enumerate(roles)}
+            score[j, r] = _combine(h.get(role, 0.0), fit.get(role, 0.0), role, n)
+    return score
+
+
+def _favour_the_fullest_text(score: np.ndarray, prof: pd.DataFrame, role_at: Mapping[str, int]) -> None:
+    """Of the free-text columns, the one telling most reads most like "what happened" (in place)."""
+    free = prof["free"].to_numpy()
+    words = prof["words"].to_numpy()
+    most_words = max((float(words[j]) for j in range(len(prof)) if free[j] >= 0.5), default=0.0)
+    if most_words <= 0:
+        return
+    for j in range(len(prof)):
+        if free[j] >= 0.5 and prof.iloc[j]["n"] > 0:
+            rel = float(words[j]) / most_words
+            score[j, role_at["description"]] -= 0.4 * prof.iloc[j]["free"] * 0.3 * (1 - rel)
+
+
+def _adjust_by_column(
+    headings: Sequence[str],
+    prof: pd.DataFrame,
+    heading_evidence: Sequence[Mapping[str, float]],
+    score: np.ndarray,
+    role_at: Mapping[str, int],
+) -> None:
+    """Per-column corrections (in place): a repeated heading gives way to the first, a structured or
+    short-category column is not the description when free text exists, a reference heading is
+    never the description, event-date words favour a date column."""
     # the description is never a structured column, and a short-category column gives way to a
     # free-text one
     best_free = max((float(prof.iloc[j]["free"]) for j in range(len(headings))), default=0.0)
-    # of the free-text columns, the one telling most reads most like "what happened"
-    most_words = max((float(prof.iloc[j]["words"]) for j in range(len(headings))
-                      if prof.iloc[j]["free"] >= 0.5), default=0.0)
-    if most_words > 0:
-        for j in range(len(headings)):
-            if prof.iloc[j]["free"] >= 0.5 and prof.iloc[j]["n"] > 0:
-                rel = float(prof.iloc[j]["words"]) / most_words
-                score[j, R["description"]] -= 0.4 * prof.iloc[j]["free"] * 0.3 * (1 - rel)
     present = set(headings)
-    for j in range(len(headings)):
+    desc = role_at["description"]
+    for j, heading in enumerate(headings):
         p = prof.iloc[j]
-        if _base(headings[j]) != headings[j] and _base(headings[j]) in present:
+        if _base(heading) != heading and _base(heading) in present:
             # a repeated heading: the first of the same name is the column; two columns headed
             # as the date stay close enough to be refused (their dates may differ)
             score[j] *= 0.9
             for dr in _DATE_ROLES:
-                score[j, R[dr]] *= 0.96 / 0.9
+                score[j, role_at[dr]] *= 0.96 / 0.9
         if p["n"] >= 5 and p["free"] < 0.25 and best_free >= 0.5:
-            score[j, R["description"]] *= 0.5
-        if H[j].get("reference", 0) >= 0.8 and p["free"] < 0.5:
-            score[j, R["description"]] = min(score[j, R["description"]], 0.2)
-        for dr in ("date", "datetime", "recorded", "end_date"):
-            if score[j, R[dr]] > 0:
-                score[j, R[dr]] += _event_date_bonus(headings[j]) if dr in ("date", "datetime") else 0.0
+            score[j, desc] *= 0.5
+        if heading_evidence[j].get("reference", 0) >= 0.8 and p["free"] < 0.5:
+            score[j, desc] = min(score[j, desc], 0.2)
+        for dr in ("date", "datetime"):
+            if score[j, role_at[dr]] > 0:
+                score[j, role_at[dr]] += _event_date_bonus(heading)
 
+
+def _assign(
+    headings: Sequence[str],
+    fixed: Mapping[str, str | None],
+    score: np.ndarray,
+    roles: Sequence[str],
+    heading_evidence: Sequence[Mapping[str, float]],
+) -> tuple[dict[int, str | None], dict[str, int]]:
+    """Roles to columns, best score first, each role taken once: ``{column: role or None}`` and
+    ``{role: column}``. The caller's ``columns=`` are taken first."""
     assigned: dict[int, str | None] = {}
     by_role: dict[str, int] = {}
     for j, h in enumerate(headings):
@@ -360,31 +439,13 @@ def infer_columns(
         if role in ("reference", "ignore"):
             assigned[j] = None
             continue
-        if role in by_role or (role in exclusive and exclusive[role] in by_role):
-            continue
-        if role in _CONTENT_ROLES or role in ("recorded", "end_date"):
-            pass
-        elif H[j].get(role, 0.0) < 0.4:
+        taken = role in by_role or (role in exclusive and exclusive[role] in by_role)
+        needs_heading = role not in _CONTENT_ROLES and role not in ("recorded", "end_date")
+        if taken or (needs_heading and heading_evidence[j].get(role, 0.0) < 0.4):
             continue
         assigned[j] = role
         by_role[role] = j
-    # a recording date is the event's date when the file has no other date
-    start_col = by_role.get("date", by_role.get("datetime"))
-    notes: dict[int, str] = {}
-    if start_col is None and "recorded" in by_role and headings[by_role["recorded"]] not in fixed:
-        j = by_role.pop("recorded")
-        assigned[j] = "date"
-        by_role["date"] = j
-        notes[j] = "the only date column: read as the event date"
-    _check_close(headings, fixed, prof, score, R, by_role, file, sheet)
-    mapping = {headings[j]: str(role) for j, role in sorted(assigned.items()) if role is not None}
-    records = []
-    for j, h in enumerate(headings):
-        got = assigned.get(j)
-        records.append(
-            _record(j, h, got, fixed, H[j], prof.iloc[j], score, R, roles, by_role, notes, headings)
-        )
-    return mapping, records
+    return assigned, by_role
 
 
 def _check_close(
