@@ -411,6 +411,20 @@ def _adjust_by_column(
                 score[j, role_at[dr]] += _event_date_bonus(heading)
 
 
+def _fixed_roles(
+    headings: Sequence[str], fixed: Mapping[str, str | None]
+) -> tuple[dict[int, str | None], dict[str, int]]:
+    """The roles the caller gave in ``columns=``: ``{column: role or None}`` and ``{role: column}``."""
+    assigned: dict[int, str | None] = {}
+    by_role: dict[str, int] = {}
+    for j, h in enumerate(headings):
+        if h in fixed:
+            assigned[j] = fixed[h]
+            if fixed[h] is not None:
+                by_role[str(fixed[h])] = j
+    return assigned, by_role
+
+
 def _assign(
     headings: Sequence[str],
     fixed: Mapping[str, str | None],
@@ -420,13 +434,7 @@ def _assign(
 ) -> tuple[dict[int, str | None], dict[str, int]]:
     """Roles to columns, best score first, each role taken once: ``{column: role or None}`` and
     ``{role: column}``. The caller's ``columns=`` are taken first."""
-    assigned: dict[int, str | None] = {}
-    by_role: dict[str, int] = {}
-    for j, h in enumerate(headings):
-        if h in fixed:
-            assigned[j] = fixed[h]
-            if fixed[h] is not None:
-                by_role[str(fixed[h])] = j
+    assigned, by_role = _fixed_roles(headings, fixed)
     exclusive = {"date": "datetime", "datetime": "date"}
     pairs = sorted(
         ((score[j, r], -j, j, role) for j in range(len(headings)) for r, role in enumerate(roles)
@@ -453,7 +461,7 @@ def _check_close(
     fixed: Mapping[str, str | None],
     prof: pd.DataFrame,
     score: np.ndarray,
-    R: dict[str, int],
+    role_at: dict[str, int],
     by_role: dict[str, int],
     file: str | None,
     sheet: str | None,
@@ -463,45 +471,89 @@ def _check_close(
         chosen = next((by_role[c] for c in cols if c in by_role), None)
         if chosen is None or headings[chosen] in fixed:
             continue
-        mine = max(score[chosen, R[c]] for c in cols)
-        for j, h in enumerate(headings):
-            if j == chosen or h in fixed:
-                continue
-            if role == "description" and _base(h) == _base(headings[chosen]):
-                continue  # the same heading twice: the first is the column, the second kept
-            other_role = next((r for r, k in by_role.items() if k == j), None)
-            theirs = max(score[j, R[c]] for c in cols)
-            if other_role is not None and score[j, R[other_role]] >= theirs:
-                continue  # the other column is clearly something else
-            if theirs >= 0.4 and mine - theirs < _CLOSE:
-                a, b = headings[chosen], h
-                raise ColumnMappingError(
-                    f"two columns could equally be the {role}: {a!r} and {b!r}",
-                    file=file,
-                    sheet=sheet,
-                    hint=f"{a!r} holds {_content_words(prof.iloc[chosen])}, {b!r} holds "
-                    f"{_content_words(prof.iloc[j])}; say which one is the {role}",
-                    fix={"columns": {a: role}},
-                )
+        _check_rivals(role, cols, chosen, headings, fixed, prof, score, role_at, by_role, file, sheet)
         if role == "description":
-            _check_free_text_rivals(headings, fixed, prof, score, R, by_role, chosen, file, sheet)
-        # heading and content disagree strongly: a date heading over free text, dates elsewhere
-        if role == "date":
-            p = prof.iloc[chosen]
-            if p["n"] >= 3 and p["date"] < 0.2 and p["free"] >= 0.5:
-                alt = [
-                    j for j in range(len(headings))
-                    if j != chosen and prof.iloc[j]["date"] >= 0.8 and headings[j] not in fixed
-                ]
-                if alt:
-                    raise ColumnMappingError(
-                        f"the date column {headings[chosen]!r} holds "
-                        f"{_content_words(p)}, while {headings[alt[0]]!r} holds dates",
-                        file=file,
-                        sheet=sheet,
-                        hint="check the headings are over the right columns",
-                        fix={"columns": {headings[alt[0]]: "date", headings[chosen]: "ignore"}},
-                    )
+            _check_free_text_rivals(headings, fixed, prof, score, role_at, by_role, chosen, file, sheet)
+        else:
+            _check_date_content(chosen, headings, fixed, prof, file, sheet)
+
+
+def _check_rivals(
+    role: str,
+    cols: tuple[str, ...],
+    chosen: int,
+    headings: list[str],
+    fixed: Mapping[str, str | None],
+    prof: pd.DataFrame,
+    score: np.ndarray,
+    role_at: dict[str, int],
+    by_role: dict[str, int],
+    file: str | None,
+    sheet: str | None,
+) -> None:
+    """Refuse when another column scores within :data:`_CLOSE` of the chosen one for ``role``."""
+    mine = max(score[chosen, role_at[c]] for c in cols)
+    for j, h in enumerate(headings):
+        if j == chosen or h in fixed:
+            continue
+        if role == "description" and _base(h) == _base(headings[chosen]):
+            continue  # the same heading twice: the first is the column, the second kept
+        other_role = next((r for r, k in by_role.items() if k == j), None)
+        theirs = max(score[j, role_at[c]] for c in cols)
+        if other_role is not None and score[j, role_at[other_role]] >= theirs:
+            continue  # the other column is clearly something else
+        if theirs >= 0.4 and mine - theirs < _CLOSE:
+            a, b = headings[chosen], h
+            raise ColumnMappingError(
+                f"two columns could equally be the {role}: {a!r} and {b!r}",
+                file=file,
+                sheet=sheet,
+                hint=f"{a!r} holds {_content_words(prof.iloc[chosen])}, {b!r} holds "
+                f"{_content_words(prof.iloc[j])}; say which one is the {role}",
+                fix={"columns": {a: role}},
+            )
+
+
+def _check_date_content(
+    chosen: int,
+    headings: list[str],
+    fixed: Mapping[str, str | None],
+    prof: pd.DataFrame,
+    file: str | None,
+    sheet: str | None,
+) -> None:
+    """Refuse when heading and content disagree strongly: a date heading over free text, while
+    another column holds dates."""
+    p = prof.iloc[chosen]
+    if not (p["n"] >= 3 and p["date"] < 0.2 and p["free"] >= 0.5):
+        return
+    alt = [
+        j for j in range(len(headings))
+        if j != chosen and prof.iloc[j]["date"] >= 0.8 and headings[j] not in fixed
+    ]
+    if alt:
+        raise ColumnMappingError(
+            f"the date column {headings[chosen]!r} holds "
+            f"{_content_words(p)}, while {headings[alt[0]]!r} holds dates",
+            file=file,
+            sheet=sheet,
+            hint="check the headings are over the right columns",
+            fix={"columns": {headings[alt[0]]: "date", headings[chosen]: "ignore"}},
+        )
+
+
+def _rivals_description(
+    heading: str, chosen_heading: str, role: str | None, pj: pd.Series, pc: pd.Series, hc: float
+) -> bool:
+    """Whether a free-text column no heading explains rivals the description chosen on its heading
+    (``hc``: the chosen heading's description prior)."""
+    if role is not None and heading_scores(_base(heading)).get(role, 0.0) >= 0.7:
+        return False  # explained by its heading (an action, a child's views...)
+    if pj["free"] < 0.5 or pj["n"] < 2:
+        return False
+    weak = hc < 0.7 and pj["free"] >= pc["free"] - 0.25 and pj["words"] >= 0.8 * pc["words"]
+    longer = hc < 0.95 and pj["words"] >= 1.5 * max(pc["words"], 1.0)
+    return bool(weak or longer)
 
 
 def _check_free_text_rivals(
@@ -509,7 +561,7 @@ def _check_free_text_rivals(
     fixed: Mapping[str, str | None],
     prof: pd.DataFrame,
     score: np.ndarray,
-    R: dict[str, int],
+    role_at: dict[str, int],
     by_role: dict[str, int],
     chosen: int,
     file: str | None,
@@ -518,22 +570,14 @@ def _check_free_text_rivals(
     """Refuse when the description was chosen on a weak heading over another free-text column that
     no heading explains, or when another such column tells clearly more: the heading and the
     content disagree, and guessing would risk a silent misread."""
-    from .headers import heading_scores
-
     hc = heading_scores(_base(headings[chosen])).get("description", 0.0)
     pc = prof.iloc[chosen]
     for j, h in enumerate(headings):
         if j == chosen or h in fixed or _base(h) == _base(headings[chosen]):
             continue
         role = next((r for r, k in by_role.items() if k == j), None)
-        if role is not None and heading_scores(_base(h)).get(role, 0.0) >= 0.7:
-            continue  # explained by its heading (an action, a child's views...)
         pj = prof.iloc[j]
-        if pj["free"] < 0.5 or pj["n"] < 2:
-            continue
-        weak = hc < 0.7 and pj["free"] >= pc["free"] - 0.25 and pj["words"] >= 0.8 * pc["words"]
-        longer = hc < 0.95 and pj["words"] >= 1.5 * max(pc["words"], 1.0)
-        if weak or longer:
+        if _rivals_description(h, headings[chosen], role, pj, pc, hc):
             a, b = (headings[j], headings[chosen]) if pj["words"] > pc["words"] else (headings[chosen], headings[j])
             raise ColumnMappingError(
                 f"two columns could be the description: {headings[chosen]!r} (by its heading) and "
@@ -552,6 +596,52 @@ def _base(heading: str) -> str:
     return re.sub(r" \(\d+\)$", "", heading)
 
 
+def _ranked(
+    j: int, role: str | None, score: np.ndarray, role_at: Mapping[str, int], roles: Sequence[str],
+    headings: Sequence[str],
+) -> tuple[list[tuple[str, float]], str | None]:
+    """Column ``j``'s roles by score, and the runner-up: the best other role, or a competing
+    column for the same role (which says more than another role of this column)."""
+    order = np.argsort(-score[j])
+    ranked = [(roles[r], float(score[j, r])) for r in order if score[j, r] > 0]
+    siblings = {"date", "datetime", "recorded", "end_date"} if role in _DATE_ROLES else {role}
+    runner = next((r for r, _ in ranked if r not in siblings and r not in ("reference", "ignore")), None)
+    if role is not None and role in role_at:
+        others = [(float(score[k, role_at[role]]), headings[k]) for k in range(len(headings)) if k != j]
+        rival = max(others, default=(0.0, ""))
+        if rival[0] >= _ACCEPT:
+            runner = rival[1]
+    return ranked, runner
+
+
+def _unassigned_record(
+    heading: str,
+    h: Mapping[str, float],
+    p: pd.Series,
+    ranked: list[tuple[str, float]],
+    runner: str | None,
+    by_role: Mapping[str, int],
+    headings: Sequence[str],
+) -> dict[str, Any]:
+    """The record of a column kept as an extra column, saying why."""
+    content = _content_words(p)
+    top = ranked[0][0] if ranked else None
+    if top == "reference" or (p["run"] >= 0.8 and p["int"] >= 0.9):
+        reason = f"{content}: kept as an extra column, never the description"
+        if p["run"] < 0.8 and h.get("reference"):
+            reason = f"heading {heading!r} names a reference ({content}): kept as an extra column"
+    elif top == "ignore":
+        reason = f"heading {heading!r} is not the event's date: kept as an extra column"
+    elif top is not None and top in by_role:
+        reason = f"could be {top}, but {top} is column {headings[by_role[top]]!r}: kept as an extra column"
+        runner = top
+    else:
+        reason = f"heading {heading!r} and {content} match no field: kept as an extra column"
+    conf = 1.0 - (ranked[0][1] if ranked and ranked[0][0] not in ("reference", "ignore") else 0.0)
+    return {"column": heading, "role": None, "by": "content" if not h else "heading+content",
+            "confidence": round(float(min(1.0, max(0.0, conf))), 2), "runner_up": runner, "reason": reason}
+
+
 def _record(
     j: int,
     heading: str,
@@ -560,42 +650,20 @@ def _record(
     h: Mapping[str, float],
     p: pd.Series,
     score: np.ndarray,
-    R: dict[str, int],
+    role_at: dict[str, int],
     roles: Sequence[str],
     by_role: Mapping[str, int],
     notes: Mapping[int, str],
     headings: Sequence[str],
 ) -> dict[str, Any]:
-    content = _content_words(p)
+    """What was inferred for column ``j``: role, by what evidence, confidence, runner-up, reason."""
     if heading in fixed:
         return {"column": heading, "role": role, "by": "user", "confidence": 1.0, "runner_up": None,
                 "reason": "given in columns=" if role else "ignored in columns="}
-    order = np.argsort(-score[j])
-    ranked = [(roles[r], float(score[j, r])) for r in order if score[j, r] > 0]
-    siblings = {"date", "datetime", "recorded", "end_date"} if role in _DATE_ROLES else {role}
-    runner = next((r for r, _ in ranked if r not in siblings and r not in ("reference", "ignore")), None)
-    if role is not None and role in R:
-        # a competing column for the same role says more than another role of this column
-        others = [(float(score[k, R[role]]), headings[k]) for k in range(len(headings)) if k != j]
-        rival = max(others, default=(0.0, ""))
-        if rival[0] >= _ACCEPT:
-            runner = rival[1]
+    ranked, runner = _ranked(j, role, score, role_at, roles, headings)
     if role is None:
-        top = ranked[0][0] if ranked else None
-        if top == "reference" or (p["run"] >= 0.8 and p["int"] >= 0.9):
-            reason = f"{content}: kept as an extra column, never the description"
-            if p["run"] < 0.8 and h.get("reference"):
-                reason = f"heading {heading!r} names a reference ({content}): kept as an extra column"
-        elif top == "ignore":
-            reason = f"heading {heading!r} is not the event's date: kept as an extra column"
-        elif top is not None and top in by_role:
-            reason = f"could be {top}, but {top} is column {headings[by_role[top]]!r}: kept as an extra column"
-            runner = top
-        else:
-            reason = f"heading {heading!r} and {content} match no field: kept as an extra column"
-        conf = 1.0 - (ranked[0][1] if ranked and ranked[0][0] not in ("reference", "ignore") else 0.0)
-        return {"column": heading, "role": None, "by": "content" if not h else "heading+content",
-                "confidence": round(float(min(1.0, max(0.0, conf))), 2), "runner_up": runner, "reason": reason}
+        return _unassigned_record(heading, h, p, ranked, runner, by_role, headings)
+    content = _content_words(p)
     hv = h.get(role, 0.0)
     if role == "date" and j in notes:
         hv = h.get("recorded", hv)
@@ -609,8 +677,6 @@ def _record(
         reason = f"heading {heading!r} and {content}"
     if j in notes:
         reason += f"; {notes[j]}"
-    conf = float(score[j, R[role]]) if role in R else 0.5
+    conf = float(score[j, role_at[role]]) if role in role_at else 0.5
     return {"column": heading, "role": role, "by": by, "confidence": round(min(1.0, max(0.0, conf)), 2),
             "runner_up": runner, "reason": reason}
-
-
