@@ -262,12 +262,35 @@ def _blen(a: pa.Array) -> np.ndarray:
 
 def _slice(arr: pa.Array, start: np.ndarray, nbytes: np.ndarray) -> pa.Array:
     """``nbytes[i]`` bytes of each string of ``arr`` (large_string, no nulls) from byte
-    ``start[i]`` (cuts fall at match boundaries, so between characters), gathered into a new
-    array with numpy (no Python loop)."""
+    ``start[i]`` (cuts fall at match boundaries, so between characters).
+
+    Each piece lies inside its own string, so the pieces come in order and do not overlap: read
+    over the bytes of ``arr`` as they are, the pieces and the gaps between them are the strings of
+    an array whose offsets alternate piece start, piece end (no bytes copied), and Arrow takes
+    every other one (one copy of the pieces' bytes, no index per byte)."""
+    import pyarrow as pa
+
+    n = len(arr)
+    nbytes = np.maximum(nbytes, 0)
+    if n == 0:
+        return pa.array([], pa.large_string())
+    offsets, _ = _buffers(arr)
+    begin = offsets[:-1] + start
+    cuts = np.empty(2 * n, dtype="int64")
+    cuts[0::2] = begin
+    cuts[1::2] = begin + nbytes
+    data = arr.buffers()[2]
+    if data is None or (np.diff(cuts) < 0).any() or cuts[0] < offsets[0] or cuts[-1] > offsets[-1]:
+        return _slice_by_index(arr, start, nbytes)
+    spans = pa.LargeStringArray.from_buffers(2 * n - 1, pa.py_buffer(cuts.tobytes()), data)
+    return spans.take(pa.array(np.arange(0, 2 * n - 1, 2, dtype="int64")))
+
+
+def _slice_by_index(arr: pa.Array, start: np.ndarray, nbytes: np.ndarray) -> pa.Array:
+    """:func:`_slice` for pieces that are not in order: the bytes gathered with numpy."""
     import pyarrow as pa
 
     offsets, data = _buffers(arr)
-    nbytes = np.maximum(nbytes, 0)
     new_off = np.zeros(len(arr) + 1, dtype="int64")
     np.cumsum(nbytes, out=new_off[1:])
     total = int(new_off[-1])
