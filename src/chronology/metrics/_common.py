@@ -251,44 +251,52 @@ def match_mask(matcher: Any, events: pd.DataFrame, store: dict[Any, Any] | None 
 def _match_at(m: Any, events: pd.DataFrame, rows: np.ndarray, store: dict[Any, Any] | None) -> np.ndarray:
     """``m.mask(events)`` at the positions ``rows`` (same semantics as :meth:`Match.mask`)."""
     from ..rules import Match
-    from ..textmatch import Text, contains
 
     store = {} if store is None else store
     regex = m.service is not None or m.text is not None or m.exclude is not None
-    needed = [c for c in ("service",) if m.service is not None]
-    if not regex or any(c not in events for c in needed):
+    if not regex or (m.service is not None and "service" not in events):
         return m.mask(events).to_numpy(dtype=bool)[rows]
     cheap = Match(event_type=m.event_type, agency=m.agency, child_seen=m.child_seen)
     if cheap not in store:
         store[cheap] = cheap.mask(events).to_numpy(dtype=bool)
     keep = store[cheap][rows]
-    idx = rows[keep]
+    keep[keep] = _text_ok(m, events, rows[keep], store)
+    return keep
 
-    def text(col: str) -> Text:
-        key = ("text", col)
-        if key not in store:
-            store[key] = Text(events[col])
-        return store[key]
+
+def _stored_text(events: pd.DataFrame, col: str, store: dict[Any, Any]) -> Any:
+    """The :class:`~chronology.textmatch.Text` of one column, built once per ``store``."""
+    from ..textmatch import Text
+
+    key = ("text", col)
+    if key not in store:
+        store[key] = Text(events[col])
+    return store[key]
+
+
+def _text_ok(m: Any, events: pd.DataFrame, idx: np.ndarray, store: dict[Any, Any]) -> np.ndarray:
+    """Whether the rows ``idx`` pass the text parts of ``m``: ``service``, then ``text`` (in the
+    description or the action), then not ``exclude`` (in either); each looks only at the rows
+    still in."""
+    from ..textmatch import contains
 
     ok = np.ones(len(idx), dtype=bool)
     if m.service is not None and len(idx):
-        ok = contains(text("service"), m.service, rows=idx)
+        ok = contains(_stored_text(events, "service", store), m.service, rows=idx)
+    columns = [col for col in ("description", "action") if col in events]
     if m.text is not None:
         hit = np.zeros(len(idx), dtype=bool)
-        for col in ("description", "action"):
-            if col in events:
-                todo = np.flatnonzero(ok & ~hit)
-                if len(todo):
-                    hit[todo] = contains(text(col), m.text, rows=idx[todo])
+        for col in columns:
+            todo = np.flatnonzero(ok & ~hit)
+            if len(todo):
+                hit[todo] = contains(_stored_text(events, col, store), m.text, rows=idx[todo])
         ok &= hit
     if m.exclude is not None:
-        for col in ("description", "action"):
-            if col in events:
-                todo = np.flatnonzero(ok)
-                if len(todo):
-                    ok[todo] = ~contains(text(col), m.exclude, rows=idx[todo])
-    keep[keep] = ok
-    return keep
+        for col in columns:
+            todo = np.flatnonzero(ok)
+            if len(todo):
+                ok[todo] = ~contains(_stored_text(events, col, store), m.exclude, rows=idx[todo])
+    return ok
 
 
 def localize(wall: pd.Series) -> pd.Series:

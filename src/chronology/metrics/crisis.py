@@ -115,63 +115,76 @@ def crisis_rules(rules: str | os.PathLike[str] | Mapping[str, Any] | None = None
     'x'
     """
     from ..resources import load_toml
-    from ..rules import match_from_toml
 
     base = load_toml("crisis.toml")
-    where = "crisis.toml"
-    extra: Mapping[str, Any] | None = None
-    if isinstance(rules, Mapping):
-        extra, where = rules, "crisis rules"
-    elif rules is not None:
-        import tomllib
-
-        path = Path(rules)
-        try:
-            extra = tomllib.loads(path.read_text(encoding="utf-8"))
-        except FileNotFoundError as exc:
-            raise OptionError("no such crisis rules file", file=path, hint="check the path") from exc
-        except tomllib.TOMLDecodeError as exc:
-            raise OptionError(f"not valid TOML ({exc})", file=path.name, hint="correct the file") from exc
-        where = path.name
+    extra, where = _user_rules(rules)
     tables: dict[str, Mapping[str, Any]] = {}
     settings: dict[str, float] = dict(base["settings"])
-    for source, data in (("crisis.toml", base), (where, extra)):
-        if data is None:
-            continue
-        unknown = sorted(set(data) - {"settings", "periods", "replace"})
-        if unknown:
-            raise OptionError("unknown key in crisis rules", file=source, value=", ".join(unknown),
-                              hint="use [settings], [[periods]] and replace = true|false")
-        if data is not base and data.get("replace"):
+    _add_rules(base, "crisis.toml", tables, settings)
+    if extra is not None:
+        if extra.get("replace"):
             tables = {}
-        for key, value in dict(data.get("settings", {})).items():
-            if key not in _SETTING_KEYS:
-                raise OptionError("unknown crisis setting", file=source, value=key,
-                                  hint="use " + ", ".join(_SETTING_KEYS))
-            settings[key] = float(value)
-        for entry in data.get("periods", []):
-            bad = sorted(set(entry) - set(_RULE_KEYS))
-            missing = [k for k in ("kind", "start", "end") if k not in entry]
-            if bad or missing:
-                raise OptionError(
-                    "a crisis period needs kind, start and end" if missing else "unknown key in a crisis period",
-                    file=source, value=", ".join(bad or missing), hint="use " + ", ".join(_RULE_KEYS),
-                )
-            tables[str(entry["kind"])] = entry
-    periods = []
-    for kind, entry in tables.items():
-        periods.append(
-            CrisisRule(
-                kind=kind,
-                label=str(entry.get("label", kind.replace("_", " "))),
-                start=match_from_toml(entry["start"], where=f"crisis period {kind!r} start"),
-                end=match_from_toml(entry["end"], where=f"crisis period {kind!r} end"),
-                max_days=float(entry.get("max_days", 90)),
-                chain_within_hours=float(entry.get("chain_within_hours", 24)),
-                source=str(entry.get("source", "")),
+        _add_rules(extra, where, tables, settings)
+    return _Rules(tuple(_crisis_rule(kind, entry) for kind, entry in tables.items()), settings)
+
+
+def _user_rules(
+    rules: str | os.PathLike[str] | Mapping[str, Any] | None,
+) -> tuple[Mapping[str, Any] | None, str]:
+    """The user's crisis rules as a parsed table (None for none) and the name to cite in errors."""
+    if rules is None:
+        return None, "crisis.toml"
+    if isinstance(rules, Mapping):
+        return rules, "crisis rules"
+    import tomllib
+
+    path = Path(rules)
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8")), path.name
+    except FileNotFoundError as exc:
+        raise OptionError("no such crisis rules file", file=path, hint="check the path") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise OptionError(f"not valid TOML ({exc})", file=path.name, hint="correct the file") from exc
+
+
+def _add_rules(
+    data: Mapping[str, Any], source: str, tables: dict[str, Mapping[str, Any]], settings: dict[str, float]
+) -> None:
+    """Check one table of crisis rules and add its settings and periods (by kind) to ``settings``
+    and ``tables``, in place."""
+    unknown = sorted(set(data) - {"settings", "periods", "replace"})
+    if unknown:
+        raise OptionError("unknown key in crisis rules", file=source, value=", ".join(unknown),
+                          hint="use [settings], [[periods]] and replace = true|false")
+    for key, value in dict(data.get("settings", {})).items():
+        if key not in _SETTING_KEYS:
+            raise OptionError("unknown crisis setting", file=source, value=key,
+                              hint="use " + ", ".join(_SETTING_KEYS))
+        settings[key] = float(value)
+    for entry in data.get("periods", []):
+        bad = sorted(set(entry) - set(_RULE_KEYS))
+        missing = [k for k in ("kind", "start", "end") if k not in entry]
+        if bad or missing:
+            raise OptionError(
+                "a crisis period needs kind, start and end" if missing else "unknown key in a crisis period",
+                file=source, value=", ".join(bad or missing), hint="use " + ", ".join(_RULE_KEYS),
             )
-        )
-    return _Rules(tuple(periods), settings)
+        tables[str(entry["kind"])] = entry
+
+
+def _crisis_rule(kind: str, entry: Mapping[str, Any]) -> CrisisRule:
+    """One crisis kind from its checked table."""
+    from ..rules import match_from_toml
+
+    return CrisisRule(
+        kind=kind,
+        label=str(entry.get("label", kind.replace("_", " "))),
+        start=match_from_toml(entry["start"], where=f"crisis period {kind!r} start"),
+        end=match_from_toml(entry["end"], where=f"crisis period {kind!r} end"),
+        max_days=float(entry.get("max_days", 90)),
+        chain_within_hours=float(entry.get("chain_within_hours", 24)),
+        source=str(entry.get("source", "")),
+    )
 
 
 def _asof_forward(left: pd.DataFrame, right: pd.DataFrame, on: str, *, exact: bool) -> pd.DataFrame:
@@ -329,6 +342,16 @@ def crisis_periods(
     ev = prepare(events)
     if ev.empty or not config.periods:
         return empty_frame(PERIOD_COLUMNS)
+    p = _found_periods(ev, events, config)
+    if p is None:
+        return empty_frame(PERIOD_COLUMNS)
+    counts = _counts_inside(ev, events, p)
+    return _period_frame(ev, p, *counts)
+
+
+def _found_periods(ev: pd.DataFrame, events: pd.DataFrame, config: _Rules) -> pd.DataFrame | None:
+    """The periods of every kind, joined within each kind, sorted by case, start and kind; None
+    when there are none."""
     cache: dict[Any, Any] = {}
     within = pd.Timedelta(hours=config.settings.get("join_within_hours", 2))
     parts = []
@@ -338,38 +361,48 @@ def crisis_periods(
             continue
         parts.append(_join(raw, within).assign(kind=rule.kind, label=rule.label))
     if not parts:
-        return empty_frame(PERIOD_COLUMNS)
+        return None
     p = pd.concat(parts, ignore_index=True)
-    p = p.sort_values(["case_key", "t", "kind"], kind="stable").reset_index(drop=True)
+    return p.sort_values(["case_key", "t", "kind"], kind="stable").reset_index(drop=True)
+
+
+def _counts_inside(ev: pd.DataFrame, events: pd.DataFrame, p: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Events inside each closed period (by start, within the case), and how many of them heard
+    and saw the child; zeros for an open period."""
     seen, _, heard = _flags(events, ev)
+    closed = ~p["open"].to_numpy(dtype=bool)
+    if not closed.any():
+        zeros = np.zeros(len(p), dtype="int64")
+        return zeros, zeros.copy(), zeros.copy()
+    # ev is sorted by case, then start: one sorted key (case, seconds since the first event)
+    # finds each period's first and last event with two searchsorted calls
+    secs = ev["start"].array.asi8 // _per_second(ev["start"])
+    t0, span = int(secs.min()), int(secs.max() - secs.min()) + 2
+    key = ev["case_key"].to_numpy(dtype="int64") * span + (secs - t0)
+    pk = p["case_key"].to_numpy(dtype="int64") * span
+    ps = np.clip(p["t"].array.asi8 // _per_second(p["t"]) - t0, 0, span - 1)
+    pe_raw = p["end"].array.asi8 // _per_second(p["end"]) - t0
+    pe = np.clip(np.where(closed, pe_raw, 0), -1, span - 1)
+    heard_sum = np.concatenate([[0], np.cumsum(heard)])
+    seen_sum = np.concatenate([[0], np.cumsum(seen)])
+    lo = np.searchsorted(key, pk + ps, side="left")
+    hi = np.maximum(np.searchsorted(key, pk + pe, side="right"), lo)
+    return (
+        np.where(closed, hi - lo, 0),
+        np.where(closed, heard_sum[hi] - heard_sum[lo], 0),
+        np.where(closed, seen_sum[hi] - seen_sum[lo], 0),
+    )
+
+
+def _period_frame(
+    ev: pd.DataFrame, p: pd.DataFrame, n_in: np.ndarray, h_in: np.ndarray, s_in: np.ndarray
+) -> pd.DataFrame:
+    """The result frame of the periods ``p`` with their counts of events inside."""
     approx = ev["approx"].to_numpy()
     pos = p["pos"].to_numpy(dtype="int64")
     end_pos = p["end_pos"]
     has_end = end_pos.notna().to_numpy()
     ep = end_pos.fillna(0).to_numpy(dtype="int64")
-    # events inside each closed period: by start, within the case (ev is sorted by case, start)
-    n_in = np.zeros(len(p), dtype="int64")
-    h_in = np.zeros(len(p), dtype="int64")
-    s_in = np.zeros(len(p), dtype="int64")
-    closed = ~p["open"].to_numpy(dtype=bool)
-    if closed.any():
-        # ev is sorted by case, then start: one sorted key (case, seconds since the first event)
-        # finds each period's first and last event with two searchsorted calls
-        secs = ev["start"].array.asi8 // _per_second(ev["start"])
-        t0, span = int(secs.min()), int(secs.max() - secs.min()) + 2
-        key = ev["case_key"].to_numpy(dtype="int64") * span + (secs - t0)
-        pk = p["case_key"].to_numpy(dtype="int64") * span
-        ps = np.clip(p["t"].array.asi8 // _per_second(p["t"]) - t0, 0, span - 1)
-        pe_raw = p["end"].array.asi8 // _per_second(p["end"]) - t0
-        pe = np.clip(np.where(closed, pe_raw, 0), -1, span - 1)
-        cs = np.concatenate([[0], np.cumsum(heard)])
-        css = np.concatenate([[0], np.cumsum(seen)])
-        lo = np.searchsorted(key, pk + ps, side="left")
-        hi = np.searchsorted(key, pk + pe, side="right")
-        hi = np.maximum(hi, lo)
-        n_in = np.where(closed, hi - lo, 0)
-        h_in = np.where(closed, cs[hi] - cs[lo], 0)
-        s_in = np.where(closed, css[hi] - css[lo], 0)
     start_ts = p["t"]
     end_ts = p["end"]
     hours = (end_ts - start_ts) / pd.Timedelta(hours=1)
@@ -470,29 +503,7 @@ def voice_in_crisis(
         return empty_frame(VOICE_CRISIS_COLUMNS)
     periods = crisis_periods(events, rules)
     seen, _, heard = _flags(events, ev)
-    closed = periods[~periods["open"]]
-    # the union of the closed periods of each case
-    case_ids = ev["case_id"].astype("str")
-    key_of = dict(zip(case_ids, ev["case_key"], strict=False))
-    inside = np.zeros(len(ev), dtype=bool)
-    uncertain = np.zeros(len(ev), dtype=bool)
-    if len(closed):
-        u = closed[["case_id", "start", "end"]].assign(case_key=closed["case_id"].map(key_of).astype("int64"))
-        u = u.sort_values(["case_key", "start"], kind="stable")
-        reach = u.groupby("case_key")["end"].cummax()
-        prev = reach.groupby(u["case_key"]).shift(1)
-        grp = (prev.isna() | (u["start"] > prev)).cumsum()
-        union = u.groupby(grp).agg(case_key=("case_key", "first"), ps=("start", "min"), pe=("end", "max"))
-        union = union.sort_values("ps", kind="stable")
-        left = pd.DataFrame({"case_key": ev["case_key"], "t": ev["start"], "r": ev["reach"], "i": ev["pos"]})
-        by_start = pd.merge_asof(left.sort_values("t", kind="stable"), union, left_on="t", right_on="ps",
-                                 by="case_key", direction="backward").sort_values("i")
-        inside = (by_start["t"] <= by_start["pe"]).fillna(False).to_numpy(dtype=bool)
-        by_reach = pd.merge_asof(left.sort_values("r", kind="stable"), union, left_on="r", right_on="ps",
-                                 by="case_key", direction="backward").sort_values("i")
-        straddle = (((by_reach["t"] < by_reach["ps"]) & (by_reach["ps"] <= by_reach["r"]))
-                    | ((by_reach["t"] <= by_reach["pe"]) & (by_reach["pe"] < by_reach["r"])))
-        uncertain = straddle.fillna(False).to_numpy(dtype=bool) & ~ev["prec"].astype("str").eq("minute").to_numpy()
+    inside, uncertain = _inside_periods(ev, periods[~periods["open"]])
     work = pd.DataFrame({
         "case_key": ev["case_key"], "inside": inside, "outside": ~inside,
         "heard_in": heard & inside, "heard_out": heard & ~inside,
@@ -500,36 +511,66 @@ def voice_in_crisis(
     })
     g = work.groupby("case_key", sort=True).sum()
     ids = ev.drop_duplicates("case_key").set_index("case_key")["case_id"]
-    s = config.settings
-    min_events, max_ratio, min_diff = s.get("min_events", 5), s.get("max_ratio", 0.75), s.get("min_difference", 0.1)
     summary = _summaries(periods)
     empty = _CaseSummary()
-    rows = []
-    for key, r in g.iterrows():  # one row per case
-        cid = str(ids[key])
-        cp = summary.get(cid, empty)
-        n_in, n_out = int(r["inside"]), int(r["outside"])
-        h_in, h_out = int(r["heard_in"]), int(r["heard_out"])
-        sh_in = h_in / n_in if n_in else float("nan")
-        sh_out = h_out / n_out if n_out else float("nan")
-        enough = n_in >= min_events and n_out >= min_events
-        secondary = bool(enough and sh_in <= max_ratio * sh_out and (sh_out - sh_in) >= min_diff)
-        p_value = _p_lower(h_in, n_in, h_in + h_out, n_in + n_out)
-        approx = bool(int(r["uncertain"]) or cp.approximate)
-        rows.append({
-            "case_id": cid, "periods": len(cp.closed), "open_periods": len(cp.opened),
-            "events_inside": n_in, "heard_inside": h_in, "seen_inside": int(r["seen_in"]),
-            "share_heard_inside": sh_in, "share_seen_inside": int(r["seen_in"]) / n_in if n_in else float("nan"),
-            "events_outside": n_out, "heard_outside": h_out, "seen_outside": int(r["seen_out"]),
-            "share_heard_outside": sh_out,
-            "share_seen_outside": int(r["seen_out"]) / n_out if n_out else float("nan"),
-            "difference": sh_out - sh_in if n_in and n_out else float("nan"),
-            "p_value": p_value, "voice_secondary": secondary, "uncertain_events": int(r["uncertain"]),
-            "approximate": approx,
-            "finding": _finding(cp, n_in, h_in, n_out, h_out, enough, secondary, int(r["uncertain"]), p_value,
-                                int(min_events)),
-        })
+    rows = [  # one row per case
+        _case_voice(str(ids[key]), summary.get(str(ids[key]), empty), r, config.settings)
+        for key, r in g.iterrows()
+    ]
     return pd.DataFrame(rows, columns=list(VOICE_CRISIS_COLUMNS)).astype(VOICE_CRISIS_COLUMNS)
+
+
+def _inside_periods(ev: pd.DataFrame, closed: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Whether each event starts inside the union of its case's closed periods, and whether it is
+    dated too coarsely to say (its period straddles a period's start or end)."""
+    inside = np.zeros(len(ev), dtype=bool)
+    if not len(closed):
+        return inside, np.zeros(len(ev), dtype=bool)
+    key_of = dict(zip(ev["case_id"].astype("str"), ev["case_key"], strict=False))
+    u = closed[["case_id", "start", "end"]].assign(case_key=closed["case_id"].map(key_of).astype("int64"))
+    u = u.sort_values(["case_key", "start"], kind="stable")
+    reach = u.groupby("case_key")["end"].cummax()
+    prev = reach.groupby(u["case_key"]).shift(1)
+    grp = (prev.isna() | (u["start"] > prev)).cumsum()
+    union = u.groupby(grp).agg(case_key=("case_key", "first"), ps=("start", "min"), pe=("end", "max"))
+    union = union.sort_values("ps", kind="stable")
+    left = pd.DataFrame({"case_key": ev["case_key"], "t": ev["start"], "r": ev["reach"], "i": ev["pos"]})
+    by_start = pd.merge_asof(left.sort_values("t", kind="stable"), union, left_on="t", right_on="ps",
+                             by="case_key", direction="backward").sort_values("i")
+    inside = (by_start["t"] <= by_start["pe"]).fillna(False).to_numpy(dtype=bool)
+    by_reach = pd.merge_asof(left.sort_values("r", kind="stable"), union, left_on="r", right_on="ps",
+                             by="case_key", direction="backward").sort_values("i")
+    straddle = (((by_reach["t"] < by_reach["ps"]) & (by_reach["ps"] <= by_reach["r"]))
+                | ((by_reach["t"] <= by_reach["pe"]) & (by_reach["pe"] < by_reach["r"])))
+    uncertain = straddle.fillna(False).to_numpy(dtype=bool) & ~ev["prec"].astype("str").eq("minute").to_numpy()
+    return inside, uncertain
+
+
+def _case_voice(cid: str, cp: _CaseSummary, r: pd.Series, settings: Mapping[str, float]) -> dict[str, Any]:
+    """The result row of one case from its counts ``r`` (inside, outside, heard_in, ...)."""
+    min_events = settings.get("min_events", 5)
+    max_ratio, min_diff = settings.get("max_ratio", 0.75), settings.get("min_difference", 0.1)
+    n_in, n_out = int(r["inside"]), int(r["outside"])
+    h_in, h_out = int(r["heard_in"]), int(r["heard_out"])
+    sh_in = h_in / n_in if n_in else float("nan")
+    sh_out = h_out / n_out if n_out else float("nan")
+    enough = n_in >= min_events and n_out >= min_events
+    secondary = bool(enough and sh_in <= max_ratio * sh_out and (sh_out - sh_in) >= min_diff)
+    p_value = _p_lower(h_in, n_in, h_in + h_out, n_in + n_out)
+    approx = bool(int(r["uncertain"]) or cp.approximate)
+    return {
+        "case_id": cid, "periods": len(cp.closed), "open_periods": len(cp.opened),
+        "events_inside": n_in, "heard_inside": h_in, "seen_inside": int(r["seen_in"]),
+        "share_heard_inside": sh_in, "share_seen_inside": int(r["seen_in"]) / n_in if n_in else float("nan"),
+        "events_outside": n_out, "heard_outside": h_out, "seen_outside": int(r["seen_out"]),
+        "share_heard_outside": sh_out,
+        "share_seen_outside": int(r["seen_out"]) / n_out if n_out else float("nan"),
+        "difference": sh_out - sh_in if n_in and n_out else float("nan"),
+        "p_value": p_value, "voice_secondary": secondary, "uncertain_events": int(r["uncertain"]),
+        "approximate": approx,
+        "finding": _finding(cp, n_in, h_in, n_out, h_out, enough, secondary, int(r["uncertain"]), p_value,
+                            int(min_events)),
+    }
 
 
 @dataclass
@@ -571,34 +612,49 @@ def _when_all(ts: pd.Series) -> list[str]:
 
 def _finding(cp: _CaseSummary, n_in: int, h_in: int, n_out: int, h_out: int, enough: bool,
              secondary: bool, uncertain: int, p_value: float, min_events: int) -> str:
+    """The finding of one case in plain words: the shares inside and outside, the verdict and its
+    caveats (small numbers, coarse dates, open periods left out)."""
     if not cp.closed:
         text = "No crisis period with a recorded end was found"
         if cp.opened:
             text += f" ({len(cp.opened)} with no end recorded: {'; '.join(cp.opened)})"
         return text + "."
-    listed = "; ".join(f"{lab}: {when}" for lab, when in cp.closed)
-    if len(cp.closed) > 4:
-        counts = dict.fromkeys(lab for lab, _ in cp.closed)
-        for lab in counts:
-            counts[lab] = sum(1 for x, _ in cp.closed if x == lab)
-        listed = f"{len(cp.closed)} periods: " + ", ".join(f"{lab} {k}" for lab, k in counts.items())
-    text = (f"The child's views are recorded at {_share(h_in, n_in)} events during crisis periods ({listed}), "
-            f"against {_share(h_out, n_out)} outside them")
-    if not enough:
-        text += f": too few events to compare (at least {min_events} inside and outside are needed)."
-    elif secondary:
-        text += ": the child's voice was secondary during the crisis."
-    elif n_in and n_out and h_in / n_in < h_out / n_out:
-        text += ": somewhat lower inside, not clearly."
-    else:
-        text += ": not lower inside."
+    text = (f"The child's views are recorded at {_share(h_in, n_in)} events during crisis periods "
+            f"({_listed(cp.closed)}), against {_share(h_out, n_out)} outside them")
+    text += _verdict(n_in, h_in, n_out, h_out, enough, secondary, min_events)
     if secondary and p_value == p_value and p_value > 0.05:
         text += (f" The numbers are small: a difference this large would arise by chance with probability "
                  f"{p_value:.2f} (one-sided Fisher exact test).")
     if uncertain:
-        many = uncertain > 1
-        text += (f" Approximate: {uncertain} event{'s are' if many else ' is'} dated too coarsely to say whether "
-                 f"{'they fall' if many else 'it falls'} inside (counted by {'their' if many else 'its'} start).")
+        text += _coarse(uncertain)
     if cp.opened:
         text += f" Left out, with no end recorded: {'; '.join(cp.opened)}."
     return text
+
+
+def _listed(closed: list[tuple[str, str]]) -> str:
+    """The closed periods with their dates, or counted by label when there are more than four."""
+    if len(closed) <= 4:
+        return "; ".join(f"{lab}: {when}" for lab, when in closed)
+    counts = dict.fromkeys(lab for lab, _ in closed)
+    for lab in counts:
+        counts[lab] = sum(1 for x, _ in closed if x == lab)
+    return f"{len(closed)} periods: " + ", ".join(f"{lab} {k}" for lab, k in counts.items())
+
+
+def _verdict(n_in: int, h_in: int, n_out: int, h_out: int, enough: bool, secondary: bool, min_events: int) -> str:
+    """The end of the finding's first sentence: how the share inside compares."""
+    if not enough:
+        return f": too few events to compare (at least {min_events} inside and outside are needed)."
+    if secondary:
+        return ": the child's voice was secondary during the crisis."
+    if n_in and n_out and h_in / n_in < h_out / n_out:
+        return ": somewhat lower inside, not clearly."
+    return ": not lower inside."
+
+
+def _coarse(uncertain: int) -> str:
+    """The caveat for events dated too coarsely to place inside or outside."""
+    many = uncertain > 1
+    return (f" Approximate: {uncertain} event{'s are' if many else ' is'} dated too coarsely to say whether "
+            f"{'they fall' if many else 'it falls'} inside (counted by {'their' if many else 'its'} start).")

@@ -136,9 +136,31 @@ def duplicates(
     >>> duplicates(ev)[["group", "agency", "primary"]].astype(str).values.tolist()
     [['1', 'police', 'True'], ['1', 'health_acute', 'False']]
     """
+    td, threshold = _check_options(window, threshold)
+    ev = prepare(events)
+    ev = ev[ev["prec"].isin(["minute", "day"]) & ~ev["uncertain"]].reset_index(drop=True)
+    n = len(ev)
+    if n < 2:
+        return empty_frame(DUPLICATE_COLUMNS)
+    agency = ev["agency"].cat.codes.to_numpy()
+    start = _micros(ev["start"])
+    pi, pj = _candidate_pairs(ev, agency, start, td)
+    if not len(pi):
+        return empty_frame(DUPLICATE_COLUMNS)
+    pi, pj, sc = _similar_pairs(events, ev, pi, pj, threshold)
+    if not len(pi):
+        return empty_frame(DUPLICATE_COLUMNS)
+    u, v, s = _mutual_best(pi, pj, sc, agency, start)
+    if not len(u):
+        return empty_frame(DUPLICATE_COLUMNS)
+    labels, u, v, s = _grouped(n, u, v, s, agency)
+    return _group_frame(events, ev, labels, u, v, s)
+
+
+def _check_options(window: str, threshold: Any) -> tuple[pd.Timedelta, float]:
+    """``window`` as a timedelta and ``threshold`` as a number, or an OptionError."""
     try:
-        win = parse_duration(window)
-        td = win.to_timedelta()
+        td = parse_duration(window).to_timedelta()
     except OptionError as exc:
         raise OptionError(
             "window must be a fixed length", value=window, hint="use minutes, hours, days or weeks, e.g. '24 hours'"
@@ -149,25 +171,32 @@ def duplicates(
         raise OptionError("threshold must be a number from 0 to 100", value=threshold) from exc
     if not 0 <= threshold <= 100:
         raise OptionError("threshold must be a number from 0 to 100", value=threshold)
+    return td, threshold
 
-    ev = prepare(events)
-    ev = ev[ev["prec"].isin(["minute", "day"]) & ~ev["uncertain"]].reset_index(drop=True)
+
+def _micros(dates: pd.Series) -> np.ndarray:
+    """Datetimes as integer microseconds."""
+    return dates.to_numpy(dtype="datetime64[us]").astype("int64")
+
+
+def _candidate_pairs(
+    ev: pd.DataFrame, agency: np.ndarray, start: np.ndarray, td: pd.Timedelta
+) -> tuple[np.ndarray, np.ndarray]:
+    """Positions (i < j) of the event pairs of one case, of different agencies and compatible event
+    types, no more than ``td`` apart (an event dated to the day covers that day). ``ev`` is sorted
+    by case and start, so the pairs are found by comparing each event with the k-th next one,
+    k = 1, 2, ... until no pair of one case is near enough."""
     n = len(ev)
-    if n < 2:
-        return empty_frame(DUPLICATE_COLUMNS)
-
     case = ev["case_key"].to_numpy()
-    agency = ev["agency"].cat.codes.to_numpy()
-    et = ev["event_type"].astype("category")
-    etype = et.cat.codes.to_numpy()  # -1 (missing) counts as generic
-    generic = np.isin(etype, [-1, *(i for i, c in enumerate(et.cat.categories) if c in _GENERIC_TYPES)])
-    start = ev["start"].to_numpy(dtype="datetime64[us]").astype("int64")
-    iend = ev["start"].where(ev["prec"].eq("minute"), ev["pend"]).to_numpy(dtype="datetime64[us]").astype("int64")
+    types = ev["event_type"].astype("category")
+    etype = types.cat.codes.to_numpy()  # -1 (missing) counts as generic
+    generic = np.isin(etype, [-1, *(i for i, c in enumerate(types.cat.categories) if c in _GENERIC_TYPES)])
+    iend = _micros(ev["start"].where(ev["prec"].eq("minute"), ev["pend"]))
     win_us = int(td / pd.Timedelta(microseconds=1))
     reach_us = win_us + int(pd.Timedelta(days=1) / pd.Timedelta(microseconds=1))
 
-    ii: list[np.ndarray] = []
-    jj: list[np.ndarray] = []
+    firsts: list[np.ndarray] = [np.zeros(0, dtype="int64")]
+    seconds: list[np.ndarray] = [np.zeros(0, dtype="int64")]
     k = 1
     while k < n:
         i = np.arange(n - k)
@@ -182,14 +211,17 @@ def duplicates(
             & (agency[i] != agency[j])
             & ((etype[i] == etype[j]) | generic[i] | generic[j])
         )
-        ii.append(i[ok])
-        jj.append(j[ok])
+        firsts.append(i[ok])
+        seconds.append(j[ok])
         k += 1
-    if not ii or not sum(len(a) for a in ii):
-        return empty_frame(DUPLICATE_COLUMNS)
-    pi = np.concatenate(ii)
-    pj = np.concatenate(jj)
+    return np.concatenate(firsts), np.concatenate(seconds)
 
+
+def _similar_pairs(
+    events: pd.DataFrame, ev: pd.DataFrame, pi: np.ndarray, pj: np.ndarray, threshold: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The candidate pairs whose descriptions are alike (``token_set_ratio`` at least
+    ``threshold``, enough words in common), with their scores."""
     from rapidfuzz import fuzz, process
 
     # normalise only the texts of events in some candidate pair
@@ -202,20 +234,23 @@ def duplicates(
     )
     keep = scores >= threshold
     pi, pj, sc, ti, tj = pi[keep], pj[keep], scores[keep], ti[keep], tj[keep]
-    if len(pi):  # enough words in common (a short generic phrase is not enough)
-        tokens: dict[int, set[str]] = {}
-        for t in np.unique(np.r_[ti, tj]).tolist():
-            tokens[t] = set(text[t].split())
-        shared_ok = np.fromiter(
-            (_enough_shared(tokens[a], tokens[b]) for a, b in zip(ti.tolist(), tj.tolist(), strict=True)),
-            dtype=bool,
-            count=len(pi),
-        )
-        pi, pj, sc = pi[shared_ok], pj[shared_ok], sc[shared_ok]
     if not len(pi):
-        return empty_frame(DUPLICATE_COLUMNS)
+        return pi, pj, sc
+    # enough words in common (a short generic phrase is not enough)
+    tokens: dict[int, set[str]] = {t: set(text[t].split()) for t in np.unique(np.r_[ti, tj]).tolist()}
+    shared_ok = np.fromiter(
+        (_enough_shared(tokens[a], tokens[b]) for a, b in zip(ti.tolist(), tj.tolist(), strict=True)),
+        dtype=bool,
+        count=len(pi),
+    )
+    return pi[shared_ok], pj[shared_ok], sc[shared_ok]
 
-    # mutual best per (event, other agency)
+
+def _mutual_best(
+    pi: np.ndarray, pj: np.ndarray, sc: np.ndarray, agency: np.ndarray, start: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The pairs (u < v, score) where each event is the other's best candidate of its agency
+    (highest score, then nearest in time, then position)."""
     d = pd.DataFrame(
         {
             "u": np.r_[pi, pj],
@@ -229,29 +264,37 @@ def duplicates(
     best = best.drop_duplicates(["u", "agency_v"])
     pairs = best.merge(best[["u", "v"]].rename(columns={"u": "v", "v": "u"}), on=["u", "v"])
     pairs = pairs[pairs["u"] < pairs["v"]]
-    if pairs.empty:
-        return empty_frame(DUPLICATE_COLUMNS)
-    u = pairs["u"].to_numpy()
-    v = pairs["v"].to_numpy()
-    s = pairs["score"].to_numpy()
+    return pairs["u"].to_numpy(), pairs["v"].to_numpy(), pairs["score"].to_numpy()
 
+
+def _grouped(
+    n: int, u: np.ndarray, v: np.ndarray, s: np.ndarray, agency: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The group label of every event (connected components of the pairs), with the pairs kept:
+    a group holding two events of one agency is split by a greedy pass (rare)."""
     labels = _components(n, u, v)
     nodes = np.unique(np.r_[u, v])
     comp = pd.DataFrame({"node": nodes, "label": labels[nodes], "agency": agency[nodes]})
     clash = comp.groupby("label")["agency"].agg(lambda a: a.nunique() < len(a))
     bad = set(clash[clash].index)
-    if bad:  # rare: split with a greedy pass that never joins two events of one agency
-        for lab in bad:
-            members = comp.loc[comp["label"] == lab, "node"].tolist()
-            sel = labels[u] == lab
-            edges = list(zip(s[sel].tolist(), u[sel].tolist(), v[sel].tolist(), strict=True))
-            new = _greedy(members, edges, agency)
-            for node, root in new.items():
-                labels[node] = root
-        keep_e = labels[u] == labels[v]
-        u, v, s = u[keep_e], v[keep_e], s[keep_e]
-        nodes = np.unique(np.r_[u, v])
+    if not bad:
+        return labels, u, v, s
+    for lab in bad:
+        members = comp.loc[comp["label"] == lab, "node"].tolist()
+        sel = labels[u] == lab
+        edges = list(zip(s[sel].tolist(), u[sel].tolist(), v[sel].tolist(), strict=True))
+        for node, root in _greedy(members, edges, agency).items():
+            labels[node] = root
+    keep = labels[u] == labels[v]
+    return labels, u[keep], v[keep], s[keep]
 
+
+def _group_frame(
+    events: pd.DataFrame, ev: pd.DataFrame, labels: np.ndarray, u: np.ndarray, v: np.ndarray, s: np.ndarray
+) -> pd.DataFrame:
+    """The result: one row per event of a pair, numbered by group (case, then the group's first
+    date), the earliest event of each group its primary."""
+    nodes = np.unique(np.r_[u, v])
     node_score = (
         pd.DataFrame({"node": np.r_[u, v], "score": np.r_[s, s]}).groupby("node")["score"].max()
     )
@@ -323,41 +366,16 @@ def merge_duplicates(events: pd.DataFrame, groups: pd.DataFrame) -> pd.DataFrame
     out = events.copy()
     if "also_recorded_by" not in out:
         out["also_recorded_by"] = pd.Series(pd.NA, index=out.index, dtype="str")
-    g = groups[["group", "event_id"]].drop_duplicates("event_id")
-    ids = out["event_id"].astype("str")
-    pos = pd.Series(np.arange(len(out)), index=ids.to_numpy())
-    g = g[g["event_id"].isin(pos.index)]
-    if g.empty:
-        return out
-    m = out.iloc[pos[g["event_id"]].to_numpy()].copy()
-    m["group"] = g["group"].to_numpy()
-    m["_pos"] = pos[g["event_id"]].to_numpy()
-    m = m.sort_values(["group", "start", "event_id"], kind="stable")
-    m = m[m.groupby("group")["group"].transform("size") > 1]
-    if m.empty:
+    m = _group_members(out, groups)
+    if m is None:
         return out
     is_primary = ~m["group"].duplicated()
     prim = m[is_primary].set_index("group")
     others = m[~is_primary]
-
-    row = others["source_row"].astype("Int64").astype("str") if "source_row" in others else ""
-    label = others["agency"].astype("str") + " (" + others["source"].astype("str") + " row " + row + ")"
-    prev = others["also_recorded_by"].astype("str")
-    label = label.where(prev.isna(), label + "; " + prev)
-    joined = label.groupby(others["group"]).agg("; ".join)
-    existing = prim["also_recorded_by"].astype("str")
-    combined = joined.where(existing.reindex(joined.index).isna(), existing.reindex(joined.index) + "; " + joined)
-
-    seen = m["child_seen"].astype("boolean") if "child_seen" in m else None
     p_idx = out.index[prim["_pos"].to_numpy()]
-    out.loc[p_idx, "also_recorded_by"] = combined.reindex(prim.index).to_numpy()
-    if seen is not None:
-        any_true = seen.eq(True).fillna(False).groupby(m["group"]).any()
-        any_false = seen.eq(False).fillna(False).groupby(m["group"]).any()
-        merged_seen = pd.Series(pd.NA, index=any_true.index, dtype="boolean")
-        merged_seen[any_false.to_numpy()] = False
-        merged_seen[any_true.to_numpy()] = True
-        out.loc[p_idx, "child_seen"] = merged_seen.reindex(prim.index).to_numpy()
+    out.loc[p_idx, "also_recorded_by"] = _also_recorded_by(prim, others).reindex(prim.index).to_numpy()
+    if "child_seen" in m:
+        out.loc[p_idx, "child_seen"] = _merged_seen(m).reindex(prim.index).to_numpy()
     if "child_voice" in m:
         voice = m["child_voice"].astype("str")
         voice = voice.where(voice.str.strip().str.len() > 0)
@@ -368,3 +386,41 @@ def merge_duplicates(events: pd.DataFrame, groups: pd.DataFrame) -> pd.DataFrame
     drop = out.index[others["_pos"].to_numpy()]
     return out.drop(index=drop).reset_index(drop=True)
 
+
+def _group_members(out: pd.DataFrame, groups: pd.DataFrame) -> pd.DataFrame | None:
+    """The events of ``out`` in a group of two or more (with ``group`` and their position
+    ``_pos``), in group order, the primary first; None when there are none."""
+    g = groups[["group", "event_id"]].drop_duplicates("event_id")
+    ids = out["event_id"].astype("str")
+    pos = pd.Series(np.arange(len(out)), index=ids.to_numpy())
+    g = g[g["event_id"].isin(pos.index)]
+    if g.empty:
+        return None
+    m = out.iloc[pos[g["event_id"]].to_numpy()].copy()
+    m["group"] = g["group"].to_numpy()
+    m["_pos"] = pos[g["event_id"]].to_numpy()
+    m = m.sort_values(["group", "start", "event_id"], kind="stable")
+    m = m[m.groupby("group")["group"].transform("size") > 1]
+    return None if m.empty else m
+
+
+def _also_recorded_by(prim: pd.DataFrame, others: pd.DataFrame) -> pd.Series:
+    """Per group, the other entries as ``"agency (source row N)"`` after the primary's own list."""
+    row = others["source_row"].astype("Int64").astype("str") if "source_row" in others else ""
+    label = others["agency"].astype("str") + " (" + others["source"].astype("str") + " row " + row + ")"
+    prev = others["also_recorded_by"].astype("str")
+    label = label.where(prev.isna(), label + "; " + prev)
+    joined = label.groupby(others["group"]).agg("; ".join)
+    existing = prim["also_recorded_by"].astype("str")
+    return joined.where(existing.reindex(joined.index).isna(), existing.reindex(joined.index) + "; " + joined)
+
+
+def _merged_seen(m: pd.DataFrame) -> pd.Series:
+    """Per group: True if any entry saw the child, else False if any recorded not seen, else NA."""
+    seen = m["child_seen"].astype("boolean")
+    any_true = seen.eq(True).fillna(False).groupby(m["group"]).any()
+    any_false = seen.eq(False).fillna(False).groupby(m["group"]).any()
+    merged = pd.Series(pd.NA, index=any_true.index, dtype="boolean")
+    merged[any_false.to_numpy()] = False
+    merged[any_true.to_numpy()] = True
+    return merged

@@ -87,26 +87,44 @@ def gaps(
     >>> gaps(ev, min_days=7, by="agency")[["agency", "days"]].astype(str).values.tolist()
     [['csc', '14']]
     """
+    min_days = _check_options(by, min_days)
+    ev, keys = _working_frame(events, by=by, exact_only=exact_only)
+    if ev.empty:
+        return empty_frame(GAP_COLUMNS)
+    after_pos, before_pos, start, end = _gap_pairs(ev, keys)
+    m = measures(start, end)
+    order = _kept_in_order(ev, after_pos, m, min_days=min_days, working_days=working_days)
+    return _gap_frame(events, ev, by, after_pos[order], before_pos[order], start, end, m, order)
+
+
+def _check_options(by: Any, min_days: Any) -> float:
+    """``min_days`` as a number, once ``by`` and ``min_days`` are known to be valid options."""
     if by not in (None, "agency"):
         raise OptionError("unknown value for by", value=by, hint="use by=None or by='agency'")
     try:
-        min_days = float(min_days)
+        return float(min_days)
     except (TypeError, ValueError) as exc:
         raise OptionError("min_days must be a number", value=min_days) from exc
 
+
+def _working_frame(
+    events: pd.DataFrame, *, by: Literal["agency"] | None, exact_only: bool
+) -> tuple[pd.DataFrame, list[pd.Series]]:
+    """The sorted working frame (see ``prepare``) and the group keys: case, or case and agency."""
     ev = prepare(events)
     if exact_only:
         ev = ev[~ev["approx"]].reset_index(drop=True)
-    if by == "agency":
-        ev["agency_key"] = ev["agency"].cat.codes
-        # ev is sorted by case, start, event id: a stable sort keeps that order within each agency
-        ev = ev.sort_values(["case_key", "agency_key"], kind="stable").reset_index(drop=True)
-        keys = [ev["case_key"], ev["agency_key"]]
-    else:
-        keys = [ev["case_key"]]
-    if ev.empty:
-        return empty_frame(GAP_COLUMNS)
+    if by != "agency":
+        return ev, [ev["case_key"]]
+    ev["agency_key"] = ev["agency"].cat.codes
+    # ev is sorted by case, start, event id: a stable sort keeps that order within each agency
+    ev = ev.sort_values(["case_key", "agency_key"], kind="stable").reset_index(drop=True)
+    return ev, [ev["case_key"], ev["agency_key"]]
 
+
+def _gap_pairs(ev: pd.DataFrame, keys: list[pd.Series]) -> tuple[np.ndarray, np.ndarray, pd.Series, pd.Series]:
+    """Every gap: the positions of the event after it and of the earlier event whose reach it
+    starts from, and the gap's start and end."""
     g = ev.groupby(keys, sort=False)
     run = g["cover"].cummax()  # how far the events so far reach
     setter = ev["cover"].eq(run)  # the event that sets (or equals) the reach
@@ -115,31 +133,52 @@ def gaps(
     prev_pos = setter_pos.groupby(keys).shift()
 
     has_prev = prev_reach.notna() & (ev["start"] > prev_reach)
-    apos = np.flatnonzero(has_prev.to_numpy())
-    bpos = prev_pos.to_numpy()[apos].astype("int64")
-    start = pd.Series(prev_reach.astype(DT).array.take(apos))
-    end = pd.Series(ev["start"].array.take(apos))
-    m = measures(start, end)
+    after_pos = np.flatnonzero(has_prev.to_numpy())
+    before_pos = prev_pos.to_numpy()[after_pos].astype("int64")
+    start = pd.Series(prev_reach.astype(DT).array.take(after_pos))
+    end = pd.Series(ev["start"].array.take(after_pos))
+    return after_pos, before_pos, start, end
+
+
+def _kept_in_order(
+    ev: pd.DataFrame, after_pos: np.ndarray, m: pd.DataFrame, *, min_days: float, working_days: bool
+) -> np.ndarray:
+    """The gaps of at least ``min_days``, in output order: case ascending, length and hours
+    descending (missing last), then position (case, start, event id order). Filtered and ordered
+    on numbers, so the text is gathered once, afterwards."""
     length = "working_days" if working_days else "days"
-    # filter and order on numbers first, then gather the text once: case ascending, length and
-    # hours descending (missing last), then position (case, start, event id order)
     size = m[length].astype("float64").to_numpy()
     hours = m["hours"].to_numpy(dtype="float64")
     keep = np.flatnonzero(size >= min_days)
-    pos = ev["pos"].to_numpy()[apos]
-    case = ev["case_key"].to_numpy()[apos]
-    sel = keep[np.lexsort((pos[keep], -hours[keep], -size[keep], case[keep]))]
-    A, B = apos[sel], bpos[sel]
+    pos = ev["pos"].to_numpy()[after_pos]
+    case = ev["case_key"].to_numpy()[after_pos]
+    return keep[np.lexsort((pos[keep], -hours[keep], -size[keep], case[keep]))]
+
+
+def _gap_frame(
+    events: pd.DataFrame,
+    ev: pd.DataFrame,
+    by: Literal["agency"] | None,
+    after: np.ndarray,
+    before: np.ndarray,
+    start: pd.Series,
+    end: pd.Series,
+    m: pd.DataFrame,
+    order: np.ndarray,
+) -> pd.DataFrame:
+    """The result frame of the kept gaps (``after``/``before``: positions in ``ev``; ``order``:
+    positions in ``start``, ``end`` and ``m``)."""
 
     def at(col: str, rows: np.ndarray) -> pd.Series:
         return pd.Series(ev[col].array.take(rows))
 
-    after_agency = at("agency", A)
+    after_agency = at("agency", after)
     rows = ev["row"].to_numpy()
     # the text columns are the costly part at scale (random reads of long text): gathered on two
     # threads (Arrow's take releases the GIL)
     jobs: list[tuple[str, np.ndarray]] = [
-        ("description", rows[B]), ("description", rows[A]), ("case_id", A), ("event_id", B), ("event_id", A),
+        ("description", rows[before]), ("description", rows[after]), ("case_id", after),
+        ("event_id", before), ("event_id", after),
     ]
     before_text, after_text, case_ids, before_ids, after_ids = map_threads(
         lambda job: fetch(events, job[1], job[0]) if job[0] == "description" else at(*job), jobs
@@ -147,16 +186,16 @@ def gaps(
     out = pd.DataFrame(
         {
             "case_id": case_ids,
-            "agency": after_agency if by == "agency" else pd.Series(pd.NA, index=range(len(A)), dtype=AGENCY),
-            "start": pd.Series(start.array.take(sel)),
-            "end": pd.Series(end.array.take(sel)),
-            "days": pd.Series(m["days"].array.take(sel)),
-            "working_days": pd.Series(m["working_days"].array.take(sel)),
-            "hours": hours[sel],
-            "approximate": ev["approx"].to_numpy()[B] | ev["approx"].to_numpy()[A],
+            "agency": after_agency if by == "agency" else pd.Series(pd.NA, index=range(len(after)), dtype=AGENCY),
+            "start": pd.Series(start.array.take(order)),
+            "end": pd.Series(end.array.take(order)),
+            "days": pd.Series(m["days"].array.take(order)),
+            "working_days": pd.Series(m["working_days"].array.take(order)),
+            "hours": m["hours"].to_numpy(dtype="float64")[order],
+            "approximate": ev["approx"].to_numpy()[before] | ev["approx"].to_numpy()[after],
             "before_event_id": before_ids,
             "after_event_id": after_ids,
-            "before_agency": at("agency", B),
+            "before_agency": at("agency", before),
             "after_agency": after_agency,
             "before_description": before_text,
             "after_description": after_text,

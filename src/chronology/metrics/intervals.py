@@ -74,86 +74,15 @@ def _as_rules(rules: Interval | Sequence[Interval] | str | os.PathLike[str]) -> 
 def _one_rule(
     events: pd.DataFrame, ev: pd.DataFrame, rule: Interval, as_of: pd.Series, masks: dict[Any, Any]
 ) -> pd.DataFrame:
-    smask = mask_of(rule.start, events, ev, masks)
-    S = ev[smask]
-    if S.empty:
+    """The intervals of one rule: its start events chosen, paired with their ends, measured."""
+    starts_found = _start_events(events, ev, rule, masks)
+    if starts_found.empty:
         return pd.DataFrame()
-    if rule.not_after is not None:
-        # a start after an excluding event in the same case does not count
-        before = ev[mask_of(rule.not_after, events, ev, masks)].groupby("case_key")["start"].min()
-        if len(before):
-            first_excl = S["case_key"].map(before).astype(S["start"].dtype)
-            S = S[first_excl.isna() | (S["start"] <= first_excl)]
-            if S.empty:
-                return pd.DataFrame()
-    # the same start told by two agencies within 24 hours is measured once, from the earlier record
-    prev_start = S.groupby("case_key", sort=False)["start"].shift(1)
-    prev_agency = S.groupby("case_key", sort=False)["agency"].shift(1)
-    told_twice = (
-        prev_start.notna()
-        & ((S["start"] - prev_start) <= pd.Timedelta(hours=24))
-        & (S["agency"].astype("str") != prev_agency.astype("str"))
-    )
-    S = S[~told_twice.to_numpy()]
-    rank = S.groupby("case_key", sort=False).cumcount()
-    keep = rank >= rule.skip
-    if rule.take is not None:
-        keep &= rank < rule.skip + rule.take
-
-    if rule.end is None:  # the span of the start event itself
-        S = S[keep]
-        starts = _rows_at(ev, S["pos"])
-        ends = _rows_at(ev, S["pos"].where(S["end"].notna()))
-        end_ts = starts["end"]
-        span = True
-    elif rule.end == rule.start:  # recurring: each event to the next one
-        nxt = S.groupby("case_key", sort=False)["pos"].shift(-1)
-        S, nxt = S[keep], nxt[keep]
-        starts = _rows_at(ev, S["pos"])
-        ends = _rows_at(ev, nxt)
-        end_ts = ends["start"]
-        span = False
-    else:  # the first end event at or after the start, in the same case
-        S = S[keep]
-        E = ev[mask_of(rule.end, events, ev, masks)]
-        left = S[["case_key", "start", "pos"]].sort_values("start", kind="stable")
-        right = (
-            E[["case_key", "reach", "pos"]]
-            .rename(columns={"pos": "end_pos"})
-            .sort_values(["reach", "end_pos"], kind="stable")
-        )
-        paired = pd.merge_asof(
-            left,
-            right,
-            left_on="start",
-            right_on="reach",
-            by="case_key",
-            direction="forward",
-            allow_exact_matches=True,
-        ).sort_values("pos", kind="stable")
-        starts = _rows_at(ev, paired["pos"].to_numpy())
-        ends = _rows_at(ev, paired["end_pos"].to_numpy())
-        end_ts = ends["start"]
-        span = False
-
+    starts, ends, end_ts, span = _paired(events, ev, rule, starts_found, masks)
     start_ts = starts["start"]
     m = measures(start_ts, end_ts)
-    limit = rule.limit_duration
     has_end = end_ts.notna()
-    status = pd.Series(np.where(has_end, "measured", "open"), dtype="str")
-    if limit is not None:
-        due = due_by(start_ts, limit)
-        over = exceeded(start_ts, end_ts, limit, m)
-        status = status.mask(has_end, np.where(over.fillna(False), "breached", "met"))
-        if not span:
-            case_end = starts["case_key"].map(as_of).astype(DT)
-            late = exceeded(start_ts, case_end, limit).fillna(False)
-            status = status.mask(~has_end & late.to_numpy(), "overdue")
-        breached = over
-    else:
-        due = pd.Series(pd.NaT, index=start_ts.index, dtype=DT)
-        breached = pd.Series(pd.NA, index=start_ts.index, dtype="boolean")
-
+    due, breached, status = _judged(rule, starts, start_ts, end_ts, m, as_of, span=span)
     return pd.DataFrame(
         {
             "rule": rule.name,
@@ -165,7 +94,7 @@ def _one_rule(
             "hours": m["hours"],
             "days": m["days"],
             "working_days": m["working_days"],
-            "limit": None if limit is None else str(limit),
+            "limit": None if rule.limit_duration is None else str(rule.limit_duration),
             "due_by": due,
             "breached": breached,
             "status": status,
@@ -178,6 +107,99 @@ def _one_rule(
             "_pos": starts["pos"],
         }
     )
+
+
+def _start_events(events: pd.DataFrame, ev: pd.DataFrame, rule: Interval, masks: dict[Any, Any]) -> pd.DataFrame:
+    """The rows of ``ev`` matching ``rule.start`` that count: none after an excluding event
+    (``not_after``) of the same case, and one of the same start told by two agencies within 24
+    hours (the earlier record)."""
+    found = ev[mask_of(rule.start, events, ev, masks)]
+    if found.empty:
+        return found
+    if rule.not_after is not None:
+        # a start after an excluding event in the same case does not count
+        before = ev[mask_of(rule.not_after, events, ev, masks)].groupby("case_key")["start"].min()
+        if len(before):
+            first_excl = found["case_key"].map(before).astype(found["start"].dtype)
+            found = found[first_excl.isna() | (found["start"] <= first_excl)]
+            if found.empty:
+                return found
+    # the same start told by two agencies within 24 hours is measured once, from the earlier record
+    prev_start = found.groupby("case_key", sort=False)["start"].shift(1)
+    prev_agency = found.groupby("case_key", sort=False)["agency"].shift(1)
+    told_twice = (
+        prev_start.notna()
+        & ((found["start"] - prev_start) <= pd.Timedelta(hours=24))
+        & (found["agency"].astype("str") != prev_agency.astype("str"))
+    )
+    return found[~told_twice.to_numpy()]
+
+
+def _paired(
+    events: pd.DataFrame, ev: pd.DataFrame, rule: Interval, found: pd.DataFrame, masks: dict[Any, Any]
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.Series, bool]:
+    """The start rows kept by ``skip``/``take``, their end rows and end times, and whether the
+    interval is the span of the start event itself."""
+    rank = found.groupby("case_key", sort=False).cumcount()
+    keep = rank >= rule.skip
+    if rule.take is not None:
+        keep &= rank < rule.skip + rule.take
+
+    if rule.end is None:  # the span of the start event itself
+        kept = found[keep]
+        starts = _rows_at(ev, kept["pos"])
+        return starts, _rows_at(ev, kept["pos"].where(kept["end"].notna())), starts["end"], True
+    if rule.end == rule.start:  # recurring: each event to the next one
+        nxt = found.groupby("case_key", sort=False)["pos"].shift(-1)
+        ends = _rows_at(ev, nxt[keep])
+        return _rows_at(ev, found[keep]["pos"]), ends, ends["start"], False
+    # the first end event at or after the start, in the same case
+    kept = found[keep]
+    end_events = ev[mask_of(rule.end, events, ev, masks)]
+    left = kept[["case_key", "start", "pos"]].sort_values("start", kind="stable")
+    right = (
+        end_events[["case_key", "reach", "pos"]]
+        .rename(columns={"pos": "end_pos"})
+        .sort_values(["reach", "end_pos"], kind="stable")
+    )
+    paired = pd.merge_asof(
+        left,
+        right,
+        left_on="start",
+        right_on="reach",
+        by="case_key",
+        direction="forward",
+        allow_exact_matches=True,
+    ).sort_values("pos", kind="stable")
+    ends = _rows_at(ev, paired["end_pos"].to_numpy())
+    return _rows_at(ev, paired["pos"].to_numpy()), ends, ends["start"], False
+
+
+def _judged(
+    rule: Interval,
+    starts: pd.DataFrame,
+    start_ts: pd.Series,
+    end_ts: pd.Series,
+    m: pd.DataFrame,
+    as_of: pd.Series,
+    *,
+    span: bool,
+) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """``due_by``, ``breached`` and ``status`` of each interval against the rule's limit."""
+    limit = rule.limit_duration
+    has_end = end_ts.notna()
+    status = pd.Series(np.where(has_end, "measured", "open"), dtype="str")
+    if limit is None:
+        due = pd.Series(pd.NaT, index=start_ts.index, dtype=DT)
+        return due, pd.Series(pd.NA, index=start_ts.index, dtype="boolean"), status
+    due = due_by(start_ts, limit)
+    over = exceeded(start_ts, end_ts, limit, m)
+    status = status.mask(has_end, np.where(over.fillna(False), "breached", "met"))
+    if not span:
+        case_end = starts["case_key"].map(as_of).astype(DT)
+        late = exceeded(start_ts, case_end, limit).fillna(False)
+        status = status.mask(~has_end & late.to_numpy(), "overdue")
+    return due, over, status
 
 
 def intervals(

@@ -76,92 +76,101 @@ def _as_expectations(expectations: Expect | Sequence[Expect] | str | os.PathLike
 def _one(
     events: pd.DataFrame, ev: pd.DataFrame, exp: Expect, as_of: pd.Series, masks: dict[Any, Any]
 ) -> pd.DataFrame:
-    T = ev[mask_of(exp.after, events, ev, masks)]
-    if T.empty:
+    """The triggers of one expectation with no follow-up in time."""
+    triggers = ev[mask_of(exp.after, events, ev, masks)]
+    if triggers.empty:
         return pd.DataFrame()
-    F = ev[mask_of(exp.then, events, ev, masks)]
+    follow_ups = ev[mask_of(exp.then, events, ev, masks)]
     by = ["case_key", "agency_key"] if exp.same_agency else ["case_key"]
     dur = exp.within_duration
-    due = due_by(T["start"], dur)
-    if dur.unit in ("minutes", "hours"):
-        deadline = due  # a follow-up may start at or before this moment
-        closed = True
-    else:  # by the end of the due date
-        deadline = localize(wall_day(due) + pd.Timedelta(days=1))
-        closed = False
-    T = T.assign(due=due, deadline=deadline)
+    due = due_by(triggers["start"], dur)
+    closed = dur.unit in ("minutes", "hours")
+    # a follow-up may start at or before the due moment; for days and longer, by the end of the due date
+    deadline = due if closed else localize(wall_day(due) + pd.Timedelta(days=1))
+    triggers = triggers.assign(due=due, deadline=deadline)
+    late = _without_exact_follow_up(triggers, follow_ups[~follow_ups["approx"]], by, closed=closed)
+    if late.empty:
+        return pd.DataFrame()
+    possible = _possible_follow_ups(ev, late, follow_ups[follow_ups["approx"]], by, closed=closed)
 
-    # the first precisely dated follow-up that can be at or after the trigger
-    Fx = F[~F["approx"]]
-    left = T[[*by, "start", "pos"]].sort_values("start", kind="stable")
+    record_end = late["case_key"].map(as_of).astype(DT)
+    status = np.where(
+        late["next_start"].notna(),
+        "late",
+        np.where(record_end < late["deadline"], "record_ends_before_due", "not_recorded"),
+    )
+    npos = late["next_pos"]
+    next_ids = pd.Series(pd.NA, index=late.index, dtype="str")
+    okn = npos.notna().to_numpy()
+    next_ids[okn] = ev["event_id"].to_numpy()[npos[okn].astype("int64").to_numpy()]
+    return pd.DataFrame(
+        {
+            "expectation": exp.name,
+            "case_id": late["case_id"],
+            "event_id": late["event_id"],
+            "agency": late["agency"],
+            "start": late["start"],
+            "description": fetch(events, late["row"], "description").set_axis(late.index),
+            "within": str(dur),
+            "due_by": late["due"],
+            "status": status,
+            "next_event_id": next_ids,
+            "next_start": late["next_start"],
+            "approximate": late["approx"].to_numpy() | possible.notna().to_numpy(),
+            "possible_event_id": possible,
+            "source": exp.source,
+            "_pos": late["pos"],
+        }
+    )
+
+
+def _without_exact_follow_up(
+    triggers: pd.DataFrame, exact: pd.DataFrame, by: list[str], *, closed: bool
+) -> pd.DataFrame:
+    """The triggers whose first precisely dated follow-up (one that can be at or after the
+    trigger; ``exact``) is missing or after the deadline, with its ``next_pos`` and ``next_start``."""
+    left = triggers[[*by, "start", "pos"]].sort_values("start", kind="stable")
     right = (
-        Fx[[*by, "reach", "pos", "start"]]
+        exact[[*by, "reach", "pos", "start"]]
         .rename(columns={"pos": "next_pos", "start": "next_start"})
         .sort_values(["reach", "next_pos"], kind="stable")
     )
     nxt = pd.merge_asof(
         left, right, left_on="start", right_on="reach", by=by, direction="forward", allow_exact_matches=True
     ).set_index("pos")
-    T = T.join(nxt[["next_pos", "next_start"]], on="pos")
-    found = T["next_start"].notna()
+    triggers = triggers.join(nxt[["next_pos", "next_start"]], on="pos")
+    found = triggers["next_start"].notna()
     if closed:
-        in_time = found & (T["next_start"] <= T["deadline"])
+        in_time = found & (triggers["next_start"] <= triggers["deadline"])
     else:
-        in_time = found & (T["next_start"] < T["deadline"])
-    T = T[~in_time.to_numpy()]
-    if T.empty:
-        return pd.DataFrame()
+        in_time = found & (triggers["next_start"] < triggers["deadline"])
+    return triggers[~in_time.to_numpy()]
 
-    # an approximately dated follow-up whose period overlaps the window [start, deadline]
-    Fa = F[F["approx"]].sort_values(by, kind="stable")  # F is already in date order
-    possible = pd.Series(pd.NA, index=T.index, dtype="str")
-    if len(Fa):
-        g = Fa.groupby(by, sort=False)
-        reach = g["pend"].cummax()
-        setter = pd.Series(np.where(Fa["pend"].eq(reach), Fa["pos"], np.nan), index=Fa.index)
-        setter = setter.groupby([Fa[k] for k in by], sort=False).ffill()
-        right = pd.DataFrame(
-            {**{k: Fa[k] for k in by}, "fstart": Fa["start"], "freach": reach, "fpos": setter}
-        ).sort_values("fstart", kind="stable")
-        left = T[[*by, "deadline", "start", "pos"]].sort_values("deadline", kind="stable")
-        ov = pd.merge_asof(
-            left, right, left_on="deadline", right_on="fstart", by=by, direction="backward",
-            allow_exact_matches=closed,
-        ).set_index("pos")
-        hit = ov["freach"].notna() & (ov["freach"] > ov["start"])
-        fpos = ov.loc[hit, "fpos"].astype("int64")
-        ids = pd.Series(ev["event_id"].to_numpy()[fpos.to_numpy()], index=fpos.index, dtype="str")
-        possible = T["pos"].map(ids).astype("str")
 
-    record_end = T["case_key"].map(as_of).astype(DT)
-    status = np.where(
-        T["next_start"].notna(),
-        "late",
-        np.where(record_end < T["deadline"], "record_ends_before_due", "not_recorded"),
-    )
-    npos = T["next_pos"]
-    next_ids = pd.Series(pd.NA, index=T.index, dtype="str")
-    okn = npos.notna().to_numpy()
-    next_ids[okn] = ev["event_id"].to_numpy()[npos[okn].astype("int64").to_numpy()]
-    return pd.DataFrame(
-        {
-            "expectation": exp.name,
-            "case_id": T["case_id"],
-            "event_id": T["event_id"],
-            "agency": T["agency"],
-            "start": T["start"],
-            "description": fetch(events, T["row"], "description").set_axis(T.index),
-            "within": str(dur),
-            "due_by": T["due"],
-            "status": status,
-            "next_event_id": next_ids,
-            "next_start": T["next_start"],
-            "approximate": T["approx"].to_numpy() | possible.notna().to_numpy(),
-            "possible_event_id": possible,
-            "source": exp.source,
-            "_pos": T["pos"],
-        }
-    )
+def _possible_follow_ups(
+    ev: pd.DataFrame, late: pd.DataFrame, approx: pd.DataFrame, by: list[str], *, closed: bool
+) -> pd.Series:
+    """For each late trigger, the event id of an approximately dated follow-up (``approx``) whose
+    period overlaps the window [start, deadline], or NA."""
+    approx = approx.sort_values(by, kind="stable")  # the follow-ups are already in date order
+    if not len(approx):
+        return pd.Series(pd.NA, index=late.index, dtype="str")
+    g = approx.groupby(by, sort=False)
+    reach = g["pend"].cummax()
+    setter = pd.Series(np.where(approx["pend"].eq(reach), approx["pos"], np.nan), index=approx.index)
+    setter = setter.groupby([approx[k] for k in by], sort=False).ffill()
+    right = pd.DataFrame(
+        {**{k: approx[k] for k in by}, "fstart": approx["start"], "freach": reach, "fpos": setter}
+    ).sort_values("fstart", kind="stable")
+    left = late[[*by, "deadline", "start", "pos"]].sort_values("deadline", kind="stable")
+    ov = pd.merge_asof(
+        left, right, left_on="deadline", right_on="fstart", by=by, direction="backward",
+        allow_exact_matches=closed,
+    ).set_index("pos")
+    hit = ov["freach"].notna() & (ov["freach"] > ov["start"])
+    fpos = ov.loc[hit, "fpos"].astype("int64")
+    ids = pd.Series(ev["event_id"].to_numpy()[fpos.to_numpy()], index=fpos.index, dtype="str")
+    return late["pos"].map(ids).astype("str")
 
 
 def missing(

@@ -181,48 +181,14 @@ def silences(events: pd.DataFrame) -> pd.DataFrame:
     if ev.empty:
         return empty_frame(SILENCE_COLUMNS)
     seen, _, heard = _flags(events, ev)
-    parts = []
     case = ev["case_key"].to_numpy()
     first = np.r_[True, case[1:] != case[:-1]]
     last = np.r_[case[1:] != case[:-1], True]
-    for kind, flag in (("not_seen", seen), ("not_heard", heard)):
-        # anchors: the case's first and last events and every event that saw / heard the child
-        anchor = flag | first | last
-        idx = np.flatnonzero(anchor)
-        a, b = idx[:-1], idx[1:]
-        same = case[a] == case[b]
-        a, b = a[same], b[same]
-        if len(a) == 0:
-            continue
-        # non-flag events strictly between two anchors (+ non-flag end points at the edges)
-        cum = np.cumsum(~flag)  # count of non-flag events up to each row
-        between = cum[b - 1] - cum[a]
-        between = between + (~flag[a] & first[a]) + (~flag[b] & last[b])
-        open_start = ~flag[a] & first[a]
-        open_end = ~flag[b] & last[b]
-        s = ev["last_day"].iloc[a].reset_index(drop=True)
-        s = s.where(~open_start, ev["start"].iloc[a].reset_index(drop=True))
-        e = ev["start"].iloc[b].reset_index(drop=True)
-        m = measures(s, e)
-        parts.append(
-            pd.DataFrame(
-                {
-                    "case_key": case[a],
-                    "case_id": ev["case_id"].iloc[a].to_numpy(),
-                    "kind": kind,
-                    "start": s,
-                    "end": e,
-                    "days": m["days"],
-                    "working_days": m["working_days"],
-                    "events_in_stretch": between,
-                    "approximate": ev["approx"].to_numpy()[a] | ev["approx"].to_numpy()[b],
-                    "open_start": open_start,
-                    "open_end": open_end,
-                    "before_event_id": ev["event_id"].to_numpy()[a],
-                    "after_event_id": ev["event_id"].to_numpy()[b],
-                }
-            )
-        )
+    parts = [
+        part
+        for kind, flag in (("not_seen", seen), ("not_heard", heard))
+        if (part := _stretches(ev, kind, flag, first, last)) is not None
+    ]
     if not parts:
         return empty_frame(SILENCE_COLUMNS)
     out = pd.concat(parts, ignore_index=True)
@@ -232,6 +198,47 @@ def silences(events: pd.DataFrame) -> pd.DataFrame:
         ["case_key", "_k", "days", "start"], ascending=[True, True, False, True], kind="stable"
     ).drop(columns=["_k", "case_key"])
     return out.reset_index(drop=True).astype(SILENCE_COLUMNS)
+
+
+def _stretches(
+    ev: pd.DataFrame, kind: str, flag: np.ndarray, first: np.ndarray, last: np.ndarray
+) -> pd.DataFrame | None:
+    """The stretches of one kind between anchors: the case's first and last events (``first``,
+    ``last``) and every event that saw / heard the child (``flag``); None when there are none."""
+    case = ev["case_key"].to_numpy()
+    idx = np.flatnonzero(flag | first | last)
+    a, b = idx[:-1], idx[1:]
+    same = case[a] == case[b]
+    a, b = a[same], b[same]
+    if len(a) == 0:
+        return None
+    # non-flag events strictly between two anchors (+ non-flag end points at the edges)
+    cum = np.cumsum(~flag)  # count of non-flag events up to each row
+    between = cum[b - 1] - cum[a]
+    between = between + (~flag[a] & first[a]) + (~flag[b] & last[b])
+    open_start = ~flag[a] & first[a]
+    open_end = ~flag[b] & last[b]
+    s = ev["last_day"].iloc[a].reset_index(drop=True)
+    s = s.where(~open_start, ev["start"].iloc[a].reset_index(drop=True))
+    e = ev["start"].iloc[b].reset_index(drop=True)
+    m = measures(s, e)
+    return pd.DataFrame(
+        {
+            "case_key": case[a],
+            "case_id": ev["case_id"].iloc[a].to_numpy(),
+            "kind": kind,
+            "start": s,
+            "end": e,
+            "days": m["days"],
+            "working_days": m["working_days"],
+            "events_in_stretch": between,
+            "approximate": ev["approx"].to_numpy()[a] | ev["approx"].to_numpy()[b],
+            "open_start": open_start,
+            "open_end": open_end,
+            "before_event_id": ev["event_id"].to_numpy()[a],
+            "after_event_id": ev["event_id"].to_numpy()[b],
+        }
+    )
 
 
 def activity(events: pd.DataFrame, freq: str = "W") -> pd.DataFrame:

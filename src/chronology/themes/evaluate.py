@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -95,21 +96,21 @@ def score(labels: pd.DataFrame, tags: pd.DataFrame, themes: list[str] | None = N
     pred = set(zip(t["event_id"], t["theme"], strict=True))
     if themes is None:
         themes = sorted({th for _, th in gold | pred})
-    rows = []
-    for th in [*themes, None]:
-        g = {x for x in gold if th is None or x[1] == th}
-        p = {x for x in pred if th is None or x[1] == th}
-        tp, fp, fn = len(g & p), len(p - g), len(g - p)
-        prec = tp / (tp + fp) if tp + fp else float("nan")
-        rec = tp / (tp + fn) if tp + fn else float("nan")
-        f1 = 2 * prec * rec / (prec + rec) if tp else 0.0
-        rows.append(
-            {
-                "theme": th or "overall", "labelled": len(g), "tagged": len(p), "true_pos": tp,
-                "false_pos": fp, "false_neg": fn, "precision": prec, "recall": rec, "f1": f1,
-            }
-        )
-    return pd.DataFrame(rows)
+    return pd.DataFrame([_score_row(th, gold, pred) for th in [*themes, None]])
+
+
+def _score_row(theme: str | None, gold: set[tuple[Any, Any]], pred: set[tuple[Any, Any]]) -> dict[str, Any]:
+    """The row of :func:`score` for one theme (``None``: all of them, ``overall``)."""
+    g = {x for x in gold if theme is None or x[1] == theme}
+    p = {x for x in pred if theme is None or x[1] == theme}
+    tp, fp, fn = len(g & p), len(p - g), len(g - p)
+    prec = tp / (tp + fp) if tp + fp else float("nan")
+    rec = tp / (tp + fn) if tp + fn else float("nan")
+    f1 = 2 * prec * rec / (prec + rec) if tp else 0.0
+    return {
+        "theme": theme or "overall", "labelled": len(g), "tagged": len(p), "true_pos": tp,
+        "false_pos": fp, "false_neg": fn, "precision": prec, "recall": rec, "f1": f1,
+    }
 
 
 def method_of(tags: pd.DataFrame) -> pd.Series:
@@ -189,10 +190,7 @@ def evaluate(
     0.5
     """
     for name, df in (("gold", gold), ("tags", tags)):
-        for col in ("event_id", "theme"):
-            if col not in df:
-                raise OptionError(f"{name} has no {col!r} column", value=list(df.columns),
-                                  hint=f"{name} needs the columns event_id and theme (and optionally polarity)")
+        _check_columns(name, df)
     tags = tags.copy()
     keys: list[str] = [] if by is None else [by] if isinstance(by, str) else list(by)
     if "method" in keys:
@@ -201,26 +199,47 @@ def evaluate(
         if k not in tags:
             raise OptionError("evaluate(by=...) names no column of the tags", value=k,
                               hint=f"use 'method', None or columns of the tags: {', '.join(map(str, tags.columns))}")
+    g, t = _labelled_only(gold, tags, events)
+    if themes is None:
+        themes = sorted(set(g["theme"]) | set(t["theme"]))
+    rows = [
+        {**dict(zip(keys, key, strict=True)), **r}
+        for key, sub in _tag_groups(t, keys)
+        for r in _scores(sub, g, themes)
+    ]
+    return pd.DataFrame(rows)
+
+
+def _check_columns(name: str, df: pd.DataFrame) -> None:
+    """An OptionError when the gold labels or the tags (``name``) lack ``event_id`` or ``theme``."""
+    for col in ("event_id", "theme"):
+        if col not in df:
+            raise OptionError(f"{name} has no {col!r} column", value=list(df.columns),
+                              hint=f"{name} needs the columns event_id and theme (and optionally polarity)")
+
+
+def _labelled_only(
+    gold: pd.DataFrame, tags: pd.DataFrame, events: list[str] | pd.Series | None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The gold labels and the tags of the labelled events (``events``, default: every event of
+    either), with ``event_id`` and ``theme`` as text."""
     universe = set(map(str, events)) if events is not None else None
     g = gold.assign(event_id=gold["event_id"].astype("str"), theme=gold["theme"].astype("str"))
     t = tags.assign(event_id=tags["event_id"].astype("str"), theme=tags["theme"].astype("str"))
     if universe is None:
         universe = set(g["event_id"]) | set(t["event_id"])
-    g, t = g[g["event_id"].isin(universe)], t[t["event_id"].isin(universe)]
-    if themes is None:
-        themes = sorted(set(g["theme"]) | set(t["theme"]))
-    groups: list[tuple[tuple[str, ...], pd.DataFrame]] = []
-    if keys:
-        groups = [((k if isinstance(k, tuple) else (k,)), sub) for k, sub in t.groupby(keys, sort=True)]
-        if keys == ["method"]:
-            groups.append((("all",), t))
-    else:
-        groups = [((), t)]
-    rows = []
-    for key, sub in groups:
-        for r in _scores(sub, g, themes):
-            rows.append({**dict(zip(keys, key, strict=True)), **r})
-    return pd.DataFrame(rows)
+    return g[g["event_id"].isin(universe)], t[t["event_id"].isin(universe)]
+
+
+def _tag_groups(t: pd.DataFrame, keys: list[str]) -> list[tuple[tuple[Any, ...], pd.DataFrame]]:
+    """The tags scored apart: one group per value of ``keys`` (plus ``all`` when grouped by
+    method), or all of them."""
+    if not keys:
+        return [((), t)]
+    groups = [((k if isinstance(k, tuple) else (k,)), sub) for k, sub in t.groupby(keys, sort=True)]
+    if keys == ["method"]:
+        groups.append((("all",), t))
+    return groups
 
 
 def _pol_sets(df: pd.DataFrame) -> pd.Series:
@@ -234,32 +253,19 @@ def _scores(t: pd.DataFrame, g: pd.DataFrame, themes: list[str]) -> list[dict[st
     pred = t[["event_id", "theme"]].drop_duplicates()
     gold = g[["event_id", "theme"]].drop_duplicates()
     both = pred.merge(gold, how="outer", on=["event_id", "theme"], indicator=True)
-    gp, tp_ = _pol_sets(g), _pol_sets(t)
-    tp_rows = both[both["_merge"] == "both"].set_index(["event_id", "theme"]).index
-    agree = pd.Series(False, index=tp_rows)
-    has_pol = pd.Series(False, index=tp_rows)
-    if len(gp) and len(tp_rows):
-        gsets = gp.reindex(tp_rows)
-        tsets = tp_.reindex(tp_rows) if len(tp_) else pd.Series(None, index=tp_rows, dtype=object)
-        has_pol = gsets.notna()
-        agree = has_pol & (gsets == tsets)
-    out = []
+    agree, has_pol = _polarity_agreement(t, g, both)
     counts = both.groupby(["theme", "_merge"], observed=False).size().unstack(fill_value=0)
     a_by = agree.groupby(level="theme").sum() if len(agree) else pd.Series(dtype="int64")
     n_by = has_pol.groupby(level="theme").sum() if len(has_pol) else pd.Series(dtype="int64")
+    out = []
     tot = {"tp": 0, "fp": 0, "fn": 0, "a": 0, "n": 0}
-    per_f1 = []
     for th in themes:
-        tp = int(counts.loc[th, "both"]) if th in counts.index else 0
-        fp = int(counts.loc[th, "left_only"]) if th in counts.index else 0
-        fn = int(counts.loc[th, "right_only"]) if th in counts.index else 0
+        tp, fp, fn = _counts_of(counts, th)
         a, n = int(a_by.get(th, 0)), int(n_by.get(th, 0))
-        row = _row(th, tp, fp, fn, a, n)
-        out.append(row)
-        if tp + fp + fn:
-            per_f1.append(row)
+        out.append(_row(th, tp, fp, fn, a, n))
         for k, v in (("tp", tp), ("fp", fp), ("fn", fn), ("a", a), ("n", n)):
             tot[k] += v
+    per_f1 = [r for r in out if r["gold"] or r["tagged"]]  # type: ignore[operator]
     out.append(_row("micro", tot["tp"], tot["fp"], tot["fn"], tot["a"], tot["n"]))
     macro = _row("macro", tot["tp"], tot["fp"], tot["fn"], tot["a"], tot["n"])
     for col in ("precision", "recall", "f1"):
@@ -267,6 +273,28 @@ def _scores(t: pd.DataFrame, g: pd.DataFrame, themes: list[str]) -> list[dict[st
         macro[col] = sum(vals) / len(vals) if vals else float("nan")
     out.append(macro)
     return out
+
+
+def _polarity_agreement(t: pd.DataFrame, g: pd.DataFrame, both: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """Over the true positives (``event_id, theme``): whether the gold has a polarity, and whether
+    the tagged polarities are exactly the gold ones."""
+    gp, tp_pol = _pol_sets(g), _pol_sets(t)
+    tp_rows = both[both["_merge"] == "both"].set_index(["event_id", "theme"]).index
+    agree = pd.Series(False, index=tp_rows)
+    has_pol = pd.Series(False, index=tp_rows)
+    if len(gp) and len(tp_rows):
+        gsets = gp.reindex(tp_rows)
+        tsets = tp_pol.reindex(tp_rows) if len(tp_pol) else pd.Series(None, index=tp_rows, dtype=object)
+        has_pol = gsets.notna()
+        agree = has_pol & (gsets == tsets)
+    return agree, has_pol
+
+
+def _counts_of(counts: pd.DataFrame, theme: str) -> tuple[int, int, int]:
+    """True positives, false positives and false negatives of one theme."""
+    if theme not in counts.index:
+        return 0, 0, 0
+    return int(counts.loc[theme, "both"]), int(counts.loc[theme, "left_only"]), int(counts.loc[theme, "right_only"])
 
 
 def _row(theme: str, tp: int, fp: int, fn: int, agree: int, n_pol: int) -> dict[str, object]:

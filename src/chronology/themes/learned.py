@@ -228,37 +228,48 @@ def train(
     """Fit the learned layer on a labelled set (default: :func:`labelled_set`); ``flags``: its
     rule features if already computed (:func:`_rule_flags`)."""
     _sklearn()
-    from sklearn.decomposition import TruncatedSVD
-    from sklearn.feature_extraction.text import TfidfVectorizer
-    from sklearn.linear_model import LogisticRegression
-
     from .taxonomy import load_taxonomy
 
     tax = taxonomy if taxonomy is not None else load_taxonomy()
     ls = ls if ls is not None else labelled_set(tax)
     themes = list(tax.themes)
     texts = ls["text"].astype("str")
+    model = _fitted_features(texts, themes, tax, seed)
+    x = model.features(texts, _rule_flags(texts, tax, themes) if flags is None else flags)
+    for th in themes:
+        _fit_theme(model, th, x, ls["gold"])
+    return model
+
+
+def _fitted_features(texts: pd.Series, themes: list[str], tax: Taxonomy, seed: int) -> LearnedModel:
+    """A model with its text features (word and character TF-IDF, then SVD) fitted on ``texts``
+    and no classifier yet."""
+    from scipy import sparse
+    from sklearn.decomposition import TruncatedSVD
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
     word = TfidfVectorizer(ngram_range=(1, 2), min_df=1, sublinear_tf=True, lowercase=True)
     char = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), min_df=2, sublinear_tf=True)
-    from scipy import sparse
-
     tf = sparse.hstack([word.fit_transform(texts), char.fit_transform(texts)]).tocsr()
     svd = TruncatedSVD(n_components=min(100, max(2, tf.shape[0] - 1), tf.shape[1] - 1), random_state=seed)
     svd.fit(tf)
-    model = LearnedModel(themes, word, char, svd,
-                         default_pol={th: tax.themes[th].polarity for th in themes})
-    x = model.features(texts, _rule_flags(texts, tax, themes) if flags is None else flags)
-    for th in themes:
-        y = np.array([any(t == th for t, _ in g) for g in ls["gold"]])
-        if y.sum() < 3 or (~y).sum() < 3:
-            continue
-        model.clf[th] = LogisticRegression(C=4.0, class_weight="balanced", max_iter=2000).fit(x, y)
-        pols = [next((p for t, p in g if t == th and p), None) for g in ls["gold"]]
-        has = np.array([p is not None for p in pols])
-        yp = np.array([p == "strength" for p in pols])
-        if has.sum() >= 6 and 3 <= yp[has].sum() <= has.sum() - 3:
-            model.pol[th] = LogisticRegression(C=4.0, class_weight="balanced", max_iter=2000).fit(x[has], yp[has])
-    return model
+    return LearnedModel(themes, word, char, svd, default_pol={th: tax.themes[th].polarity for th in themes})
+
+
+def _fit_theme(model: LearnedModel, th: str, x: Any, gold: pd.Series) -> None:
+    """Fit theme ``th``'s classifier (at least 3 examples with and without it) and its polarity
+    classifier (at least 6 with a polarity, 3 of each); in place."""
+    from sklearn.linear_model import LogisticRegression
+
+    y = np.array([any(t == th for t, _ in g) for g in gold])
+    if y.sum() < 3 or (~y).sum() < 3:
+        return
+    model.clf[th] = LogisticRegression(C=4.0, class_weight="balanced", max_iter=2000).fit(x, y)
+    pols = [next((p for t, p in g if t == th and p), None) for g in gold]
+    has = np.array([p is not None for p in pols])
+    yp = np.array([p == "strength" for p in pols])
+    if has.sum() >= 6 and 3 <= yp[has].sum() <= has.sum() - 3:
+        model.pol[th] = LogisticRegression(C=4.0, class_weight="balanced", max_iter=2000).fit(x[has], yp[has])
 
 
 def _cache_dir() -> Path:

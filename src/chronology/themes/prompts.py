@@ -237,6 +237,36 @@ def prompts(
     t = tagged_events(events, tags)
     if t.empty:
         return pd.DataFrame({c: pd.Series(dtype="object") for c in cols})
+    t = _chosen(t, limit)
+    order = top_themes(events, tags, n=10**6)[["case_id", "theme", "rank"]].rename(columns={"rank": "theme_rank"})
+    t = t.merge(order, on=["case_id", "theme"], how="left")
+    t["when"] = _when(
+        t["start"],
+        t["precision"] if "precision" in t else pd.Series("day", index=t.index),
+        t["uncertain"] if "uncertain" in t else pd.Series(False, index=t.index),
+    )
+    t["date_text"] = format_when(t["start"], long=True)
+    # one prompt per selected tag: a few dozen per case, so plain Python is fine here
+    t["prompt"] = [_prompt_of(row, tpl) for row in t.itertuples(index=False)]
+    t = t.sort_values(["case_id", "theme_rank", "n"], kind="stable").drop_duplicates(["case_id", "prompt"])
+    out = pd.DataFrame(
+        {
+            "case_id": t["case_id"].to_numpy(),
+            "theme": t["theme"].to_numpy(),
+            "event_id": t["event_id"].to_numpy(),
+            "date": t["start"].to_numpy(),
+            "prompt": t["prompt"].to_numpy(),
+        }
+    )
+    out["date"] = t["start"].reset_index(drop=True)
+    return out.astype({"case_id": "str", "theme": "str", "event_id": "str", "prompt": "str"})
+
+
+def _chosen(t: pd.DataFrame, limit: int) -> pd.DataFrame:
+    """The tags to prompt on, up to ``limit`` per case and theme, strongest first (structural
+    concerns, concerns, then at most one strength), one per rule before a second of the same
+    rule; with ``n`` (their place in the case and theme) and ``i`` (in its polarity)."""
+    t = t.copy()
     t["rank"] = np.where(
         (t["kind"] == "structural") & (t["polarity"] == "concern"),
         0,
@@ -255,49 +285,30 @@ def prompts(
     t["n"] = t.groupby(["case_id", "theme"], observed=True).cumcount()
     t = t[t["n"] < limit].copy()
     t["i"] = t.groupby(["case_id", "theme", "polarity"], observed=True).cumcount()
-    order = top_themes(events, tags, n=10**6)[["case_id", "theme", "rank"]].rename(columns={"rank": "theme_rank"})
-    t = t.merge(order, on=["case_id", "theme"], how="left")
-    t["when"] = _when(
-        t["start"],
-        t["precision"] if "precision" in t else pd.Series("day", index=t.index),
-        t["uncertain"] if "uncertain" in t else pd.Series(False, index=t.index),
-    )
-    t["date_text"] = format_when(t["start"], long=True)
-    agency_names = tpl["agencies"]
-    out_prompts = []
-    # one prompt per selected tag: a few dozen per case, so plain Python is fine here
-    for row in t.itertuples(index=False):
-        theme_tpl = tpl["themes"].get(row.theme, {})
-        rule_tpl = theme_tpl.get("rules", {}).get(row.rule)
-        if rule_tpl is None:
-            pool = theme_tpl.get(row.polarity) or tpl["default"].get(row.polarity) or tpl["default"]["concern"]
-            rule_tpl = pool[row.i % len(pool)]
-        agency = str(row.agency) if isinstance(row.agency, str) else ""
-        service = row.service if isinstance(getattr(row, "service", None), str) else ""
-        evidence = str(row.evidence)
-        excerpt = _quote(row, evidence)
-        values = {
-            "When": row.when,
-            "date": row.date_text,
-            "child": display_name(str(row.case_id)),
-            "agency": agency_names.get(agency, agency or "an agency"),
-            "service": service,
-            "event": str(row.event_type).replace("_", " ") if isinstance(row.event_type, str) else "event",
-            "excerpt": excerpt.rstrip(" .;:,"),
-            "evidence": evidence,
-            "label": str(row.label).lower()[:1] + str(row.label)[1:],
-        }
-        out_prompts.append(rule_tpl.format(**values))
-    t["prompt"] = out_prompts
-    t = t.sort_values(["case_id", "theme_rank", "n"], kind="stable").drop_duplicates(["case_id", "prompt"])
-    out = pd.DataFrame(
-        {
-            "case_id": t["case_id"].to_numpy(),
-            "theme": t["theme"].to_numpy(),
-            "event_id": t["event_id"].to_numpy(),
-            "date": t["start"].to_numpy(),
-            "prompt": t["prompt"].to_numpy(),
-        }
-    )
-    out["date"] = t["start"].reset_index(drop=True)
-    return out.astype({"case_id": "str", "theme": "str", "event_id": "str", "prompt": "str"})
+    return t
+
+
+def _prompt_of(row: Any, tpl: dict[str, Any]) -> str:
+    """The prompt of one chosen tag: its rule's template if there is one, else the theme's (or the
+    default) templates for its polarity in turn, filled from the tag and its event."""
+    theme_tpl = tpl["themes"].get(row.theme, {})
+    rule_tpl = theme_tpl.get("rules", {}).get(row.rule)
+    if rule_tpl is None:
+        pool = theme_tpl.get(row.polarity) or tpl["default"].get(row.polarity) or tpl["default"]["concern"]
+        rule_tpl = pool[row.i % len(pool)]
+    agency = str(row.agency) if isinstance(row.agency, str) else ""
+    service = row.service if isinstance(getattr(row, "service", None), str) else ""
+    evidence = str(row.evidence)
+    excerpt = _quote(row, evidence)
+    values = {
+        "When": row.when,
+        "date": row.date_text,
+        "child": display_name(str(row.case_id)),
+        "agency": tpl["agencies"].get(agency, agency or "an agency"),
+        "service": service,
+        "event": str(row.event_type).replace("_", " ") if isinstance(row.event_type, str) else "event",
+        "excerpt": excerpt.rstrip(" .;:,"),
+        "evidence": evidence,
+        "label": str(row.label).lower()[:1] + str(row.label)[1:],
+    }
+    return str(rule_tpl.format(**values))

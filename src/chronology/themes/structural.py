@@ -686,10 +686,6 @@ class RuleSpec:
 
     def check(self, key: str, value: Any, *, file: Any, where: str) -> Any:
         """Validate one parameter value from a taxonomy file; returns the value to store."""
-        import re
-
-        from .taxonomy import TaxonomyError
-
         kind = self.params[key]
         if kind == "matches":
             return _matches(value, file=file, where=where)
@@ -698,57 +694,95 @@ class RuleSpec:
         if kind == "duration":
             return _check_duration(value, file=file, where=where, fixed=False)
         if kind == "count":
-            if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-                raise TaxonomyError("must be a whole number of at least 1", file=file, key=where, value=value)
-            return value
+            return _check_count(value, file=file, where=where)
         if kind == "text":
-            if not isinstance(value, str) or not value.strip():
-                raise TaxonomyError("must be non-empty text", file=file, key=where, value=value)
-            return value
+            return _check_text(value, file=file, where=where)
         if kind == "expectation":
-            names = list(_expectations())
-            if value not in names:
-                raise TaxonomyError(
-                    "not the name of a follow-up in expectations.toml", file=file, key=where, value=value,
-                    hint=f"use one of: {'; '.join(names)}",
-                )
-            return value
+            return _check_expectation(value, file=file, where=where)
         if kind == "regex":
-            if not isinstance(value, str):
-                raise TaxonomyError("must be a regular expression string", file=file, key=where, value=value)
-            try:
-                re.compile(value)
-            except re.error as exc:
-                raise TaxonomyError(f"not a valid regular expression ({exc})", file=file, key=where, value=value) from exc
-            return value
+            return _check_regex(value, file=file, where=where)
         if kind == "settings":
-            if not isinstance(value, list) or not value:
-                raise TaxonomyError("must be a list of settings tables", file=file, key=where)
-            out = []
-            for i, s in enumerate(value):
-                w = f"{where}[{i}]"
-                if not isinstance(s, Mapping) or set(s) - {"name", "match", "until", "max_days", "source", "open"}:
-                    raise TaxonomyError(
-                        "a setting is a table with name, match, max_days and optional until, open",
-                        file=file, key=w, value=s,
-                    )
-                if not isinstance(s.get("name"), str):
-                    raise TaxonomyError("a setting needs a name", file=file, key=f"{w}.name")
-                md = s.get("max_days")
-                if not isinstance(md, int | float) or isinstance(md, bool) or md < 0:
-                    raise TaxonomyError("max_days must be a number of days", file=file, key=f"{w}.max_days", value=md)
-                out.append(
-                    {
-                        "name": s["name"],
-                        "match": _matches(s.get("match"), file=file, where=f"{w}.match"),
-                        "until": _matches(s["until"], file=file, where=f"{w}.until") if "until" in s else (),
-                        "max_days": float(md),
-                        "open": bool(s.get("open", False)),
-                        "source": str(s.get("source", "")),
-                    }
-                )
-            return tuple(out)
+            return _check_settings(value, file=file, where=where)
         raise AssertionError(kind)  # pragma: no cover
+
+
+def _check_count(value: Any, *, file: Any, where: str) -> int:
+    """A ``count`` parameter: a whole number of at least 1."""
+    from .taxonomy import TaxonomyError
+
+    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+        raise TaxonomyError("must be a whole number of at least 1", file=file, key=where, value=value)
+    return value
+
+
+def _check_text(value: Any, *, file: Any, where: str) -> str:
+    """A ``text`` parameter: non-empty text."""
+    from .taxonomy import TaxonomyError
+
+    if not isinstance(value, str) or not value.strip():
+        raise TaxonomyError("must be non-empty text", file=file, key=where, value=value)
+    return value
+
+
+def _check_expectation(value: Any, *, file: Any, where: str) -> str:
+    """An ``expectation`` parameter: the name of a follow-up in ``expectations.toml``."""
+    from .taxonomy import TaxonomyError
+
+    names = list(_expectations())
+    if value not in names:
+        raise TaxonomyError(
+            "not the name of a follow-up in expectations.toml", file=file, key=where, value=value,
+            hint=f"use one of: {'; '.join(names)}",
+        )
+    return str(value)
+
+
+def _check_regex(value: Any, *, file: Any, where: str) -> str:
+    """A ``regex`` parameter: a regular expression that compiles."""
+    import re
+
+    from .taxonomy import TaxonomyError
+
+    if not isinstance(value, str):
+        raise TaxonomyError("must be a regular expression string", file=file, key=where, value=value)
+    try:
+        re.compile(value)
+    except re.error as exc:
+        raise TaxonomyError(f"not a valid regular expression ({exc})", file=file, key=where, value=value) from exc
+    return value
+
+
+def _check_settings(value: Any, *, file: Any, where: str) -> tuple[dict[str, Any], ...]:
+    """A ``settings`` parameter: a non-empty list of settings tables."""
+    from .taxonomy import TaxonomyError
+
+    if not isinstance(value, list) or not value:
+        raise TaxonomyError("must be a list of settings tables", file=file, key=where)
+    return tuple(_check_setting(s, file=file, where=f"{where}[{i}]") for i, s in enumerate(value))
+
+
+def _check_setting(s: Any, *, file: Any, where: str) -> dict[str, Any]:
+    """One settings table: ``name``, ``match``, ``max_days`` and optional ``until``, ``open``, ``source``."""
+    from .taxonomy import TaxonomyError
+
+    if not isinstance(s, Mapping) or set(s) - {"name", "match", "until", "max_days", "source", "open"}:
+        raise TaxonomyError(
+            "a setting is a table with name, match, max_days and optional until, open",
+            file=file, key=where, value=s,
+        )
+    if not isinstance(s.get("name"), str):
+        raise TaxonomyError("a setting needs a name", file=file, key=f"{where}.name")
+    md = s.get("max_days")
+    if not isinstance(md, int | float) or isinstance(md, bool) or md < 0:
+        raise TaxonomyError("max_days must be a number of days", file=file, key=f"{where}.max_days", value=md)
+    return {
+        "name": s["name"],
+        "match": _matches(s.get("match"), file=file, where=f"{where}.match"),
+        "until": _matches(s["until"], file=file, where=f"{where}.until") if "until" in s else (),
+        "max_days": float(md),
+        "open": bool(s.get("open", False)),
+        "source": str(s.get("source", "")),
+    }
 
 
 #: Structural rules by name.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -102,24 +103,19 @@ def tag(
      ['transition_points', 'strength', 'discharge_planning', 'Discharge meeting held'],
      ['child_voice', 'strength', 'seen_alone', 'Cassie seen alone']]
     """
-    if method not in (None, "rules", "rules+learned"):
-        from ..errors import OptionError
-
-        raise OptionError("unknown tagging method", value=method, hint='use method="rules" or "rules+learned"')
+    _check_method(method)
     tax = load_taxonomy(taxonomy)
     if learned or method == "rules+learned":
         return _with_learned(events, tax, threshold, labels)
-    missing = [c for c in _NEEDED if c not in events]
-    if missing:
-        raise EventValidationError(
-            "the events table has no column " + ", ".join(repr(c) for c in missing),
-            hint="tag the events of a Chronology (chronology.read(...).events)",
-        )
+    _check_columns(events)
     if events.empty:
         return empty_tags()
-    import pyarrow as pa
+    found = _found(events, tax)
+    return empty_tags() if not len(found.pos) else _tags_table(events, tax, found)
 
-    themes = list(tax.themes)
+
+def _found(events: pd.DataFrame, tax: Taxonomy) -> _Found:
+    """The tags of the text rules and the structural rules, as codes."""
     rules = [r for r in tax.rules.values() if r.enabled and r.theme in tax.themes]
     text_rules = _text.TextRules(events, tax)  # reads the text columns now, before any thread
     # the text rules per theme and the structural rules (pandas, on one thread) run side by side
@@ -128,38 +124,77 @@ def tag(
     )
     text = text_rules.collect(results, sort=False)
     del text_rules, results  # the prepared texts: free them before building the table
-    rule_names: list[str] = list(text["rules"])
-    pos = [text["pos"]]
-    t_code = [text["theme"]]
-    p_code = [text["pol"]]
-    r_code = [text["rule"]]
-    structural = [np.zeros(len(text["pos"]), dtype=bool)]
-    evidence = list(text["evidence"].chunks)
-    del text
-    for rule, found in zip(rules, found_rules, strict=True):
-        if len(found):
+    return _Found.of(text, rules, found_rules, list(tax.themes))
+
+
+def _check_method(method: str | None) -> None:
+    """An OptionError for an unknown tagging ``method``."""
+    if method not in (None, "rules", "rules+learned"):
+        from ..errors import OptionError
+
+        raise OptionError("unknown tagging method", value=method, hint='use method="rules" or "rules+learned"')
+
+
+def _check_columns(events: pd.DataFrame) -> None:
+    """An EventValidationError for events without the columns tagging needs."""
+    missing = [c for c in _NEEDED if c not in events]
+    if missing:
+        raise EventValidationError(
+            "the events table has no column " + ", ".join(repr(c) for c in missing),
+            hint="tag the events of a Chronology (chronology.read(...).events)",
+        )
+
+
+@dataclass
+class _Found:
+    """Every tag found, as codes: the event's position, theme (index in the taxonomy), polarity (0
+    concern, 1 strength), rule (index in ``rule_names``), whether a structural rule found it, and
+    the evidence as Arrow chunks, text rules' first."""
+
+    pos: np.ndarray
+    theme: np.ndarray
+    polarity: np.ndarray
+    rule: np.ndarray
+    structural: np.ndarray
+    rule_names: list[str]
+    evidence: list[Any]
+
+    @classmethod
+    def of(cls, text: dict[str, Any], rules: list[Any], found_rules: list[pd.DataFrame], themes: list[str]) -> _Found:
+        """The text rules' tags (``TextRules.collect``) then each structural rule's."""
+        rule_names: list[str] = list(text["rules"])
+        pos, theme, polarity, rule = [text["pos"]], [text["theme"]], [text["pol"]], [text["rule"]]
+        structural = [np.zeros(len(text["pos"]), dtype=bool)]
+        evidence = list(text["evidence"].chunks)
+        for spec, found in zip(rules, found_rules, strict=True):
+            if not len(found):
+                continue
             k = len(found)
             pos.append(found["pos"].to_numpy(dtype="int64"))
-            t_code.append(np.full(k, themes.index(rule.theme), dtype="int64"))
-            p_code.append(np.full(k, 0 if rule.polarity == "concern" else 1, dtype="int64"))
-            r_code.append(np.full(k, len(rule_names), dtype="int64"))
-            rule_names.append(rule.name)
+            theme.append(np.full(k, themes.index(spec.theme), dtype="int64"))
+            polarity.append(np.full(k, 0 if spec.polarity == "concern" else 1, dtype="int64"))
+            rule.append(np.full(k, len(rule_names), dtype="int64"))
+            rule_names.append(spec.name)
             structural.append(np.ones(k, dtype=bool))
             evidence.append(_text._arrow(found, "evidence"))
-    del found_rules
-    all_pos = np.concatenate(pos)
-    if not len(all_pos):
-        return empty_tags()
-    t = np.concatenate(t_code)
-    pc_ = np.concatenate(p_code)
-    st = np.concatenate(structural)
-    # by event, theme, text before structural, polarity; ties (structural rules tagging the same
-    # event, theme and polarity) in rule order
-    order = np.argsort(((all_pos * len(themes) + t) * 2 + st) * 2 + pc_, kind="stable")
+        return cls(np.concatenate(pos), np.concatenate(theme), np.concatenate(polarity), np.concatenate(rule),
+                   np.concatenate(structural), rule_names, evidence)
+
+
+def _tags_table(events: pd.DataFrame, tax: Taxonomy, found: _Found) -> pd.DataFrame:
+    """The tags table of ``found``: by event, theme, text before structural, polarity; ties
+    (structural rules tagging the same event, theme and polarity) in rule order."""
+    import pyarrow as pa
+
+    themes = list(tax.themes)
+    order = np.argsort(
+        ((found.pos * len(themes) + found.theme) * 2 + found.structural) * 2 + found.polarity, kind="stable"
+    )
     ids = _text._arrow(events, "event_id")
     labels = [tax.themes[th].label for th in themes]
-    t_sorted = t[order]
-    rule_codes = np.concatenate(r_code)[order]
+    theme_sorted = found.theme[order]
+    rule_codes = found.rule[order]
+    evidence = found.evidence
 
     def evidence_column() -> pd.api.extensions.ExtensionArray:
         # Arrow concatenates the chunks to take from them: build this column first, and let the
@@ -170,12 +205,12 @@ def tag(
 
     columns: dict[str, Callable[[], Any]] = {  # Arrow takes: on threads for a large table
         "evidence": evidence_column,
-        "event_id": lambda: _str(ids.take(pa.array(all_pos[order]))),
-        "theme": lambda: _decode(t_sorted, themes),
-        "polarity": lambda: _decode(pc_[order], ["concern", "strength"]),
-        "rule": lambda: _decode(rule_codes, rule_names),
-        "label": lambda: _decode(t_sorted, labels),
-        "kind": lambda: _decode(st[order].astype("int64"), ["text", "structural"]),
+        "event_id": lambda: _str(ids.take(pa.array(found.pos[order]))),
+        "theme": lambda: _decode(theme_sorted, themes),
+        "polarity": lambda: _decode(found.polarity[order], ["concern", "strength"]),
+        "rule": lambda: _decode(rule_codes, found.rule_names),
+        "label": lambda: _decode(theme_sorted, labels),
+        "kind": lambda: _decode(found.structural[order].astype("int64"), ["text", "structural"]),
     }
     arrays = _text.run_jobs(list(columns.values()), parallel=len(order) >= _text._PARALLEL_FROM)
     built = dict(zip(columns, arrays, strict=True))

@@ -343,6 +343,31 @@ def _pattern(
             hint='write { id = "my_id", phrases = ["..."] }',
         )
     _unknown(set(raw), _NEGATION_KEYS if negation else _PATTERN_KEYS, file, key)
+    pid = _pattern_id(raw, file=file, key=key, seen=seen)
+    regex = _pattern_regex(raw, pid, file=file, key=key)
+    cols = raw.get("columns", list(COLUMNS))
+    if not isinstance(cols, list) or not cols or any(c not in COLUMNS for c in cols):
+        raise TaxonomyError(
+            "unknown column", file=file, key=f"{key}.columns", value=cols,
+            hint=f"use some of: {', '.join(COLUMNS)}",
+        )
+    if negation:
+        return _negation(raw, pid, regex, tuple(cols), file=file, key=key)
+    pol = _polarity(raw.get("polarity", theme_polarity), file, f"{key}.polarity")
+    negatable = raw.get("negatable", True)
+    if not isinstance(negatable, bool):
+        raise TaxonomyError("negatable must be true or false", file=file, key=f"{key}.negatable")
+    about = raw.get("about")
+    if about not in (None, "child"):
+        raise TaxonomyError(
+            "about must be \"child\"", file=file, key=f"{key}.about", value=about,
+            hint='write about = "child" for a pattern that counts only about the child, or leave it out',
+        )
+    return Pattern(pid, regex, pol, tuple(cols), negatable=negatable, about=about)
+
+
+def _pattern_id(raw: Mapping[str, Any], *, file: Any, key: str, seen: set[str]) -> str:
+    """The pattern's id, checked and new in its theme (added to ``seen``)."""
     pid = raw.get("id")
     if not isinstance(pid, str) or not _ID_RE.match(pid):
         raise TaxonomyError(
@@ -357,42 +382,23 @@ def _pattern(
             "duplicate pattern id in this theme", file=file, key=f"{key}.id", value=pid
         )
     seen.add(pid)
+    return pid
+
+
+def _pattern_regex(raw: Mapping[str, Any], pid: str, *, file: Any, key: str) -> str:
+    """The pattern's regular expression, from its ``phrases`` or its ``regex``, checked: RE2 can
+    run it and it does not match empty text."""
     has_regex, has_phrases = "regex" in raw, "phrases" in raw
     if has_regex == has_phrases:
         raise TaxonomyError(
             "give exactly one of 'regex' or 'phrases'", file=file, key=key, value=pid
         )
     if has_phrases:
-        phrases = raw["phrases"]
-        if (
-            not isinstance(phrases, list)
-            or not phrases
-            or not all(isinstance(p, str) and p.strip() for p in phrases)
-        ):
-            raise TaxonomyError(
-                "phrases must be a non-empty list of non-empty strings",
-                file=file,
-                key=f"{key}.phrases",
-                value=phrases,
-            )
-        regex = "|".join(phrase_regex(p) for p in phrases)
         rkey = f"{key}.phrases"
+        regex = _phrases_regex(raw["phrases"], file=file, key=rkey)
     else:
-        regex = raw["regex"]
         rkey = f"{key}.regex"
-        if not isinstance(regex, str) or not regex:
-            raise TaxonomyError("regex must be a non-empty string", file=file, key=rkey, value=regex)
-        try:
-            re.compile(regex)
-        except re.error as exc:
-            raise TaxonomyError(
-                f"not a valid regular expression ({exc})",
-                file=file,
-                key=rkey,
-                value=regex,
-                hint="escape special characters with a backslash",
-            ) from exc
-        regex = _non_capturing(regex)
+        regex = _own_regex(raw["regex"], file=file, key=rkey)
     err = _re2_error(regex)
     if err is not None:
         raise TaxonomyError(
@@ -404,35 +410,57 @@ def _pattern(
         )
     if re.search(regex, "", flags=re.IGNORECASE) is not None:
         raise TaxonomyError("this regex matches empty text", file=file, key=rkey, value=regex)
-    cols = raw.get("columns", list(COLUMNS))
-    if not isinstance(cols, list) or not cols or any(c not in COLUMNS for c in cols):
+    return regex
+
+
+def _phrases_regex(phrases: Any, *, file: Any, key: str) -> str:
+    """One alternation of the phrases (see :func:`phrase_regex`)."""
+    if (
+        not isinstance(phrases, list)
+        or not phrases
+        or not all(isinstance(p, str) and p.strip() for p in phrases)
+    ):
         raise TaxonomyError(
-            "unknown column", file=file, key=f"{key}.columns", value=cols,
-            hint=f"use some of: {', '.join(COLUMNS)}",
+            "phrases must be a non-empty list of non-empty strings",
+            file=file,
+            key=key,
+            value=phrases,
         )
-    if negation:
-        pol = _polarity(raw.get("polarity", "none"), file, f"{key}.polarity", allow_none=True)
-        sup = raw.get("suppresses", ["strength"])
-        if not isinstance(sup, list) or any(s not in POLARITIES for s in sup):
-            raise TaxonomyError(
-                "suppresses must list polarities",
-                file=file,
-                key=f"{key}.suppresses",
-                value=sup,
-                hint="use a list of 'concern' and/or 'strength'",
-            )
-        return Pattern(pid, regex, pol, tuple(cols), negation=True, suppresses=tuple(sup))
-    pol = _polarity(raw.get("polarity", theme_polarity), file, f"{key}.polarity")
-    negatable = raw.get("negatable", True)
-    if not isinstance(negatable, bool):
-        raise TaxonomyError("negatable must be true or false", file=file, key=f"{key}.negatable")
-    about = raw.get("about")
-    if about not in (None, "child"):
+    return "|".join(phrase_regex(p) for p in phrases)
+
+
+def _own_regex(regex: Any, *, file: Any, key: str) -> str:
+    """A pattern's own ``regex``, checked to compile, its groups made non-capturing."""
+    if not isinstance(regex, str) or not regex:
+        raise TaxonomyError("regex must be a non-empty string", file=file, key=key, value=regex)
+    try:
+        re.compile(regex)
+    except re.error as exc:
         raise TaxonomyError(
-            "about must be \"child\"", file=file, key=f"{key}.about", value=about,
-            hint='write about = "child" for a pattern that counts only about the child, or leave it out',
+            f"not a valid regular expression ({exc})",
+            file=file,
+            key=key,
+            value=regex,
+            hint="escape special characters with a backslash",
+        ) from exc
+    return _non_capturing(regex)
+
+
+def _negation(
+    raw: Mapping[str, Any], pid: str, regex: str, cols: tuple[str, ...], *, file: Any, key: str
+) -> Pattern:
+    """A negation pattern with its polarity (or none) and the polarities it suppresses."""
+    pol = _polarity(raw.get("polarity", "none"), file, f"{key}.polarity", allow_none=True)
+    sup = raw.get("suppresses", ["strength"])
+    if not isinstance(sup, list) or any(s not in POLARITIES for s in sup):
+        raise TaxonomyError(
+            "suppresses must list polarities",
+            file=file,
+            key=f"{key}.suppresses",
+            value=sup,
+            hint="use a list of 'concern' and/or 'strength'",
         )
-    return Pattern(pid, regex, pol, tuple(cols), negatable=negatable, about=about)
+    return Pattern(pid, regex, pol, cols, negation=True, suppresses=tuple(sup))
 
 
 def _theme(
@@ -451,39 +479,7 @@ def _theme(
         raise TaxonomyError("a theme needs a label", file=file, key=f"{where}.label")
     polarity = _polarity(raw.get("polarity", "concern"), file, f"{where}.polarity")
     assert polarity is not None
-    patterns: list[Pattern] = []
-    negations: list[Pattern] = []
-    for i, other in enumerate(raw.get("patterns_from", [])):
-        if other not in library:
-            raise TaxonomyError(
-                "patterns_from names an unknown theme of the default taxonomy",
-                file=file,
-                key=f"{where}.patterns_from[{i}]",
-                value=other,
-                hint=f"use one of: {', '.join(library)}",
-            )
-        patterns.extend(library[other].patterns)
-        negations.extend(library[other].negations)
-    seen = {p.id for p in patterns} | {p.id for p in negations}
-    for name, store, neg in (("patterns", patterns, False), ("negations", negations, True)):
-        items = raw.get(name, [])
-        if not isinstance(items, list):
-            raise TaxonomyError(f"{name} must be a list of tables", file=file, key=f"{where}.{name}")
-        for i, item in enumerate(items):
-            store.append(
-                _pattern(
-                    item,
-                    file=file,
-                    key=f"{where}.{name}[{i}]",
-                    theme_polarity=polarity,
-                    negation=neg,
-                    seen=seen,
-                )
-            )
-    if not patterns:
-        raise TaxonomyError(
-            "a theme needs at least one pattern (or patterns_from)", file=file, key=f"{where}.patterns"
-        )
+    patterns, negations = _theme_patterns(raw, polarity, file=file, where=where, library=library)
     cases = raw.get("cases", [])
     guideline = raw.get("guideline", {})
     if not isinstance(guideline, Mapping):
@@ -503,58 +499,101 @@ def _theme(
     )
 
 
+def _theme_patterns(
+    raw: Mapping[str, Any], polarity: str, *, file: Any, where: str, library: Mapping[str, Theme]
+) -> tuple[list[Pattern], list[Pattern]]:
+    """A theme's patterns and negations: those of the themes it takes ``patterns_from``, then its own."""
+    patterns: list[Pattern] = []
+    negations: list[Pattern] = []
+    for i, other in enumerate(raw.get("patterns_from", [])):
+        if other not in library:
+            raise TaxonomyError(
+                "patterns_from names an unknown theme of the default taxonomy",
+                file=file,
+                key=f"{where}.patterns_from[{i}]",
+                value=other,
+                hint=f"use one of: {', '.join(library)}",
+            )
+        patterns.extend(library[other].patterns)
+        negations.extend(library[other].negations)
+    seen = {p.id for p in patterns} | {p.id for p in negations}
+    for name, store, neg in (("patterns", patterns, False), ("negations", negations, True)):
+        items = raw.get(name, [])
+        if not isinstance(items, list):
+            raise TaxonomyError(f"{name} must be a list of tables", file=file, key=f"{where}.{name}")
+        store.extend(
+            _pattern(item, file=file, key=f"{where}.{name}[{i}]", theme_polarity=polarity, negation=neg, seen=seen)
+            for i, item in enumerate(items)
+        )
+    if not patterns:
+        raise TaxonomyError(
+            "a theme needs at least one pattern (or patterns_from)", file=file, key=f"{where}.patterns"
+        )
+    return patterns, negations
+
+
 def _rules(
     raw: Any, *, file: Any, base: Mapping[str, StructuralRule]
 ) -> dict[str, StructuralRule]:
-    from .structural import RULES
-
     if not isinstance(raw, Mapping):
         raise TaxonomyError("rules must be a table of tables", file=file, key="rules")
-    out: dict[str, StructuralRule] = {}
-    for name, spec in raw.items():
-        where = f"rules.{name}"
-        if name not in RULES:
-            raise TaxonomyError(
-                "unknown structural rule",
-                file=file,
-                key=where,
-                hint=f"use one of: {', '.join(sorted(RULES))}",
-            )
-        if not isinstance(spec, Mapping):
-            raise TaxonomyError("a rule must be a table", file=file, key=where)
-        prev = base.get(name)
-        _unknown(set(spec), _RULE_COMMON | set(RULES[name].params), file, where)
-        params = dict(prev.params) if prev else {}
-        for key, value in spec.items():
-            if key in RULES[name].params:
-                params[key] = RULES[name].check(key, value, file=file, where=f"{where}.{key}")
-        missing = sorted(set(RULES[name].params) - set(params) - set(RULES[name].optional))
-        missing += [group[-1] for group in RULES[name].requires if not any(k in params for k in group)]
-        if missing:
-            raise TaxonomyError(
-                "missing parameter", file=file, key=f"{where}.{missing[0]}",
-                hint=f"rule {name} needs: {', '.join(k for k in RULES[name].params if k not in RULES[name].optional)}"
-                + "".join(f"; and {' or '.join(g)}" for g in RULES[name].requires),
-            )
-        theme = spec.get("theme", prev.theme if prev else None)
-        if not isinstance(theme, str):
-            raise TaxonomyError("a rule needs a theme", file=file, key=f"{where}.theme")
-        polarity = _polarity(
-            spec.get("polarity", prev.polarity if prev else "concern"), file, f"{where}.polarity"
+    return {name: _rule(name, spec, file=file, prev=base.get(name)) for name, spec in raw.items()}
+
+
+def _rule(name: str, spec: Any, *, file: Any, prev: StructuralRule | None) -> StructuralRule:
+    """One structural rule of a taxonomy file, over the same rule of the base (``prev``)."""
+    where = f"rules.{name}"
+    params = _rule_params(name, spec, file=file, where=where, prev=prev)
+    theme = spec.get("theme", prev.theme if prev else None)
+    if not isinstance(theme, str):
+        raise TaxonomyError("a rule needs a theme", file=file, key=f"{where}.theme")
+    polarity = _polarity(
+        spec.get("polarity", prev.polarity if prev else "concern"), file, f"{where}.polarity"
+    )
+    enabled = spec.get("enabled", prev.enabled if prev else True)
+    if not isinstance(enabled, bool):
+        raise TaxonomyError("enabled must be true or false", file=file, key=f"{where}.enabled")
+    return StructuralRule(
+        name=name,
+        theme=theme,
+        polarity=polarity or "concern",
+        enabled=enabled,
+        params=params,
+        description=str(spec.get("description", prev.description if prev else "")),
+        source=str(spec.get("source", prev.source if prev else "")),
+    )
+
+
+def _rule_params(
+    name: str, spec: Any, *, file: Any, where: str, prev: StructuralRule | None
+) -> dict[str, Any]:
+    """A structural rule's parameters, checked, over those of ``prev``; every required one present."""
+    from .structural import RULES
+
+    if name not in RULES:
+        raise TaxonomyError(
+            "unknown structural rule",
+            file=file,
+            key=where,
+            hint=f"use one of: {', '.join(sorted(RULES))}",
         )
-        enabled = spec.get("enabled", prev.enabled if prev else True)
-        if not isinstance(enabled, bool):
-            raise TaxonomyError("enabled must be true or false", file=file, key=f"{where}.enabled")
-        out[name] = StructuralRule(
-            name=name,
-            theme=theme,
-            polarity=polarity or "concern",
-            enabled=enabled,
-            params=params,
-            description=str(spec.get("description", prev.description if prev else "")),
-            source=str(spec.get("source", prev.source if prev else "")),
+    if not isinstance(spec, Mapping):
+        raise TaxonomyError("a rule must be a table", file=file, key=where)
+    kind = RULES[name]
+    _unknown(set(spec), _RULE_COMMON | set(kind.params), file, where)
+    params = dict(prev.params) if prev else {}
+    for key, value in spec.items():
+        if key in kind.params:
+            params[key] = kind.check(key, value, file=file, where=f"{where}.{key}")
+    missing = sorted(set(kind.params) - set(params) - set(kind.optional))
+    missing += [group[-1] for group in kind.requires if not any(k in params for k in group)]
+    if missing:
+        raise TaxonomyError(
+            "missing parameter", file=file, key=f"{where}.{missing[0]}",
+            hint=f"rule {name} needs: {', '.join(k for k in kind.params if k not in kind.optional)}"
+            + "".join(f"; and {' or '.join(g)}" for g in kind.requires),
         )
-    return out
+    return params
 
 
 def _apply(

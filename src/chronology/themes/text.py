@@ -262,12 +262,35 @@ def _blen(a: pa.Array) -> np.ndarray:
 
 def _slice(arr: pa.Array, start: np.ndarray, nbytes: np.ndarray) -> pa.Array:
     """``nbytes[i]`` bytes of each string of ``arr`` (large_string, no nulls) from byte
-    ``start[i]`` (cuts fall at match boundaries, so between characters), gathered into a new
-    array with numpy (no Python loop)."""
+    ``start[i]`` (cuts fall at match boundaries, so between characters).
+
+    Each piece lies inside its own string, so the pieces come in order and do not overlap: read
+    over the bytes of ``arr`` as they are, the pieces and the gaps between them are the strings of
+    an array whose offsets alternate piece start, piece end (no bytes copied), and Arrow takes
+    every other one (one copy of the pieces' bytes, no index per byte)."""
+    import pyarrow as pa
+
+    n = len(arr)
+    nbytes = np.maximum(nbytes, 0)
+    if n == 0:
+        return pa.array([], pa.large_string())
+    offsets, _ = _buffers(arr)
+    begin = offsets[:-1] + start
+    cuts = np.empty(2 * n, dtype="int64")
+    cuts[0::2] = begin
+    cuts[1::2] = begin + nbytes
+    data = arr.buffers()[2]
+    if data is None or (np.diff(cuts) < 0).any() or cuts[0] < offsets[0] or cuts[-1] > offsets[-1]:
+        return _slice_by_index(arr, start, nbytes)
+    spans = pa.LargeStringArray.from_buffers(2 * n - 1, pa.py_buffer(cuts.tobytes()), data)
+    return spans.take(pa.array(np.arange(0, 2 * n - 1, 2, dtype="int64")))
+
+
+def _slice_by_index(arr: pa.Array, start: np.ndarray, nbytes: np.ndarray) -> pa.Array:
+    """:func:`_slice` for pieces that are not in order: the bytes gathered with numpy."""
     import pyarrow as pa
 
     offsets, data = _buffers(arr)
-    nbytes = np.maximum(nbytes, 0)
     new_off = np.zeros(len(arr) + 1, dtype="int64")
     np.cumsum(nbytes, out=new_off[1:])
     total = int(new_off[-1])
@@ -611,95 +634,133 @@ def _theme_tags(
     (much slower than a plain match on short texts: RE2 then skips its DFA) finds the span and the
     pattern. Negations run first, so that the events where they decide the outcome are not
     extracted for the roles they override."""
-    import pyarrow as pa
-
-    hits: list[np.ndarray] = []
-    subs: list[pa.Array | None] = []  # the texts of the hits, taken when first needed
-    # per group, over its hits: a role before the current one matched, or was not tried
-    maybe: list[np.ndarray] = []
-    found: list[_Found] = []
-
-    def texts_of(gi: int, where: np.ndarray) -> pa.Array:
-        """The texts of the hits of group ``gi`` where ``where`` (a mask over them)."""
-        sub = subs[gi]
-        if sub is None:
-            values = texts[groups[gi].columns].values
-            hit = hits[gi]
-            sub = subs[gi] = values if len(hit) == len(values) else values.take(pa.array(hit))
-        return sub if where.all() else sub.filter(pa.array(where))
-
-    def run(gi: int, r_idx: int, tried: np.ndarray) -> None:
-        """Extract role ``r_idx`` of group ``gi`` on the hits where ``tried``."""
-        import pyarrow.compute as pc
-
-        g = groups[gi]
-        role = g.roles[r_idx]
-        hit = hits[gi]
-        last = r_idx == len(g.roles) - 1 and g.complete
-        # a hit that matched no other role (and was tried for all) matches the last role
-        test = tried & maybe[gi] if last else tried
-        rows = tried & ~maybe[gi] if last else np.zeros(len(hit), dtype=bool)
-        n_test = int(test.sum())
-        if n_test < _PREFILTER_FROM:  # few: extract them all (a pass costs more to set up)
-            rows |= test
-        elif n_test > len(hit) // 2:  # most of the hits: match them all rather than copy some
-            in_role = pc.match_substring_regex(texts_of(gi, np.ones(len(hit), dtype=bool)), role.regex)
-            rows |= test & in_role.to_numpy(zero_copy_only=False)
-        else:
-            idx = np.flatnonzero(test)
-            in_role = pc.match_substring_regex(texts_of(gi, test), role.regex)
-            rows[idx[in_role.to_numpy(zero_copy_only=False)]] = True
-        matched = np.zeros(len(hit), dtype=bool)
-        if rows.any():
-            if role.name == "negation":
-                valid, which, ev = _extract(texts_of(gi, rows), role.pats)
-                flag = np.zeros(len(which), dtype="int64")
-            else:
-                valid, which, ev, flag = _scoped(texts_of(gi, rows), role)
-            idx = np.flatnonzero(rows)
-            matched[idx[valid]] = True
-            uids = hit[idx]
-            if not valid.all():
-                uids, which, flag = uids[valid], which[valid], flag[valid]
-                ev = ev.filter(pa.array(valid))
-            pos, k = texts[g.columns].positions(uids)
-            if k is not None:  # from distinct texts back to every event holding that text
-                which, flag = which[k], flag[k]
-                ev = ev.take(pa.array(k))
-            if len(pos):
-                found.append(_Found(pos, which, ev, role, flag))
-        maybe[gi] |= matched | ~tried
-
+    state = _ThemeRun(groups, texts)
     # 1. the theme at all, and the negations
     for gi, g in enumerate(groups):
-        hit = np.flatnonzero(_match(texts[g.columns].values, g.regex))
-        hits.append(hit)
-        subs.append(None)
-        maybe.append(np.zeros(len(hit), dtype=bool))
-        if len(hit) and g.roles and g.roles[0].name == "negation":
-            run(gi, 0, np.ones(len(hit), dtype=bool))
+        state.find_hits(gi)
+        if len(state.hits[gi]) and g.roles and g.roles[0].name == "negation":
+            state.run(gi, 0, np.ones(len(state.hits[gi]), dtype=bool))
     # 2. concern and strength, except where a negation decides: one of the same polarity wins,
     # and one that suppresses the polarity drops every pattern that may be negated
-    neg = [f for f in found if f.negation]
+    neg = [f for f in state.found if f.negation]
     for gi, g in enumerate(groups):
-        if not len(hits[gi]):
+        if not len(state.hits[gi]):
             continue
         for r_idx, role in enumerate(g.roles):
             if role.name == "negation":
                 continue
-            tried = np.ones(len(hits[gi]), dtype=bool)
+            tried = np.ones(len(state.hits[gi]), dtype=bool)
             if neg:
-                p = _POL[role.name]
-                skip = np.zeros(n, dtype=bool)
-                for f in neg:
-                    skip[f.pos[f.pol == p]] = True
-                    if role.all_negatable:
-                        skip[f.pos[(f.sup & (1 << p)) > 0]] = True
-                tried = ~texts[g.columns].all_of(skip)[hits[gi]]
-            run(gi, r_idx, tried)
-    if not found:
+                tried = ~texts[g.columns].all_of(_decided(neg, role, n))[state.hits[gi]]
+            state.run(gi, r_idx, tried)
+    if not state.found:
         return None
-    return _resolve(found, n)
+    return _resolve(state.found, n)
+
+
+def _decided(neg: list[_Found], role: Any, n: int) -> np.ndarray:
+    """The events where a negation decides the outcome for ``role``: one of the same polarity,
+    or (for a role whose patterns may all be negated) one that suppresses its polarity."""
+    p = _POL[role.name]
+    skip = np.zeros(n, dtype=bool)
+    for f in neg:
+        skip[f.pos[f.pol == p]] = True
+        if role.all_negatable:
+            skip[f.pos[(f.sup & (1 << p)) > 0]] = True
+    return skip
+
+
+class _ThemeRun:
+    """The work on one theme's column groups: per group, the positions (in its distinct texts)
+    of the hits of the theme's union pattern, their texts (taken when first needed), and which
+    hits a role before the current one matched or did not try (``maybe``); the roles' matches
+    collect in ``found``."""
+
+    def __init__(self, groups: list[_Group], texts: dict[tuple[str, ...], _Texts]) -> None:
+        self.groups = groups
+        self.texts = texts
+        self.hits: list[np.ndarray] = []
+        self.subs: list[pa.Array | None] = []
+        self.maybe: list[np.ndarray] = []
+        self.found: list[_Found] = []
+
+    def find_hits(self, gi: int) -> None:
+        """One RE2 pass of group ``gi``'s union pattern (groups are found in order)."""
+        g = self.groups[gi]
+        hit = np.flatnonzero(_match(self.texts[g.columns].values, g.regex))
+        self.hits.append(hit)
+        self.subs.append(None)
+        self.maybe.append(np.zeros(len(hit), dtype=bool))
+
+    def texts_of(self, gi: int, where: np.ndarray) -> pa.Array:
+        """The texts of the hits of group ``gi`` where ``where`` (a mask over them)."""
+        import pyarrow as pa
+
+        sub = self.subs[gi]
+        if sub is None:
+            values = self.texts[self.groups[gi].columns].values
+            hit = self.hits[gi]
+            sub = self.subs[gi] = values if len(hit) == len(values) else values.take(pa.array(hit))
+        return sub if where.all() else sub.filter(pa.array(where))
+
+    def run(self, gi: int, r_idx: int, tried: np.ndarray) -> None:
+        """Extract role ``r_idx`` of group ``gi`` on the hits where ``tried``."""
+        rows = self._rows_in_role(gi, r_idx, tried)
+        matched = np.zeros(len(self.hits[gi]), dtype=bool)
+        if rows.any():
+            matched = self._extract_rows(gi, self.groups[gi].roles[r_idx], rows)
+        self.maybe[gi] |= matched | ~tried
+
+    def _rows_in_role(self, gi: int, r_idx: int, tried: np.ndarray) -> np.ndarray:
+        """The hits to extract role ``r_idx`` on: those of the tried hits the role's pattern
+        matches (or all of them, when few)."""
+        import pyarrow.compute as pc
+
+        g = self.groups[gi]
+        role = g.roles[r_idx]
+        hit = self.hits[gi]
+        last = r_idx == len(g.roles) - 1 and g.complete
+        # a hit that matched no other role (and was tried for all) matches the last role
+        test = tried & self.maybe[gi] if last else tried
+        rows = tried & ~self.maybe[gi] if last else np.zeros(len(hit), dtype=bool)
+        n_test = int(test.sum())
+        if n_test < _PREFILTER_FROM:  # few: extract them all (a pass costs more to set up)
+            rows |= test
+        elif n_test > len(hit) // 2:  # most of the hits: match them all rather than copy some
+            in_role = pc.match_substring_regex(self.texts_of(gi, np.ones(len(hit), dtype=bool)), role.regex)
+            rows |= test & in_role.to_numpy(zero_copy_only=False)
+        else:
+            idx = np.flatnonzero(test)
+            in_role = pc.match_substring_regex(self.texts_of(gi, test), role.regex)
+            rows[idx[in_role.to_numpy(zero_copy_only=False)]] = True
+        return rows
+
+    def _extract_rows(self, gi: int, role: Any, rows: np.ndarray) -> np.ndarray:
+        """Extract ``role`` on the hits ``rows`` of group ``gi``, add what it found to ``found``;
+        returns which hits it matched."""
+        import pyarrow as pa
+
+        g = self.groups[gi]
+        hit = self.hits[gi]
+        if role.name == "negation":
+            valid, which, ev = _extract(self.texts_of(gi, rows), role.pats)
+            flag = np.zeros(len(which), dtype="int64")
+        else:
+            valid, which, ev, flag = _scoped(self.texts_of(gi, rows), role)
+        idx = np.flatnonzero(rows)
+        matched = np.zeros(len(hit), dtype=bool)
+        matched[idx[valid]] = True
+        uids = hit[idx]
+        if not valid.all():
+            uids, which, flag = uids[valid], which[valid], flag[valid]
+            ev = ev.filter(pa.array(valid))
+        pos, k = self.texts[g.columns].positions(uids)
+        if k is not None:  # from distinct texts back to every event holding that text
+            which, flag = which[k], flag[k]
+            ev = ev.take(pa.array(k))
+        if len(pos):
+            self.found.append(_Found(pos, which, ev, role, flag))
+        return matched
 
 
 def _resolve(found: list[_Found], n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[pa.Array]] | None:
