@@ -218,9 +218,12 @@ def test_gap_shapes_for_known_gaps(case):
     approx = spans[(pd.Timestamp("2024-04-30"), pd.Timestamp("2024-05-30"))]
     assert approx.label.text == "c. 30 days"
     assert len(gaps) == 2
-    assert timeline(case, gaps=True, breaches=False, min_gap_days=25).layout.shapes is not None
-    assert len([s for s in timeline(case, gaps=True, breaches=False, min_gap_days=25).layout.shapes
-                if s.name == "gap"]) == 1
+    # at 25 days only the 30-day gap is long enough: one shaded rectangle, exactly that span
+    longer = [s for s in timeline(case, gaps=True, breaches=False, min_gap_days=25).layout.shapes
+              if s.name == "gap"]
+    assert [(pd.Timestamp(s.x0), pd.Timestamp(s.x1), s.type, s.label.text) for s in longer] == [
+        (pd.Timestamp("2024-04-30"), pd.Timestamp("2024-05-30"), "rect", "c. 30 days")
+    ]
     assert not [s for s in timeline(case, gaps=False, breaches=False).layout.shapes if s.name == "gap"]
 
 

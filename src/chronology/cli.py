@@ -156,10 +156,10 @@ def _print_view(console: Console, frame: Any, name: str, title: str, columns: Se
     from rich import box
     from rich.table import Table
 
-    from .report import _common
+    from .report import views
 
-    view = _common.reader_view(frame, name, several_cases=several_cases)
-    text = _common.view_text(view)
+    view = views.reader_view(frame, name, several_cases=several_cases)
+    text = views.view_text(view)
     console.print(f"\n[bold]{_markup_safe(title)}[/bold]")
     if text.empty:
         console.print(f"  {empty}")
@@ -195,7 +195,7 @@ def _markup_safe(text: str) -> str:
 def cmd_validate(args: argparse.Namespace) -> int:
     """Read each file and report rows read, events, rejects; exit 1 when any row is rejected."""
     from .chronology import read
-    from .report import _common
+    from .report import views
 
     any_rejects = False
     for name in args.files:
@@ -220,11 +220,11 @@ def cmd_validate(args: argparse.Namespace) -> int:
                 f" + {rec['blank_rows']} blank + {rec['repeated_headers']} repeated headers"
                 f" (agency {rec['agency']}, header on row {rec['header_row']})"
             )
-            mapping = _common.mapping_words(rec.get("mapping"), rec.get("inferred"))
+            mapping = views.mapping_words(rec.get("mapping"), rec.get("inferred"))
             if mapping:
                 _say(f"columns: {mapping}", indent=2)
             if rec["date_formats"]:
-                _say("dates read as: " + _common.date_format_words(rec["date_formats"]), indent=2)
+                _say("dates read as: " + views.date_format_words(rec["date_formats"]), indent=2)
             if rec.get("notes"):
                 _say(f"note: {cli_hint(str(rec['notes']))}", indent=2)
         if len(c.rejects):

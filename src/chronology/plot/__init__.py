@@ -14,12 +14,14 @@ Examples
 
 from __future__ import annotations
 
+from ._common import against_limit
 from .align import align
 from .charts import activity_heatmap, gap_chart, interval_chart, theme_matrix, voice_strip
 from .timeline import timeline
 
 __all__ = [
     "activity_heatmap",
+    "against_limit",
     "align",
     "explore",
     "gap_chart",

@@ -17,7 +17,11 @@ from . import style
 if TYPE_CHECKING:
     import plotly.graph_objects as go
 
-    from ..chronology import Chronology
+    from ..analysis import Requests, Tables
+
+#: What the figures take as "a chronology": any object with ``events`` and a ``tables()`` method
+#: (a :class:`~chronology.Chronology`), duck-typed so plot never imports the class above it.
+ChronologyLike = Any
 
 #: wrap hover text at this many characters, and cut it after this many
 WRAP_AT = 60
@@ -54,10 +58,12 @@ def check_option(name: str, value: Any, valid: Sequence[Any]) -> None:
 
 
 def events_of(c: Any, what: str = "this figure") -> pd.DataFrame:
-    """The events frame of a :class:`Chronology` (or a canonical events frame passed directly)."""
-    from ..chronology import Chronology
+    """The events frame of a :class:`Chronology` (or a canonical events frame passed directly).
 
-    if isinstance(c, Chronology):
+    Anything with a ``tables()`` method and an ``events`` frame counts as a chronology (duck-typed,
+    so plot never imports the class above it); a :class:`~chronology.analysis.Tables` too.
+    """
+    if not isinstance(c, pd.DataFrame) and isinstance(getattr(c, "events", None), pd.DataFrame):
         return c.events
     if isinstance(c, pd.DataFrame) and {"start", "agency", "event_type"} <= set(c.columns):
         return c
@@ -283,9 +289,7 @@ def empty_figure(title: str, message: str) -> go.Figure:
 
 def title_of(c: Any, default: str) -> str:
     """The chronology's title (or its case ids) for a figure title, escaped (:func:`safe`)."""
-    from ..chronology import Chronology
-
-    if isinstance(c, Chronology):
+    if hasattr(c, "tables") and hasattr(c, "case_ids"):
         if c.title:
             return safe(c.title)
         cases = c.case_ids
@@ -296,13 +300,15 @@ def title_of(c: Any, default: str) -> str:
     return default
 
 
-def as_chronology(c: Chronology | pd.DataFrame) -> Chronology:
-    """Wrap a bare events frame so chart functions can call metrics through the Chronology."""
-    from ..chronology import Chronology
+def tables_of(c: Any, requests: Requests, what: str = "this figure") -> Tables:
+    """The analysis tables ``requests`` of ``c``: ``c.tables(requests)`` for a chronology (any object
+    with a ``tables()`` method), else :func:`~chronology.analysis.compute_tables` on its events."""
+    from ..analysis import compute_tables
 
-    if isinstance(c, Chronology):
-        return c
-    return Chronology(events=events_of(c))
+    if hasattr(c, "tables") and callable(c.tables):
+        tables: Tables = c.tables(requests)
+        return tables
+    return compute_tables(events_of(c, what), requests)
 
 
 _DAYS_PER = {"minutes": 1 / 1440, "hours": 1 / 24, "days": 1.0, "weeks": 7.0, "months": 30.4375}

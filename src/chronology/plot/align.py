@@ -22,7 +22,7 @@ from .timeline import _period_marker, _symbol_key
 if TYPE_CHECKING:
     import plotly.graph_objects as go
 
-    from ..chronology import Chronology
+    from ._common import ChronologyLike as Chronology
 
 __all__ = ["KeyEvent", "align", "describe_match", "offsets"]
 
@@ -112,9 +112,7 @@ def offsets(chronologies: Sequence[Chronology] | Chronology, on: KeyEvent) -> pd
     >>> offsets([c], chron.Match(event_type="discharge"))["offset_days"].round(3).tolist()
     [-2.5, 0.0]
     """
-    from ..chronology import Chronology
-
-    if isinstance(chronologies, Chronology):
+    if not isinstance(chronologies, Sequence):
         chronologies = [chronologies]
     if not callable(getattr(on, "mask", None)):
         raise OptionError("align(on=...) takes a Match (or anything with a mask(events) method)",

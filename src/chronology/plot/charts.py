@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
     import plotly.graph_objects as go
 
-    from ..chronology import Chronology
+    from ._common import ChronologyLike as Chronology
 
 __all__ = ["activity_heatmap", "gap_chart", "interval_chart", "theme_matrix", "voice_strip"]
 
@@ -30,9 +30,7 @@ _GREY = "#9E9E9E"
 
 
 def _is_chronology(c: Any) -> bool:
-    from ..chronology import Chronology
-
-    return isinstance(c, Chronology)
+    return hasattr(c, "tables") and not isinstance(c, pd.DataFrame)
 
 
 # ---------------------------------------------------------------------- gaps
@@ -72,8 +70,7 @@ def gap_chart(c: Chronology | pd.DataFrame, min_days: float = 14, *, by: Literal
     if by is not None:
         cm.check_option("by", by, ("agency",))
     if _is_chronology(c) or (isinstance(c, pd.DataFrame) and "event_type" in c):
-        cc = cm.as_chronology(c)
-        g = cc.gaps(min_days=min_days, by=by)
+        g = cm.tables_of(c, {"gaps": {"min_days": min_days, "by": by}})["gaps"]
         base = cm.title_of(c, "Gaps")
     else:
         g = cast(pd.DataFrame, c)
@@ -167,8 +164,8 @@ def interval_chart(c: Chronology | pd.DataFrame, rules: Interval | Sequence[Inte
     """
     go = cm.go_module()
     if _is_chronology(c) or (isinstance(c, pd.DataFrame) and "event_type" in c):
-        cc = cm.as_chronology(c)
-        r = cc.breaches() if rules is None else cc.intervals(rules)
+        wanted = {"breaches": {}} if rules is None else {"intervals": {"rules": rules}}
+        r = cm.tables_of(c, wanted)["breaches" if rules is None else "intervals"]
         base = cm.title_of(c, "Timescales" if rules is None else "Intervals")
     else:
         r = cast(pd.DataFrame, c)

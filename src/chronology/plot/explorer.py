@@ -27,7 +27,7 @@ from . import _common as cm
 from . import style
 
 if TYPE_CHECKING:
-    from ..chronology import Chronology
+    from ._common import ChronologyLike as Chronology
 
 __all__ = ["AGGREGATE_ABOVE", "TABLE_ROWS", "WIDTH", "date_hint", "explore", "figure_json", "filter_mask"]
 

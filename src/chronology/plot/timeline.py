@@ -19,6 +19,7 @@ events of 20,000 children make a figure of a few hundred marks.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
@@ -32,7 +33,7 @@ from . import style
 if TYPE_CHECKING:
     import plotly.graph_objects as go
 
-    from ..chronology import Chronology
+    from ._common import ChronologyLike as Chronology
 
 __all__ = ["AGGREGATE_ABOVE", "CASELOAD_LANES", "WEBGL_ABOVE", "timeline"]
 
@@ -327,14 +328,17 @@ def _keys(c: Any, ev: pd.DataFrame, color: str) -> tuple[pd.DataFrame, pd.Series
 
 
 def _tags_of(c: Any) -> pd.DataFrame:
-    from ..chronology import Chronology
-
-    if not isinstance(c, Chronology):
-        c = cm.as_chronology(c)
-    if c.tags is not None:
-        return c.tags
+    tags = getattr(c, "tags", None)
+    if isinstance(tags, pd.DataFrame):
+        return tags
     try:
-        tagged = c.tag()
+        if hasattr(c, "tables"):
+            tagged = c.tables((), tagged=True)
+        else:
+            from ..themes import tag
+
+            tagged = cm.tables_of(c, ())
+            tagged = replace(tagged, tags=tag(tagged.events))
     except ImportError as exc:
         raise ChronologyError(
             "colouring by theme needs the theme tagger (chronology.themes), which is not available",
@@ -769,10 +773,7 @@ def _gap_marks(c: Any, ev: pd.DataFrame, order: list[str], min_days: float,
 
 
 def _gaps_frame(c: Any, min_days: float) -> pd.DataFrame | None:
-    from ..chronology import Chronology
-
-    cc = c if isinstance(c, Chronology) else cm.as_chronology(c)
-    g = cc.gaps(min_days=min_days)
+    g = cm.tables_of(c, {"gaps": {"min_days": min_days}})["gaps"]
     if g is None or g.empty:
         return None
     return g[g["days"] >= min_days]
@@ -784,10 +785,8 @@ def _breach_marks(c: Any, ev: pd.DataFrame, lane: pd.Series, order: list[str],
     event to the end event (or, when none was recorded in time, to the due date), on the lane of the
     start event, labelled with the rule, the time taken and the limit. Also returns, for each,
     ``(lane, from, to)``: the stretch its bracket and label take (so span labels can avoid it)."""
-    from ..chronology import Chronology
-
-    cc = c if isinstance(c, Chronology) else cm.as_chronology(c)
-    b = cc.breaches()
+    cc = cm.tables_of(c, ["breaches"])
+    b = cc["breaches"]
     if b is None or b.empty or "breached" not in b:
         return [], [], []
     b = b[b["breached"].astype("boolean").fillna(False).to_numpy(dtype=bool)]

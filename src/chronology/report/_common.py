@@ -19,8 +19,17 @@ from ..resources import load_toml
 from ..schema import TZ
 
 if TYPE_CHECKING:
-    from ..chronology import Chronology, PathLike
+    import os
+
     from ..rules import Expect, Interval
+
+    PathLike = str | os.PathLike[str]
+
+#: What the writers take as "a chronology": an object with ``events``, ``rejects``, ``provenance``,
+#: ``tags`` and a ``tables()`` method (a :class:`~chronology.Chronology`), duck-typed so report
+#: never imports the class above it.
+ChronologyLike = Any
+Chronology = ChronologyLike
 
 __all__ = [
     "SECTIONS",
@@ -580,7 +589,7 @@ def reader_view(frame: pd.DataFrame, name: str, *, several_cases: bool = False) 
     for col, header in spec.items():
         if col == "took":
             if {"limit", "days"} <= set(df.columns):
-                from ..plot._common import against_limit
+                from ..plot import against_limit
 
                 cols[header] = against_limit(df)[0]
                 kinds[header] = "text"

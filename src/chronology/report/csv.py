@@ -20,7 +20,7 @@ from . import _common
 from ._safe import clean_text, is_text, neutralise
 
 if TYPE_CHECKING:
-    from ..chronology import Chronology
+    from ._common import ChronologyLike as Chronology
 
 __all__ = ["to_csv"]
 

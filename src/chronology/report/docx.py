@@ -27,7 +27,7 @@ from . import _common
 from ._safe import clean_text
 
 if TYPE_CHECKING:
-    from ..chronology import Chronology
+    from ._common import ChronologyLike as Chronology
 
 __all__ = ["MAX_ROWS", "WORD_SECTIONS", "to_docx"]
 

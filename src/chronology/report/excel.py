@@ -34,8 +34,8 @@ from . import _common, _safe
 from ._safe import clean_text, is_text
 
 if TYPE_CHECKING:
-    from ..chronology import Chronology
     from ..rules import Expect, Interval
+    from ._common import ChronologyLike as Chronology
 
 __all__ = ["SHEETS", "to_excel"]
 

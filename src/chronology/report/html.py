@@ -26,8 +26,8 @@ from ._safe import clean_text, escape_html, inert, inert_text
 if TYPE_CHECKING:
     import plotly.graph_objects as go
 
-    from ..chronology import Chronology
     from ..rules import Expect, Interval
+    from ._common import ChronologyLike as Chronology
 
 __all__ = ["to_html"]
 
