@@ -519,8 +519,8 @@ class Chronology:
 
     def to_parquet(self, path: PathLike, *, partition_by: Literal["case_id"] | None = None, **kwargs: Any) -> Path:
         """Store as a caseload folder of Parquet files, for :func:`chronology.caseload`; see
-        :func:`chronology.scale.write_parquet`."""
-        from .scale import write_parquet
+        :func:`chronology.store.write_parquet`."""
+        from .store import write_parquet
 
         return write_parquet(self, path, partition_by=partition_by, **kwargs)
 

@@ -41,11 +41,8 @@ Examples
 from __future__ import annotations
 
 import contextlib
-import itertools
-import json
 import os
 import tempfile
-import uuid
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -56,6 +53,7 @@ import pandas as pd
 
 from .errors import ChronologyError, MissingDependencyError, OptionError, SourceReadError
 from .schema import CANONICAL_COLUMNS, CANONICAL_DTYPES, TZ, validate_events
+from .store import META_FILE, read_meta, write_parquet
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -86,182 +84,8 @@ _OPTIONS: dict[str, tuple[str, ...]] = {
     "themes": ("taxonomy",),
 }
 
-_FORMAT = "chronology-caseload"
-_VERSION = 1
-_META = "caseload.json"
 #: dtypes restored on reading for columns outside the canonical table (others stay as Arrow gives)
 _SIMPLE_DTYPES = {"str", "int64", "float64", "bool", "boolean", "Int64", "Float64"}
-
-
-# ------------------------------------------------------------------------------------------ writing
-def write_parquet(
-    chronology: Chronology,
-    path: PathLike,
-    *,
-    partition_by: Literal["case_id"] | None = None,
-    rows_per_file: int = 1_000_000,
-    row_group_size: int = 100_000,
-    append: bool = False,
-) -> Path:
-    """Store a chronology as a caseload folder of Parquet files; returns the folder.
-
-    Parameters
-    ----------
-    chronology
-        The chronology to store (one case or a caseload); not modified. Its tags are not stored
-        (a caseload tags itself: :meth:`Caseload.tags`).
-    path
-        The caseload folder; created if needed. Holds ``events/``, ``rejects/``, ``provenance/``
-        and ``caseload.json`` (the dtypes of the columns and the counts).
-    partition_by
-        ``None`` (default): ``events/part-*.parquet`` files of up to ``rows_per_file`` events, each
-        holding whole cases, sorted by ``case_id`` then date, so that DuckDB skips the row groups a
-        batch does not need. ``"case_id"``: one folder per case (``events/case_id=<id>/``), the
-        layout of Spark's ``partitionBy("case_id")``; worth it for a few thousand large cases, not
-        for a national caseload of small ones (a folder per child).
-    rows_per_file, row_group_size
-        Sizes of the files and of their row groups (in events).
-    append
-        Add to an existing caseload folder (a national dataset written one part at a time). The
-        new events' ids must not be in it already; the columns may differ (missing ones read as
-        null). Without ``append``, a folder that already holds a caseload is an error.
-
-    Examples
-    --------
-    >>> import tempfile
-    >>> import chronology as chron
-    >>> folder = write_parquet(chron.samples.load("carlos"), tempfile.mkdtemp())
-    >>> sorted(p.name for p in folder.iterdir())
-    ['caseload.json', 'events', 'provenance', 'rejects']
-    """
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
-    from .chronology import Chronology
-
-    if not isinstance(chronology, Chronology):
-        raise OptionError(
-            "write_parquet() takes a Chronology", value=type(chronology).__name__,
-            hint="read the files with chronology.read_case() or chronology.read() first",
-        )
-    if partition_by not in (None, "case_id"):
-        raise OptionError("unknown value for partition_by", value=partition_by,
-                          hint="use partition_by=None or partition_by='case_id'")
-    for name, value in (("rows_per_file", rows_per_file), ("row_group_size", row_group_size)):
-        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-            raise OptionError(f"{name} must be a whole number of at least 1", value=value)
-    root = Path(path)
-    meta_path = root / _META
-    meta: dict[str, Any] = {"format": _FORMAT, "version": _VERSION, "columns": {}, "events": 0,
-                            "rejects": 0, "parts": 0}
-    if meta_path.exists():
-        if not append:
-            raise OptionError(
-                "the folder already holds a caseload", file=root,
-                hint="write to a new folder, or pass append=True to add these events to it",
-            )
-        meta = _read_meta(root)
-    elif append and root.exists() and any(root.iterdir()):
-        raise OptionError("the folder is not a caseload written by write_parquet()", file=root,
-                          hint="append to a folder written by write_parquet(), or write to a new one")
-    events = chronology.events
-    if events["case_id"].isna().any():
-        raise OptionError("some events have no case_id", file=root,
-                          hint="a caseload is split by case: give every event a case_id")
-    (root / "events").mkdir(parents=True, exist_ok=True)
-    token = uuid.uuid4().hex[:12]
-    if len(events):
-        order = np.lexsort((
-            events["start"].array.asi8,
-            pd.factorize(events["case_id"], sort=True)[0],
-        ))
-        table = pa.Table.from_pandas(events.take(order), preserve_index=False)
-        if partition_by == "case_id":
-            _write_by_case(table, root / "events", token, row_group_size)
-        else:
-            _write_parts(table, root / "events", token, rows_per_file, row_group_size)
-    for name, frame in (("rejects", chronology.rejects), ("provenance", chronology.provenance)):
-        (root / name).mkdir(parents=True, exist_ok=True)
-        if len(frame):
-            pq.write_table(pa.Table.from_pandas(_plain(frame), preserve_index=False),
-                           root / name / f"part-{token}.parquet")
-    columns = dict(meta["columns"])
-    for col in events.columns:
-        columns.setdefault(str(col), str(events[col].dtype))
-    meta.update(columns=columns, events=int(meta["events"]) + len(events),
-                rejects=int(meta["rejects"]) + len(chronology.rejects), parts=int(meta["parts"]) + 1)
-    meta_path.write_text(json.dumps(meta, indent=1) + "\n", encoding="utf-8")
-    return root
-
-
-def _write_parts(table: pa.Table, folder: Path, token: str, rows_per_file: int, row_group_size: int) -> None:
-    """Files of about ``rows_per_file`` rows, cut at case boundaries (the table is sorted by case)."""
-    import pyarrow.parquet as pq
-
-    case = table.column("case_id").to_numpy(zero_copy_only=False)
-    first = np.flatnonzero(np.r_[True, case[1:] != case[:-1]])  # where each case starts
-    cuts = [0]
-    for start in first:
-        if start - cuts[-1] >= rows_per_file:
-            cuts.append(int(start))
-    cuts.append(len(case))
-    for k, (a, b) in enumerate(itertools.pairwise(cuts)):
-        pq.write_table(table.slice(a, b - a), folder / f"part-{token}-{k:05d}.parquet",
-                       row_group_size=row_group_size)
-
-
-def _write_by_case(table: pa.Table, folder: Path, token: str, row_group_size: int) -> None:
-    """One hive folder per case; the case id stays in the files too (readers need not decode paths)."""
-    import pyarrow.dataset as ds
-
-    ds.write_dataset(
-        table.append_column("_case", table.column("case_id")),
-        folder,
-        format="parquet",
-        partitioning=ds.partitioning(_partition_schema(), flavor="hive"),
-        basename_template=f"part-{token}-{{i}}.parquet",
-        existing_data_behavior="overwrite_or_ignore",
-        max_partitions=1 << 30,
-        max_rows_per_group=row_group_size,
-        min_rows_per_group=min(row_group_size, 1024),
-    )
-    # the partition column is written as "_case=..."; name the folders as Spark and DuckDB expect
-    for sub in folder.glob("_case=*"):
-        sub.rename(folder / ("case_id=" + sub.name[len("_case="):]))
-
-
-def _partition_schema() -> pa.Schema:
-    import pyarrow as pa
-
-    return pa.schema([("_case", pa.string())])
-
-
-def _plain(frame: pd.DataFrame) -> pd.DataFrame:
-    """``frame`` with columns of Python objects (mappings, lists) written as JSON text."""
-    out = frame.copy()
-    for col in out.columns:
-        if out[col].dtype == object:
-            out[col] = pd.array(
-                [None if v is None or (isinstance(v, float) and np.isnan(v)) else
-                 v if isinstance(v, str) else json.dumps(v, default=str) for v in out[col]],
-                dtype="str",
-            )
-    return out
-
-
-def _read_meta(root: Path) -> dict[str, Any]:
-    try:
-        meta = json.loads((root / _META).read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise SourceReadError("cannot read the caseload's description", file=root / _META,
-                              hint="the file is damaged: write the caseload again") from exc
-    if not isinstance(meta, dict) or meta.get("format") != _FORMAT:
-        raise SourceReadError("not a caseload description", file=root / _META,
-                              hint="open a folder written by chronology.scale.write_parquet()")
-    if int(meta.get("version", 0)) > _VERSION:
-        raise SourceReadError("the caseload was written by a newer chronology", file=root / _META,
-                              value=meta.get("version"), hint="upgrade chronology")
-    return meta
 
 
 # ------------------------------------------------------------------------------ the per-case step
@@ -794,8 +618,8 @@ def caseload(
         raise OptionError("memory_limit must be a size such as '1GB'", value=memory_limit)
     dtypes: dict[str, str] = {}
     events = root
-    if (root / _META).exists():
-        dtypes = dict(_read_meta(root).get("columns", {}))
+    if (root / META_FILE).exists():
+        dtypes = dict(read_meta(root).get("columns", {}))
         events = root / "events"
     elif (root / "events").is_dir():
         events = root / "events"
@@ -869,7 +693,7 @@ def spark_events(spark: Any, path: PathLike) -> Any:
     root = Path(path)
     events = root / "events" if (root / "events").is_dir() else root
     reader = spark.read.option("mergeSchema", "true")
-    if (root / _META).exists() and any(events.glob("case_id=*")):
+    if (root / META_FILE).exists() and any(events.glob("case_id=*")):
         # the case id is in the files as well as in the folder names: read the files' own
         reader = reader.option("recursiveFileLookup", "true")
     return reader.parquet(str(events))
