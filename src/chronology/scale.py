@@ -186,45 +186,48 @@ def _canonical(
         )
     out: dict[str, Any] = {}
     for col in CANONICAL_COLUMNS:
-        dtype = CANONICAL_DTYPES[col]
-        if col not in frame.columns:
-            out[col] = pd.Series(pd.NA if dtype != "bool" else False, index=frame.index).astype(dtype)
-            continue
-        s = frame[col]
-        try:
-            if isinstance(dtype, pd.DatetimeTZDtype):
-                s = pd.to_datetime(s)
-                s = s.dt.tz_localize(naive_tz) if s.dt.tz is None else s
-                s = s.dt.tz_convert(TZ).astype(dtype)
-            elif isinstance(dtype, pd.CategoricalDtype):
-                bad = s.notna() & ~s.isin(dtype.categories)
-                if bad.any():
-                    raise EventValueError(col, s[bad].iloc[0], where, dtype)
-                s = s.astype(dtype)
-            else:
-                s = s.astype(dtype)
-        except (TypeError, ValueError) as exc:
-            if isinstance(exc, ChronologyError):
-                raise
-            raise SourceReadError(
-                f"a column does not hold {dtype} values", file=where, column=col,
-                hint="store events with chronology.scale.write_parquet(), keeping the dtypes of "
-                "chronology.schema.CANONICAL_DTYPES",
-            ) from exc
-        out[col] = s
+        out[col] = _canonical_column(frame, col, where=where, naive_tz=naive_tz)
     for col in frame.columns:
-        if col in out:
-            continue
-        s = frame[col]
-        dtype = dtypes.get(str(col))
-        if dtype in _SIMPLE_DTYPES and str(s.dtype) != dtype:
-            with contextlib.suppress(TypeError, ValueError):  # else kept as stored: an extra column
-                s = s.astype(dtype)
-        out[col] = s
+        if col not in out:
+            out[col] = _extra_column(frame[col], dtypes.get(str(col)))
     events = pd.DataFrame(out, copy=False).reset_index(drop=True)
     if validate:
         validate_events(events, source=where)
     return events
+
+
+def _canonical_column(frame: pd.DataFrame, col: str, *, where: str, naive_tz: str) -> pd.Series:
+    """The canonical column ``col`` of ``frame`` in its canonical dtype (all missing when absent)."""
+    dtype = CANONICAL_DTYPES[col]
+    if col not in frame.columns:
+        return pd.Series(pd.NA if dtype != "bool" else False, index=frame.index).astype(dtype)
+    s = frame[col]
+    try:
+        if isinstance(dtype, pd.DatetimeTZDtype):
+            s = pd.to_datetime(s)
+            s = s.dt.tz_localize(naive_tz) if s.dt.tz is None else s
+            return s.dt.tz_convert(TZ).astype(dtype)
+        if isinstance(dtype, pd.CategoricalDtype):
+            bad = s.notna() & ~s.isin(dtype.categories)
+            if bad.any():
+                raise EventValueError(col, s[bad].iloc[0], where, dtype)
+        return s.astype(dtype)
+    except (TypeError, ValueError) as exc:
+        if isinstance(exc, ChronologyError):
+            raise
+        raise SourceReadError(
+            f"a column does not hold {dtype} values", file=where, column=col,
+            hint="store events with chronology.scale.write_parquet(), keeping the dtypes of "
+            "chronology.schema.CANONICAL_DTYPES",
+        ) from exc
+
+
+def _extra_column(s: pd.Series, dtype: str | None) -> pd.Series:
+    """An extra (non-canonical) column in the simple dtype it was written with; else as stored."""
+    if dtype in _SIMPLE_DTYPES and str(s.dtype) != dtype:
+        with contextlib.suppress(TypeError, ValueError):
+            s = s.astype(dtype)
+    return s
 
 
 class EventValueError(SourceReadError):
@@ -611,34 +614,49 @@ def caseload(
     if not root.is_dir():
         raise SourceReadError("no caseload folder here", file=root,
                               hint="pass the folder written by chronology.scale.write_parquet()")
+    _check_caseload_options(batch_events, memory_limit)
+    events, dtypes = _events_folder(root)
+    files = [p for p in events.rglob("*.parquet") if p.is_file() and not p.name.startswith(("_", "."))]
+    if not files:
+        raise SourceReadError("no Parquet files in the caseload folder", file=events,
+                              hint="write one with chronology.scale.write_parquet()")
+    return Caseload(
+        path=root, memory_limit=memory_limit, batch_events=batch_events, threads=threads,
+        temp_directory=None if temp_directory is None else Path(temp_directory), validate=validate,
+        _glob=str(events / "**" / "*.parquet"), _hive=_case_in_paths(files[0], events), _files=len(files),
+        _dtypes=dtypes,
+    )
+
+
+def _check_caseload_options(batch_events: Any, memory_limit: Any) -> None:
     if not isinstance(batch_events, int) or isinstance(batch_events, bool) or batch_events < 1:
         raise OptionError("batch_events must be a whole number of at least 1", value=batch_events,
                           hint="e.g. batch_events=250_000")
     if not isinstance(memory_limit, str) or not memory_limit.strip():
         raise OptionError("memory_limit must be a size such as '1GB'", value=memory_limit)
-    dtypes: dict[str, str] = {}
-    events = root
+
+
+def _events_folder(root: Path) -> tuple[Path, dict[str, str]]:
+    """Where a caseload folder keeps its events, and the dtypes its description records (none
+    for a folder written elsewhere)."""
     if (root / META_FILE).exists():
-        dtypes = dict(read_meta(root).get("columns", {}))
-        events = root / "events"
-    elif (root / "events").is_dir():
-        events = root / "events"
-    files = [p for p in events.rglob("*.parquet") if p.is_file() and not p.name.startswith(("_", "."))]
-    if not files:
-        raise SourceReadError("no Parquet files in the caseload folder", file=events,
-                              hint="write one with chronology.scale.write_parquet()")
+        return root / "events", dict(read_meta(root).get("columns", {}))
+    if (root / "events").is_dir():
+        return root / "events", {}
+    return root, {}
+
+
+def _case_in_paths(first: Path, events: Path) -> bool:
+    """Whether the case id is in the folder names only (hive ``case_id=...``), not in the files;
+    refuses events with neither."""
     import pyarrow.parquet as pq
 
-    in_files = "case_id" in pq.read_schema(files[0]).names
-    hive = not in_files and any(part.startswith("case_id=") for part in files[0].relative_to(events).parts)
+    in_files = "case_id" in pq.read_schema(first).names
+    hive = not in_files and any(part.startswith("case_id=") for part in first.relative_to(events).parts)
     if not in_files and not hive:
-        raise SourceReadError("the Parquet events have no case_id column", file=files[0], column="case_id",
+        raise SourceReadError("the Parquet events have no case_id column", file=first, column="case_id",
                               hint="store events with chronology.scale.write_parquet()")
-    return Caseload(
-        path=root, memory_limit=memory_limit, batch_events=batch_events, threads=threads,
-        temp_directory=None if temp_directory is None else Path(temp_directory), validate=validate,
-        _glob=str(events / "**" / "*.parquet"), _hive=hive, _files=len(files), _dtypes=dtypes,
-    )
+    return hive
 
 
 # ----------------------------------------------------------------------------------------- Spark
