@@ -519,8 +519,8 @@ class Chronology:
 
     def to_parquet(self, path: PathLike, *, partition_by: Literal["case_id"] | None = None, **kwargs: Any) -> Path:
         """Store as a caseload folder of Parquet files, for :func:`chronology.caseload`; see
-        :func:`chronology.scale.write_parquet`."""
-        from .scale import write_parquet
+        :func:`chronology.store.write_parquet`."""
+        from .store import write_parquet
 
         return write_parquet(self, path, partition_by=partition_by, **kwargs)
 
@@ -725,6 +725,25 @@ def _combine(chronologies: list[Chronology], *, title: str | None = None) -> Chr
     per-file frames can be freed while the result is sorted (:func:`read_case` owns its list)."""
     if not chronologies:
         return Chronology(events=empty_events(), title=title)
+    _check_chronologies(chronologies)
+    events = _concat([c.events for c in chronologies], empty_events())
+    _check_unique_ids(events)
+    rejects = _concat([c.rejects for c in chronologies], empty_rejects())
+    prov = _concat([c.provenance for c in chronologies], empty_provenance())
+    titles = {c.title for c in chronologies if c.title}
+    labelled = [c.labels for c in chronologies if c.labels is not None and len(c.labels)]
+    chronologies.clear()
+    validate_events(events)
+    if title is None and len(titles) == 1:
+        title = titles.pop()
+    labels = pd.concat(labelled, ignore_index=True) if labelled else None  # reviewer decisions travel
+    rejects = rejects[REJECT_COLUMNS + [c for c in rejects.columns if c not in REJECT_COLUMNS]]
+    return Chronology(events=sort_events(events, consume=True), rejects=rejects, provenance=prov, title=title,
+                      labels=labels)
+
+
+def _check_chronologies(chronologies: list[Any]) -> None:
+    """Refuse anything but Chronology objects, naming what was given."""
     for c in chronologies:
         if not isinstance(c, Chronology):
             raise OptionError(
@@ -732,7 +751,10 @@ def _combine(chronologies: list[Chronology], *, title: str | None = None) -> Chr
                 value=type(c).__name__,
                 hint="read each file with chronology.read() first",
             )
-    events = _concat([c.events for c in chronologies], empty_events())
+
+
+def _check_unique_ids(events: pd.DataFrame) -> None:
+    """Event ids stay unique across the chronologies combined (a file read twice is an error)."""
     dup = events["event_id"].duplicated(keep=False)
     if dup.any():
         from .errors import EventValidationError
@@ -743,16 +765,6 @@ def _combine(chronologies: list[Chronology], *, title: str | None = None) -> Chr
             value=first,
             hint="a file was probably read twice; combine each agency file once",
         )
-    rejects = _concat([c.rejects for c in chronologies], empty_rejects())
-    prov = _concat([c.provenance for c in chronologies], empty_provenance())
-    titles = {c.title for c in chronologies if c.title}
-    labelled = [c.labels for c in chronologies if c.labels is not None and len(c.labels)]
-    chronologies.clear()
-    validate_events(events)
-    if title is None and len(titles) == 1:
-        title = titles.pop()
-    labels = pd.concat(labelled, ignore_index=True) if labelled else None  # reviewer decisions travel
-    return Chronology(events=sort_events(events, consume=True), rejects=rejects[REJECT_COLUMNS + [c for c in rejects.columns if c not in REJECT_COLUMNS]], provenance=prov, title=title, labels=labels)
 
 
 def _concat(frames: list[pd.DataFrame], empty: pd.DataFrame) -> pd.DataFrame:

@@ -194,49 +194,61 @@ def _markup_safe(text: str) -> str:
 # ---------------------------------------------------------------------- verbs
 def cmd_validate(args: argparse.Namespace) -> int:
     """Read each file and report rows read, events, rejects; exit 1 when any row is rejected."""
-    from .chronology import read
-    from .report import views
-
     any_rejects = False
     for name in args.files:
-        path = Path(name)
-        entry = _manifest_entry(path) if path.exists() else {}
-        agency = args.agency or entry.get("agency") or _guess_agency(path)
-        case_id = args.case_id or entry.get("case_id") or path.stem
-        c = read(
-            path,
-            agency=agency,
-            case_id=case_id,
-            columns=_columns(args.column) or entry.get("columns"),
-            sheet=args.sheet or entry.get("sheet"),
-            date_formats=args.date_format or entry.get("date_formats"),
-            service=entry.get("service"),
-        )
-        prov = c.provenance
-        for rec in prov.to_dict("records"):
-            where = rec["source"] + (f" [{rec['source_sheet']}]" if rec["source_sheet"] else "")
-            _say(
-                f"{where}: {rec['rows_read']} rows read = {rec['events']} events + {rec['rejects']} rejects"
-                f" + {rec['blank_rows']} blank + {rec['repeated_headers']} repeated headers"
-                f" (agency {rec['agency']}, header on row {rec['header_row']})"
-            )
-            mapping = views.mapping_words(rec.get("mapping"), rec.get("inferred"))
-            if mapping:
-                _say(f"columns: {mapping}", indent=2)
-            if rec["date_formats"]:
-                _say("dates read as: " + views.date_format_words(rec["date_formats"]), indent=2)
-            if rec.get("notes"):
-                _say(f"note: {cli_hint(str(rec['notes']))}", indent=2)
+        c = _read_one(Path(name), args)
+        for rec in c.provenance.to_dict("records"):
+            _say_provenance(rec)
         if len(c.rejects):
             any_rejects = True
-            for r in c.rejects.to_dict("records"):
-                sheet = f", sheet {r['source_sheet']!r}" if isinstance(r["source_sheet"], str) else ""
-                _say(
-                    f"REJECT {r['source']}{sheet}, row {r['source_row']}, column {r['column']!r}: "
-                    f"{r['value']!r}: {r['reason']}; {cli_hint(str(r['hint']))}",
-                    indent=2,
-                )
+            _say_rejects(c.rejects)
     return 1 if any_rejects else 0
+
+
+def _read_one(path: Path, args: argparse.Namespace) -> Chronology:
+    """One file read with the command line's options, else its case.toml entry's, else guesses."""
+    from .chronology import read
+
+    entry = _manifest_entry(path) if path.exists() else {}
+    return read(
+        path,
+        agency=args.agency or entry.get("agency") or _guess_agency(path),
+        case_id=args.case_id or entry.get("case_id") or path.stem,
+        columns=_columns(args.column) or entry.get("columns"),
+        sheet=args.sheet or entry.get("sheet"),
+        date_formats=args.date_format or entry.get("date_formats"),
+        service=entry.get("service"),
+    )
+
+
+def _say_provenance(rec: dict[str, Any]) -> None:
+    """A file's (or sheet's) counts, the columns and date formats chosen, and its notes."""
+    from .report import views
+
+    where = rec["source"] + (f" [{rec['source_sheet']}]" if rec["source_sheet"] else "")
+    _say(
+        f"{where}: {rec['rows_read']} rows read = {rec['events']} events + {rec['rejects']} rejects"
+        f" + {rec['blank_rows']} blank + {rec['repeated_headers']} repeated headers"
+        f" (agency {rec['agency']}, header on row {rec['header_row']})"
+    )
+    mapping = views.mapping_words(rec.get("mapping"), rec.get("inferred"))
+    if mapping:
+        _say(f"columns: {mapping}", indent=2)
+    if rec["date_formats"]:
+        _say("dates read as: " + views.date_format_words(rec["date_formats"]), indent=2)
+    if rec.get("notes"):
+        _say(f"note: {cli_hint(str(rec['notes']))}", indent=2)
+
+
+def _say_rejects(rejects: pd.DataFrame) -> None:
+    """One line per rejected row: where, the value, the reason and the fix in command-line syntax."""
+    for r in rejects.to_dict("records"):
+        sheet = f", sheet {r['source_sheet']!r}" if isinstance(r["source_sheet"], str) else ""
+        _say(
+            f"REJECT {r['source']}{sheet}, row {r['source_row']}, column {r['column']!r}: "
+            f"{r['value']!r}: {r['reason']}; {cli_hint(str(r['hint']))}",
+            indent=2,
+        )
 
 
 def _load(case_dir: str) -> Chronology:

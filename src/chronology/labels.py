@@ -37,25 +37,36 @@ import os
 import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import numpy as np
 import pandas as pd
 
 from .errors import ChronologyError, ColumnMappingError, SourceReadError
 
-if TYPE_CHECKING:
-    from .chronology import Chronology
-
 __all__ = [
     "LABEL_COLUMNS",
     "LabelError",
+    "ReviewedLike",
     "apply_labels",
     "empty_labels",
     "gold_from_labels",
     "merge_labels",
     "read_labels",
 ]
+
+
+
+class ReviewedLike(Protocol):
+    """What :func:`read_labels` needs of a chronology to check labels against it: its ``events``
+    (the event ids) and its ``tags`` (their themes), e.g. a :class:`~chronology.Chronology`."""
+
+    @property
+    def events(self) -> pd.DataFrame: ...
+
+    @property
+    def tags(self) -> pd.DataFrame | None: ...
+
 
 #: Columns of a labels table, in order.
 LABEL_COLUMNS: list[str] = [
@@ -110,7 +121,7 @@ def empty_labels() -> pd.DataFrame:
 def read_labels(
     source: str | os.PathLike[str] | pd.DataFrame,
     *,
-    chronology: Chronology | None = None,
+    chronology: ReviewedLike | None = None,
     sheet: str | None = None,
     taxonomy: Any = None,
 ) -> pd.DataFrame:
@@ -204,19 +215,30 @@ def _read_table(
         raise SourceReadError("no such file", file=path, hint="check the path of the reviewed workbook")
     suffix = path.suffix.lower()
     if suffix == ".csv":
-        try:
-            frame = pd.read_csv(path, dtype="str", keep_default_na=False, encoding="utf-8-sig")
-        except (UnicodeDecodeError, pd.errors.ParserError) as exc:
-            raise SourceReadError(f"cannot read the CSV ({exc})", file=path.name,
-                                  hint="save it as UTF-8 CSV") from exc
-        frame["_row"] = np.arange(2, len(frame) + 2)
-        return frame, path.name, None
+        return _read_csv(path), path.name, None
     if suffix not in (".xlsx", ".xlsm"):
         raise SourceReadError(
             "labels are read from an .xlsx workbook or a .csv file",
             file=path.name,
             hint="save the reviewed Themes sheet as .xlsx or .csv",
         )
+    rows, sheet = _sheet_rows(path, sheet)
+    return _frame_of_rows(rows), path.name, sheet
+
+
+def _read_csv(path: Path) -> pd.DataFrame:
+    """A labels CSV as text cells, with ``_row`` (the header is row 1)."""
+    try:
+        frame = pd.read_csv(path, dtype="str", keep_default_na=False, encoding="utf-8-sig")
+    except (UnicodeDecodeError, pd.errors.ParserError) as exc:
+        raise SourceReadError(f"cannot read the CSV ({exc})", file=path.name,
+                              hint="save it as UTF-8 CSV") from exc
+    frame["_row"] = np.arange(2, len(frame) + 2)
+    return frame
+
+
+def _sheet_rows(path: Path, sheet: str | None) -> tuple[list[tuple[Any, ...]], str]:
+    """The cell values of the workbook's sheet (default ``Themes``, or its only sheet), and its name."""
     from openpyxl import load_workbook
 
     try:
@@ -237,8 +259,14 @@ def _read_table(
         rows = list(wb[sheet].iter_rows(values_only=True))
     finally:
         wb.close()
+    return rows, sheet
+
+
+def _frame_of_rows(rows: list[tuple[Any, ...]]) -> pd.DataFrame:
+    """Sheet rows as a frame: the first row gives the headings (blank and repeated ones dropped),
+    the cells stay as read (object columns), ``_row`` is the sheet row."""
     if not rows:
-        return pd.DataFrame({"_row": pd.Series(dtype="int64")}), path.name, sheet
+        return pd.DataFrame({"_row": pd.Series(dtype="int64")})
     header = ["" if h is None else str(h) for h in rows[0]]
     width = len(header)
     body = [tuple(r[:width]) + (None,) * (width - len(r)) for r in rows[1:]]
@@ -249,7 +277,7 @@ def _read_table(
         data[h] = pd.Series([r[i] for r in body], dtype="object")
     frame = pd.DataFrame(data, index=range(len(body)))
     frame["_row"] = np.arange(2, len(body) + 2)
-    return frame, path.name, sheet
+    return frame
 
 
 def _field(heading: str) -> str | None:
@@ -293,7 +321,7 @@ class _Problems:
                          column=first["column"], value=first["value"], hint=hint)
 
 
-def _theme_lookup(taxonomy: Any, chronology: Chronology | None) -> tuple[dict[str, str], list[str]]:
+def _theme_lookup(taxonomy: Any, chronology: ReviewedLike | None) -> tuple[dict[str, str], list[str]]:
     """Lower-cased theme id or label -> theme id; and the ids, for the hint."""
     from .themes import load_taxonomy
 
@@ -333,8 +361,48 @@ def _find_theme(text: str, lookup: Mapping[str, str]) -> str | None:
 
 
 def _labels_from_table(
-    table: pd.DataFrame, *, file: str, sheet: str | None, chronology: Chronology | None, taxonomy: Any
+    table: pd.DataFrame, *, file: str, sheet: str | None, chronology: ReviewedLike | None, taxonomy: Any
 ) -> pd.DataFrame:
+    sheet_ = _Sheet(table, _fields(table, file, sheet), _Problems(file, sheet))
+    event_id, theme_text = sheet_.col("event_id"), sheet_.theme_text()
+    polarity_text = sheet_.col("polarity")
+    decision = _decisions(sheet_, event_id, theme_text, polarity_text)
+    has_decision = decision.notna().to_numpy(dtype=bool)
+    anything = (event_id.notna() | theme_text.notna() | polarity_text.notna() | sheet_.col("reviewer").notna()
+                | sheet_.col("note").notna() | sheet_.col("accept").notna()
+                | sheet_.col("decision").notna()).to_numpy(dtype=bool)
+    blank = ~anything & ~sheet_.tagger
+    _check_needs(sheet_, event_id, theme_text, has_decision, anything & ~has_decision & ~sheet_.tagger & ~blank)
+    theme = _themes(sheet_, theme_text, has_decision, _theme_lookup(taxonomy, chronology))
+    polarity = _polarities(sheet_, polarity_text, has_decision, decision)
+    fields, rows = sheet_.fields, sheet_.rows
+    decided_at = _dates(table[fields["decided_at"]] if "decided_at" in fields else None, len(table), rows,
+                        fields.get("decided_at", "Date decided"), has_decision, sheet_.problems)
+    sheet_.problems.raise_any()
+
+    out = pd.DataFrame(
+        {
+            "event_id": event_id, "theme": theme, "polarity": polarity, "decision": decision,
+            "reviewer": sheet_.col("reviewer"), "decided_at": decided_at, "note": sheet_.col("note"),
+            "source": pd.Series(file, index=table.index, dtype="str"),
+            "source_sheet": pd.Series(sheet, index=table.index, dtype="str"),
+            "source_row": pd.Series(rows, index=table.index, dtype="int64"),
+        }
+    )[has_decision].reset_index(drop=True)
+    out, repeated = _one_per_tag(out, file, sheet)
+    if chronology is not None:
+        check_event_ids(out, chronology.events)
+    out.attrs["counts"] = {
+        "rows": len(table), "decisions": len(out),
+        "not_reviewed": int((~has_decision & ~blank).sum()), "blank": int(blank.sum()),
+        "repeated": repeated,
+    }
+    return out
+
+
+def _fields(table: pd.DataFrame, file: str, sheet: str | None) -> dict[str, str]:
+    """Field -> the heading that holds it (the first heading naming a field wins); refuses a
+    table without event ids, themes or decisions, naming the column to add."""
     fields: dict[str, str] = {}
     for heading in table.columns:
         if heading == "_row":
@@ -357,105 +425,101 @@ def _labels_from_table(
             file=file, sheet=sheet, column="Accept",
             hint="write yes or no in an Accept column (or accept / reject / add in a decision column)",
         )
-    n = len(table)
-    rows = table["_row"].to_numpy(dtype="int64")
+    return fields
 
-    def col(f: str) -> pd.Series:
-        if f not in fields:
-            return pd.Series(pd.NA, index=table.index, dtype="str")
-        return _text(table[fields[f]])
 
-    problems = _Problems(file, sheet)
-    event_id = col("event_id")
-    theme_text = col("theme_id").fillna(col("theme")) if "theme_id" in fields else col("theme")
-    theme_head = fields.get("theme", fields.get("theme_id", "Theme"))
-    polarity_text = col("polarity")
-    reviewer = col("reviewer")
-    note = col("note")
-    tagger = (col("rule").notna() | col("kind").notna()).to_numpy(dtype=bool)
+class _Sheet:
+    """The labels table with its fields, sheet rows and the problems found so far."""
 
-    # the decision
-    decision = pd.Series(pd.NA, index=table.index, dtype="str")
+    def __init__(self, table: pd.DataFrame, fields: dict[str, str], problems: _Problems) -> None:
+        self.table, self.fields, self.problems = table, fields, problems
+        self.rows = table["_row"].to_numpy(dtype="int64")
+        #: rows the tagger wrote (they carry its rule or kind)
+        self.tagger = (self.col("rule").notna() | self.col("kind").notna()).to_numpy(dtype=bool)
+
+    def col(self, f: str) -> pd.Series:
+        """The cells of field ``f`` as text (all missing when the table has no such column)."""
+        if f not in self.fields:
+            return pd.Series(pd.NA, index=self.table.index, dtype="str")
+        return _text(self.table[self.fields[f]])
+
+    def theme_text(self) -> pd.Series:
+        """The theme as written: its id where there is a ``Theme id`` column, else the ``Theme``."""
+        return self.col("theme_id").fillna(self.col("theme")) if "theme_id" in self.fields else self.col("theme")
+
+    def heading(self, f: str, default: str) -> str:
+        return self.fields.get(f, default)
+
+
+def _decisions(sheet: _Sheet, event_id: pd.Series, theme_text: pd.Series, polarity_text: pd.Series) -> pd.Series:
+    """Each row's decision (``accept``, ``reject``, ``add`` or missing: not reviewed), from a
+    decision column or from yes / no in ``Accept`` (a yes on a row the tagger did not write adds it)."""
+    fields, rows = sheet.fields, sheet.rows
     if "decision" in fields and "accept" not in fields:
-        d = col("decision").str.lower()
+        d = sheet.col("decision").str.lower()
         decision = d.map(_DECISIONS, na_action="ignore").astype("str")
         bad = d.notna() & decision.isna()
-        problems.add(rows[bad], fields["decision"], col("decision")[bad],
-                     "not a decision", "write accept, reject or add, or leave it blank (not reviewed)")
-    else:
-        a = col("accept").str.lower()
-        yes = a.isin(_YES).to_numpy(dtype=bool)
-        no = a.isin(_NO).to_numpy(dtype=bool)
-        bad = (a.notna() & ~a.isin(_YES | _NO)).to_numpy(dtype=bool)
-        problems.add(rows[bad], fields["accept"], col("accept")[bad], "not yes or no",
-                     "write yes (keep the tag) or no (remove it), or leave it blank (not reviewed)")
-        filled = (event_id.notna() | theme_text.notna() | polarity_text.notna()).to_numpy(dtype=bool)
-        values = np.full(n, None, dtype=object)
-        values[tagger & yes] = "accept"
-        values[no] = "reject"
-        values[~tagger & ~no & ~bad & filled] = "add"
-        decision = pd.Series(values, index=table.index).astype("str")
-    has_decision = decision.notna().to_numpy(dtype=bool)
-    anything = (event_id.notna() | theme_text.notna() | polarity_text.notna() | reviewer.notna()
-                | note.notna() | col("accept").notna() | col("decision").notna()).to_numpy(dtype=bool)
-    blank = ~anything & ~tagger
+        sheet.problems.add(rows[bad], fields["decision"], sheet.col("decision")[bad],
+                           "not a decision", "write accept, reject or add, or leave it blank (not reviewed)")
+        return decision
+    a = sheet.col("accept").str.lower()
+    yes = a.isin(_YES).to_numpy(dtype=bool)
+    no = a.isin(_NO).to_numpy(dtype=bool)
+    bad = (a.notna() & ~a.isin(_YES | _NO)).to_numpy(dtype=bool)
+    sheet.problems.add(rows[bad], fields["accept"], sheet.col("accept")[bad], "not yes or no",
+                       "write yes (keep the tag) or no (remove it), or leave it blank (not reviewed)")
+    filled = (event_id.notna() | theme_text.notna() | polarity_text.notna()).to_numpy(dtype=bool)
+    values = np.full(len(a), None, dtype=object)
+    values[sheet.tagger & yes] = "accept"
+    values[no] = "reject"
+    values[~sheet.tagger & ~no & ~bad & filled] = "add"
+    return pd.Series(values, index=a.index).astype("str")
 
-    # what a decision needs
+
+def _check_needs(sheet: _Sheet, event_id: pd.Series, theme_text: pd.Series, has_decision: np.ndarray,
+                 orphan: np.ndarray) -> None:
+    """A decision needs an event id and a theme; a row with only a reviewer or a note is a problem."""
+    rows = sheet.rows
     for f, s, heading, what in (
-        ("event_id", event_id, fields.get("event_id", "Event id"), "an event id"),
-        ("theme", theme_text, theme_head, "a theme"),
+        ("event_id", event_id, sheet.heading("event_id", "Event id"), "an event id"),
+        ("theme", theme_text, sheet.heading("theme", sheet.heading("theme_id", "Theme")), "a theme"),
     ):
         miss = has_decision & s.isna().to_numpy(dtype=bool)
-        problems.add(rows[miss], heading, [None] * int(miss.sum()), f"a decision needs {what}",
-                     "copy the event id from the Chronology sheet's Event id column" if f == "event_id"
-                     else "write the theme's id or label, as in the Theme column above")
-    orphan = anything & ~has_decision & ~tagger & ~blank
-    problems.add(rows[orphan], fields.get("event_id", "Event id"), event_id[orphan],
-                 "a row with a reviewer or note but no event id, theme or decision",
-                 "fill in the Event id, Theme and Polarity to add a tag, or clear the row")
+        sheet.problems.add(rows[miss], heading, [None] * int(miss.sum()), f"a decision needs {what}",
+                           "copy the event id from the Chronology sheet's Event id column" if f == "event_id"
+                           else "write the theme's id or label, as in the Theme column above")
+    sheet.problems.add(rows[orphan], sheet.heading("event_id", "Event id"), event_id[orphan],
+                       "a row with a reviewer or note but no event id, theme or decision",
+                       "fill in the Event id, Theme and Polarity to add a tag, or clear the row")
 
-    # themes
-    lookup, ids = _theme_lookup(taxonomy, chronology)
+
+def _themes(sheet: _Sheet, theme_text: pd.Series, has_decision: np.ndarray,
+            lookup_ids: tuple[dict[str, str], list[str]]) -> pd.Series:
+    """The theme id each row names (an unknown theme on a decision is a problem)."""
+    lookup, ids = lookup_ids
     theme = theme_text.map(lambda t: _find_theme(t, lookup), na_action="ignore").astype("str")
     unknown = has_decision & theme_text.notna().to_numpy(dtype=bool) & theme.isna().to_numpy(dtype=bool)
-    problems.add(rows[unknown], theme_head, theme_text[unknown], "not a known theme",
-                 "write one of " + ", ".join(ids[:12]) + (", ..." if len(ids) > 12 else "")
-                 + " (or its label; a part of a label must name one theme only), or pass taxonomy=... "
-                 "to read_labels")
+    sheet.problems.add(sheet.rows[unknown], sheet.heading("theme", sheet.heading("theme_id", "Theme")),
+                       theme_text[unknown], "not a known theme",
+                       "write one of " + ", ".join(ids[:12]) + (", ..." if len(ids) > 12 else "")
+                       + " (or its label; a part of a label must name one theme only), or pass taxonomy=... "
+                       "to read_labels")
+    return theme
 
-    # polarity
+
+def _polarities(sheet: _Sheet, polarity_text: pd.Series, has_decision: np.ndarray,
+                decision: pd.Series) -> pd.Series:
+    """``concern`` / ``strength`` (or missing); an added tag needs one."""
+    heading = sheet.heading("polarity", "Polarity")
     pol = polarity_text.str.lower()
     polarity = pol.where(pol.isin(_POLARITIES), pd.NA).astype("str")
     bad_pol = has_decision & (pol.notna() & polarity.isna()).to_numpy(dtype=bool)
-    problems.add(rows[bad_pol], fields.get("polarity", "Polarity"), polarity_text[bad_pol],
-                 "not a polarity", "write concern or strength")
+    sheet.problems.add(sheet.rows[bad_pol], heading, polarity_text[bad_pol], "not a polarity",
+                       "write concern or strength")
     need_pol = (decision == "add").to_numpy(dtype=bool) & pol.isna().to_numpy(dtype=bool)
-    problems.add(rows[need_pol], fields.get("polarity", "Polarity"), [None] * int(need_pol.sum()),
-                 "an added tag needs a polarity", "write concern or strength")
-
-    # when
-    decided_at = _dates(table[fields["decided_at"]] if "decided_at" in fields else None, n, rows,
-                        fields.get("decided_at", "Date decided"), has_decision, problems)
-    problems.raise_any()
-
-    out = pd.DataFrame(
-        {
-            "event_id": event_id, "theme": theme, "polarity": polarity, "decision": decision,
-            "reviewer": reviewer, "decided_at": decided_at, "note": note,
-            "source": pd.Series(file, index=table.index, dtype="str"),
-            "source_sheet": pd.Series(sheet, index=table.index, dtype="str"),
-            "source_row": pd.Series(rows, index=table.index, dtype="int64"),
-        }
-    )[has_decision].reset_index(drop=True)
-    out, repeated = _one_per_tag(out, file, sheet)
-    if chronology is not None:
-        check_event_ids(out, chronology.events)
-    out.attrs["counts"] = {
-        "rows": n, "decisions": len(out),
-        "not_reviewed": int((~has_decision & ~blank).sum()), "blank": int(blank.sum()),
-        "repeated": repeated,
-    }
-    return out
+    sheet.problems.add(sheet.rows[need_pol], heading, [None] * int(need_pol.sum()),
+                       "an added tag needs a polarity", "write concern or strength")
+    return polarity
 
 
 def _dates(
@@ -624,38 +688,47 @@ def apply_labels(tags: pd.DataFrame, labels: pd.DataFrame, events: pd.DataFrame)
     # added (or accepted but no longer found) tags
     want = lab[yes & ~any_pol & ~_member(lkey_p, tkey_p)]
     if len(want):
-        pairs = tags[["theme", "label"]].drop_duplicates() if "label" in tags else None
-        labels_of = dict(zip(pairs["theme"].astype("str"), pairs["label"].astype("str"), strict=True)) \
-            if pairs is not None else {}
-        missing = [t for t in want["theme"].unique() if t not in labels_of]
-        if missing:
-            labels_of.update(_taxonomy_labels(missing))
-        added = pd.DataFrame(
-            {
-                "event_id": want["event_id"].astype("str"),
-                "theme": want["theme"].astype("str"),
-                "polarity": want["polarity"].astype("str"),
-                "rule": "reviewer",
-                "evidence": _added_evidence(want),
-                "label": want["theme"].map(labels_of).fillna(want["theme"]).astype("str"),
-                "kind": "reviewer",
-                "confirmed": pd.array([True] * len(want), dtype="boolean"),
-            }
-        )
-        added = added[[c for c in out.columns if c in added.columns]]
-        for c in out.columns:
-            if c not in added:
-                added[c] = pd.Series(pd.NA, index=added.index, dtype=out[c].dtype)
-        out = pd.concat([out, added[out.columns]], ignore_index=True)
-        # in event order, the added ones after the tagger's own tags of their event
-        pos = pd.Series(np.arange(len(events)), index=events["event_id"].astype("str").to_numpy())
-        order = out["event_id"].astype("str").map(pos).to_numpy()
-        out = out.iloc[np.argsort(order, kind="stable")]
+        out = _with_added(out, _added_tags(want, tags), events)
     for c in ("event_id", "theme", "polarity", "rule", "evidence", "label", "kind"):
         if c in out and out[c].dtype != "str":
             out[c] = out[c].astype("str")
     out["confirmed"] = out["confirmed"].astype("boolean")
     return out.reset_index(drop=True)
+
+
+def _added_tags(want: pd.DataFrame, tags: pd.DataFrame) -> pd.DataFrame:
+    """Tag rows for the reviewer's added (or accepted but no longer found) decisions ``want``."""
+    pairs = tags[["theme", "label"]].drop_duplicates() if "label" in tags else None
+    labels_of = dict(zip(pairs["theme"].astype("str"), pairs["label"].astype("str"), strict=True)) \
+        if pairs is not None else {}
+    missing = [t for t in want["theme"].unique() if t not in labels_of]
+    if missing:
+        labels_of.update(_taxonomy_labels(missing))
+    return pd.DataFrame(
+        {
+            "event_id": want["event_id"].astype("str"),
+            "theme": want["theme"].astype("str"),
+            "polarity": want["polarity"].astype("str"),
+            "rule": "reviewer",
+            "evidence": _added_evidence(want),
+            "label": want["theme"].map(labels_of).fillna(want["theme"]).astype("str"),
+            "kind": "reviewer",
+            "confirmed": pd.array([True] * len(want), dtype="boolean"),
+        }
+    )
+
+
+def _with_added(out: pd.DataFrame, added: pd.DataFrame, events: pd.DataFrame) -> pd.DataFrame:
+    """``out`` with the ``added`` tags (in its columns), in event order, the added ones after the
+    tagger's own tags of their event."""
+    added = added[[c for c in out.columns if c in added.columns]]
+    for c in out.columns:
+        if c not in added:
+            added[c] = pd.Series(pd.NA, index=added.index, dtype=out[c].dtype)
+    out = pd.concat([out, added[out.columns]], ignore_index=True)
+    pos = pd.Series(np.arange(len(events)), index=events["event_id"].astype("str").to_numpy())
+    order = out["event_id"].astype("str").map(pos).to_numpy()
+    return out.iloc[np.argsort(order, kind="stable")]
 
 
 def _taxonomy_labels(themes: list[str]) -> dict[str, str]:

@@ -75,6 +75,28 @@ def load_manifest(folder: str | os.PathLike[str]) -> Manifest:
     """Read ``folder/case.toml`` (or a path to the toml itself) and check it."""
     p = Path(folder)
     toml_path = p if p.suffix == ".toml" else p / "case.toml"
+    data = _read_toml(toml_path)
+    case_id = data.get("case_id")
+    if not case_id or not isinstance(case_id, str):
+        raise ManifestError(
+            "has no case_id", file=toml_path.name, hint='add a line like case_id = "cassie"'
+        )
+    entries = data.get("files")
+    if not entries or not isinstance(entries, list):
+        raise ManifestError(
+            "lists no files",
+            file=toml_path.name,
+            hint='add [[files]] tables with path = "..." and agency = "..."',
+        )
+    files = [_case_file(entry, i, toml_path) for i, entry in enumerate(entries, start=1)]
+    extra = {k: v for k, v in data.items() if k not in ("case_id", "title", "files")}
+    return Manifest(
+        folder=toml_path.parent, case_id=case_id, title=data.get("title"), files=files, extra=extra
+    )
+
+
+def _read_toml(toml_path: Path) -> dict[str, Any]:
+    """The parsed manifest; refuses a missing folder (suggesting a close name), a missing file or bad TOML."""
     folder_path = toml_path.parent
     if not folder_path.is_dir():
         raise ManifestError(
@@ -92,55 +114,39 @@ def load_manifest(folder: str | os.PathLike[str]) -> Manifest:
             "infers the files and agencies when there is no case.toml",
         )
     try:
-        data = tomllib.loads(toml_path.read_text(encoding="utf-8"))
+        return tomllib.loads(toml_path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
         raise ManifestError(f"is not valid TOML ({exc})", file=toml_path.name) from exc
-    case_id = data.get("case_id")
-    if not case_id or not isinstance(case_id, str):
+
+
+def _case_file(entry: Any, i: int, toml_path: Path) -> CaseFile:
+    """The ``i``-th ``[[files]]`` entry, checked: a path to a file that exists, only known keys."""
+    if not isinstance(entry, dict) or "path" not in entry:
+        raise ManifestError(f"[[files]] entry {i} has no path", file=toml_path.name)
+    unknown = set(entry) - _FILE_KEYS
+    if unknown:
         raise ManifestError(
-            "has no case_id", file=toml_path.name, hint='add a line like case_id = "cassie"'
-        )
-    entries = data.get("files")
-    if not entries or not isinstance(entries, list):
-        raise ManifestError(
-            "lists no files",
+            f"[[files]] entry {i} has unknown keys: {', '.join(sorted(unknown))}",
             file=toml_path.name,
-            hint='add [[files]] tables with path = "..." and agency = "..."',
+            hint=f"valid keys: {', '.join(sorted(_FILE_KEYS))}",
         )
-    files = []
-    for i, entry in enumerate(entries, start=1):
-        if not isinstance(entry, dict) or "path" not in entry:
-            raise ManifestError(f"[[files]] entry {i} has no path", file=toml_path.name)
-        unknown = set(entry) - _FILE_KEYS
-        if unknown:
-            raise ManifestError(
-                f"[[files]] entry {i} has unknown keys: {', '.join(sorted(unknown))}",
-                file=toml_path.name,
-                hint=f"valid keys: {', '.join(sorted(_FILE_KEYS))}",
-            )
-        fp = toml_path.parent / entry["path"]
-        if not fp.exists():
-            raise ManifestError(
-                f"[[files]] entry {i} names a file that does not exist",
-                file=toml_path.name,
-                value=entry["path"],
-                hint="paths are relative to the folder of case.toml",
-            )
-        files.append(
-            CaseFile(
-                path=fp,
-                agency=entry.get("agency"),
-                sheet=entry.get("sheet"),
-                columns=entry.get("columns"),
-                date_formats=entry.get("date_formats"),
-                service=entry.get("service"),
-                case_id=entry.get("case_id"),
-                extra={k: v for k, v in entry.items() if k in ("expected_events", "note")},
-            )
+    fp = toml_path.parent / entry["path"]
+    if not fp.exists():
+        raise ManifestError(
+            f"[[files]] entry {i} names a file that does not exist",
+            file=toml_path.name,
+            value=entry["path"],
+            hint="paths are relative to the folder of case.toml",
         )
-    extra = {k: v for k, v in data.items() if k not in ("case_id", "title", "files")}
-    return Manifest(
-        folder=toml_path.parent, case_id=case_id, title=data.get("title"), files=files, extra=extra
+    return CaseFile(
+        path=fp,
+        agency=entry.get("agency"),
+        sheet=entry.get("sheet"),
+        columns=entry.get("columns"),
+        date_formats=entry.get("date_formats"),
+        service=entry.get("service"),
+        case_id=entry.get("case_id"),
+        extra={k: v for k, v in entry.items() if k in ("expected_events", "note")},
     )
 
 

@@ -238,6 +238,7 @@ def _is_file(path: Path, what: str) -> bool:
 
 
 def _read_names_file(path: Path) -> list[tuple[Any, Any]]:
+    """The ``(name, label)`` pairs of a ``.toml`` or ``.csv`` names file, in file order."""
     if not _is_file(path, "names file"):
         raise SourceReadError(
             "names file not found",
@@ -247,34 +248,9 @@ def _read_names_file(path: Path) -> list[tuple[Any, Any]]:
     suffix = path.suffix.lower()
     try:
         if suffix == ".toml":
-            data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
-            table = data.get("names", data)
-            if not isinstance(table, dict):
-                raise OptionError(
-                    "the [names] entry of a names file must be a table",
-                    value=path.name,
-                    hint='write one line per name: "Cassie Smith" = "Child C"',
-                )
-            return [(k, v) for k, v in table.items() if not isinstance(v, dict | list)]
+            return _names_from_toml(path)
         if suffix in (".csv", ".txt"):
-            with path.open(encoding="utf-8-sig", newline="") as f:
-                rows = [r for r in csv.reader(f) if any(c.strip() for c in r)]
-            if not rows:
-                return []
-            head = [c.strip().lower() for c in rows[0]]
-            if "name" in head and "label" in head:
-                i, j = head.index("name"), head.index("label")
-                rows = rows[1:]
-            else:
-                i, j = 0, 1
-            bad = next((r for r in rows if len(r) <= max(i, j)), None)
-            if bad is not None:
-                raise OptionError(
-                    "a row of the names file has no label",
-                    value=",".join(bad),
-                    hint="write one 'name,label' pair per line (a header 'name,label' is optional)",
-                )
-            return [(r[i], r[j]) for r in rows]
+            return _names_from_csv(path)
     except (tomllib.TOMLDecodeError, UnicodeDecodeError, csv.Error, OSError) as exc:
         raise SourceReadError(
             f"cannot read the names file ({type(exc).__name__}: {getattr(exc, 'strerror', None) or exc})",
@@ -286,6 +262,41 @@ def _read_names_file(path: Path) -> list[tuple[Any, Any]]:
         value=path.name,
         hint="use a .toml file (\"Cassie Smith\" = \"Child C\") or a .csv file with name,label columns",
     )
+
+
+def _names_from_toml(path: Path) -> list[tuple[Any, Any]]:
+    """``"name" = "label"`` lines, at the top level or under ``[names]``."""
+    data = tomllib.loads(path.read_text(encoding="utf-8-sig"))
+    table = data.get("names", data)
+    if not isinstance(table, dict):
+        raise OptionError(
+            "the [names] entry of a names file must be a table",
+            value=path.name,
+            hint='write one line per name: "Cassie Smith" = "Child C"',
+        )
+    return [(k, v) for k, v in table.items() if not isinstance(v, dict | list)]
+
+
+def _names_from_csv(path: Path) -> list[tuple[Any, Any]]:
+    """``name,label`` rows (a ``name,label`` header row is optional; blank rows are skipped)."""
+    with path.open(encoding="utf-8-sig", newline="") as f:
+        rows = [r for r in csv.reader(f) if any(c.strip() for c in r)]
+    if not rows:
+        return []
+    head = [c.strip().lower() for c in rows[0]]
+    if "name" in head and "label" in head:
+        i, j = head.index("name"), head.index("label")
+        rows = rows[1:]
+    else:
+        i, j = 0, 1
+    bad = next((r for r in rows if len(r) <= max(i, j)), None)
+    if bad is not None:
+        raise OptionError(
+            "a row of the names file has no label",
+            value=",".join(bad),
+            hint="write one 'name,label' pair per line (a header 'name,label' is optional)",
+        )
+    return [(r[i], r[j]) for r in rows]
 
 
 def _load_names(names: Mapping[str, str] | PathLike) -> dict[str, str]:
@@ -590,28 +601,7 @@ def pseudonymise(
     (['Child C seen with Mother', 'Mother called'], ['SW SW1', nan])
     """
     mapping = _load_names(names)
-    name_re = re.compile(_alternation(mapping), re.IGNORECASE)
-    lookup = {_fold(n): lab for n, lab in mapping.items()}
-    singles = [(re.compile(_alternation([n]), re.IGNORECASE), lab) for n, lab in mapping.items()]
-
-    def label_of(text: str) -> str:
-        found = lookup.get(_fold(text))
-        if found is not None:
-            return found
-        # a case-insensitive match that casefold() does not see (rare scripts)
-        return next((lab for rx, lab in singles if rx.fullmatch(text)), text)
-
-    variants: Counter[tuple[str, str]] = Counter()
-
-    def to_label(m: re.Match[str]) -> str:
-        text = m.group(0)
-        label = label_of(text)
-        variants[(label, text)] += 1
-        return label
-
-    def label_only(m: re.Match[str]) -> str:
-        return label_of(m.group(0))
-
+    namer = _Namer(mapping)
     columns = _text_columns(events)
     frame = events.reset_index(drop=True)
     out = events.copy()
@@ -622,52 +612,27 @@ def pseudonymise(
         cand = _contains(s, name_pre)
         p = s.copy()
         if cand.any():
-            p.loc[cand] = s[cand].str.replace(name_re, to_label, regex=True)
+            p.loc[cand] = s[cand].str.replace(namer.pattern, namer.to_label, regex=True)
         pseudo[col] = p
         out[col] = p.set_axis(events.index)
     if key is None:
         return out
 
-    # the name each label is turned back into: the spelling most often replaced
-    labels: dict[str, str] = {}
-    for name, lab in mapping.items():
-        labels.setdefault(lab, name)
-    best: dict[str, tuple[int, str]] = {}
-    for (lab, v), n in variants.items():
-        if lab not in best or n > best[lab][0]:
-            best[lab] = (n, v)
-    for lab, (_, v) in best.items():
-        labels[lab] = v
+    _write_key(Path(key), frame, pseudo, mapping, namer)
+    return out
+
+
+def _write_key(path: Path, frame: pd.DataFrame, pseudo: Mapping[Any, pd.Series], mapping: Mapping[str, str],
+               namer: _Namer) -> None:
+    """The key file of :func:`pseudonymise`: each label's name, and the cells that need more
+    (``frame``: the original text columns, ``pseudo``: the pseudonymised ones)."""
+    columns = list(pseudo)
+    labels = _key_labels(mapping, namer.variants)
     label_re = re.compile(_alternation(labels, exact=True))
     label_pre = _prefilter(labels, ignore_case=False)
-
-    # the cells where turning each label back into that name would not give the exact text
-    cells_by_col: dict[Any, list[tuple[int, dict[str, Any]]]] = {}
-    for col in columns:
-        s, p = frame[col], pseudo[col]
-        check = ((p != s).fillna(False).astype(bool) & s.notna()) | _contains(s, label_pre)
-        exceptions: list[tuple[int, dict[str, Any]]] = []
-        cells_by_col[col] = exceptions
-        if not check.any():
-            continue
-        restored = p.copy()
-        restored.loc[check] = _restore_default(p[check], label_re, labels)
-        wrong = check & ~(restored == s).fillna(False).astype(bool)
-        if not wrong.any():
-            continue
-        sw, pw = s[wrong], p[wrong]
-        simple = sw.str.count(label_re).eq(0) & pw.str.count(label_re).eq(sw.str.count(name_re))
-        for pos, found in sw[simple].str.findall(name_re).items():
-            exceptions.append((int(pos), {"originals": list(found)}))
-        for pos, text in sw[~simple].items():
-            exceptions.append((int(pos), _exception_for(text, name_re, label_only, label_re)))
-        # safety net: the exceptions must give back the exact text
-        back = _apply_cells(p, restored, [e for _, e in exceptions], [q for q, _ in exceptions], label_re)
-        still = wrong & ~(back == s).fillna(False).astype(bool)
-        fixed = {int(q) for q in np.flatnonzero(still.to_numpy())}
-        exceptions[:] = [(q, e) for q, e in exceptions if q not in fixed]
-        exceptions += [(q, {"text": s.iloc[q]}) for q in sorted(fixed)]
-
+    cells_by_col = {
+        col: _cell_exceptions(frame[col], pseudo[col], namer, labels, label_re, label_pre) for col in columns
+    }
     row_id, ids = _row_ids(frame.assign(event_id=pseudo["event_id"]) if "event_id" in pseudo else frame)
     cells = [
         {"row": ids[pos], "column": str(col), **exc}
@@ -680,8 +645,81 @@ def pseudonymise(
         columns=[str(c) for c in columns],
         row_id=row_id,
         cells=cells,
-    ).write(Path(key))
-    return out
+    ).write(path)
+
+
+class _Namer:
+    """The names of a mapping found in text (whole words, any case), their labels, and how often
+    each spelling was replaced (``variants``: ``(label, text as written) -> count``)."""
+
+    def __init__(self, mapping: Mapping[str, str]) -> None:
+        self.pattern = re.compile(_alternation(mapping), re.IGNORECASE)
+        self.lookup = {_fold(n): lab for n, lab in mapping.items()}
+        self.singles = [(re.compile(_alternation([n]), re.IGNORECASE), lab) for n, lab in mapping.items()]
+        self.variants: Counter[tuple[str, str]] = Counter()
+
+    def label_of(self, text: str) -> str:
+        found = self.lookup.get(_fold(text))
+        if found is not None:
+            return found
+        # a case-insensitive match that casefold() does not see (rare scripts)
+        return next((lab for rx, lab in self.singles if rx.fullmatch(text)), text)
+
+    def to_label(self, m: re.Match[str]) -> str:
+        """The label of a match, counting the spelling replaced."""
+        text = m.group(0)
+        label = self.label_of(text)
+        self.variants[(label, text)] += 1
+        return label
+
+    def label_only(self, m: re.Match[str]) -> str:
+        return self.label_of(m.group(0))
+
+
+def _key_labels(mapping: Mapping[str, str], variants: Counter[tuple[str, str]]) -> dict[str, str]:
+    """The name each label is turned back into: the spelling most often replaced (else the first
+    name given for it)."""
+    labels: dict[str, str] = {}
+    for name, lab in mapping.items():
+        labels.setdefault(lab, name)
+    best: dict[str, tuple[int, str]] = {}
+    for (lab, v), n in variants.items():
+        if lab not in best or n > best[lab][0]:
+            best[lab] = (n, v)
+    for lab, (_, v) in best.items():
+        labels[lab] = v
+    return labels
+
+
+def _cell_exceptions(
+    s: pd.Series, p: pd.Series, namer: _Namer, labels: Mapping[str, str], label_re: re.Pattern[str],
+    label_pre: str,
+) -> list[tuple[int, dict[str, Any]]]:
+    """The cells of one column (``s`` original, ``p`` pseudonymised) where turning each label back
+    into its name would not give the exact text, each with what gives it back."""
+    exceptions: list[tuple[int, dict[str, Any]]] = []
+    check = ((p != s).fillna(False).astype(bool) & s.notna()) | _contains(s, label_pre)
+    if not check.any():
+        return exceptions
+    restored = p.copy()
+    restored.loc[check] = _restore_default(p[check], label_re, labels)
+    wrong = check & ~(restored == s).fillna(False).astype(bool)
+    if not wrong.any():
+        return exceptions
+    name_re = namer.pattern
+    sw, pw = s[wrong], p[wrong]
+    simple = sw.str.count(label_re).eq(0) & pw.str.count(label_re).eq(sw.str.count(name_re))
+    for pos, found in sw[simple].str.findall(name_re).items():
+        exceptions.append((int(pos), {"originals": list(found)}))
+    for pos, text in sw[~simple].items():
+        exceptions.append((int(pos), _exception_for(text, name_re, namer.label_only, label_re)))
+    # safety net: the exceptions must give back the exact text
+    back = _apply_cells(p, restored, [e for _, e in exceptions], [q for q, _ in exceptions], label_re)
+    still = wrong & ~(back == s).fillna(False).astype(bool)
+    fixed = {int(q) for q in np.flatnonzero(still.to_numpy())}
+    exceptions[:] = [(q, e) for q, e in exceptions if q not in fixed]
+    exceptions += [(q, {"text": s.iloc[q]}) for q in sorted(fixed)]
+    return exceptions
 
 
 def personalise(events: pd.DataFrame, key: PathLike) -> pd.DataFrame:
@@ -981,42 +1019,48 @@ def redact(
     frame = events.reset_index(drop=True)
     out = events.copy()
     salt = secrets.token_bytes(16)
-    order = {k.name: i for i, k in enumerate(selected)}
     parts: list[pd.DataFrame] = []
     columns = [c for c in _text_columns(frame) if c not in _ID_COLUMNS]
     for ci, col in enumerate(columns):
-        s = frame[col]
-        changed = False
-        for kind in selected:
-            s, values = _redact_series(s, kind)
-            if values is None:
-                continue
-            changed = True
-            pos = values.index.get_level_values(0).to_numpy(dtype=np.int64)
-            parts.append(
-                pd.DataFrame(
-                    {
-                        "_pos": pos,
-                        "_col": ci,
-                        "_kind": order[kind.name],
-                        "_occ": values.index.get_level_values(1).to_numpy(),
-                        "column": str(col),
-                        "kind": kind.name,
-                        "length": values.str.len().to_numpy(dtype=np.int64),
-                        "ref": [
-                            hashlib.blake2b(
-                                _normal_form(kind.name, v).encode("utf-8", "surrogatepass"),
-                                key=salt,
-                                digest_size=5,
-                            ).hexdigest()
-                            for v in values
-                        ],
-                    }
-                )
-            )
-        if changed:
-            out[col] = s.set_axis(events.index)
+        redacted, found = _redact_column(frame[col], selected, salt)
+        if found:
+            out[col] = redacted.set_axis(events.index)
+            parts += [part.assign(_col=ci, column=str(col))[_PART_COLUMNS] for part in found]
     return out, _redaction_table(frame, parts)
+
+
+#: the columns of one column's redactions, before :func:`_redaction_table` orders and completes them
+_PART_COLUMNS = ["_pos", "_col", "_kind", "_occ", "column", "kind", "length", "ref"]
+
+
+def _redact_column(s: pd.Series, selected: Sequence[_Kind], salt: bytes) -> tuple[pd.Series, list[pd.DataFrame]]:
+    """One text column with each selected kind redacted in turn, and per kind that found any, its
+    redactions (``_pos`` row, ``_kind`` order, ``_occ`` occurrence, ``kind``, ``length``, ``ref``)."""
+    found: list[pd.DataFrame] = []
+    for k, kind in enumerate(selected):
+        s, values = _redact_series(s, kind)
+        if values is None:
+            continue
+        found.append(
+            pd.DataFrame(
+                {
+                    "_pos": values.index.get_level_values(0).to_numpy(dtype=np.int64),
+                    "_kind": k,
+                    "_occ": values.index.get_level_values(1).to_numpy(),
+                    "kind": kind.name,
+                    "length": values.str.len().to_numpy(dtype=np.int64),
+                    "ref": [
+                        hashlib.blake2b(
+                            _normal_form(kind.name, v).encode("utf-8", "surrogatepass"),
+                            key=salt,
+                            digest_size=5,
+                        ).hexdigest()
+                        for v in values
+                    ],
+                }
+            )
+        )
+    return s, found
 
 
 def _redaction_table(frame: pd.DataFrame, parts: list[pd.DataFrame]) -> pd.DataFrame:

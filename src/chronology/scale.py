@@ -41,11 +41,8 @@ Examples
 from __future__ import annotations
 
 import contextlib
-import itertools
-import json
 import os
 import tempfile
-import uuid
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -56,6 +53,7 @@ import pandas as pd
 
 from .errors import ChronologyError, MissingDependencyError, OptionError, SourceReadError
 from .schema import CANONICAL_COLUMNS, CANONICAL_DTYPES, TZ, validate_events
+from .store import META_FILE, read_meta, write_parquet
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -86,182 +84,8 @@ _OPTIONS: dict[str, tuple[str, ...]] = {
     "themes": ("taxonomy",),
 }
 
-_FORMAT = "chronology-caseload"
-_VERSION = 1
-_META = "caseload.json"
 #: dtypes restored on reading for columns outside the canonical table (others stay as Arrow gives)
 _SIMPLE_DTYPES = {"str", "int64", "float64", "bool", "boolean", "Int64", "Float64"}
-
-
-# ------------------------------------------------------------------------------------------ writing
-def write_parquet(
-    chronology: Chronology,
-    path: PathLike,
-    *,
-    partition_by: Literal["case_id"] | None = None,
-    rows_per_file: int = 1_000_000,
-    row_group_size: int = 100_000,
-    append: bool = False,
-) -> Path:
-    """Store a chronology as a caseload folder of Parquet files; returns the folder.
-
-    Parameters
-    ----------
-    chronology
-        The chronology to store (one case or a caseload); not modified. Its tags are not stored
-        (a caseload tags itself: :meth:`Caseload.tags`).
-    path
-        The caseload folder; created if needed. Holds ``events/``, ``rejects/``, ``provenance/``
-        and ``caseload.json`` (the dtypes of the columns and the counts).
-    partition_by
-        ``None`` (default): ``events/part-*.parquet`` files of up to ``rows_per_file`` events, each
-        holding whole cases, sorted by ``case_id`` then date, so that DuckDB skips the row groups a
-        batch does not need. ``"case_id"``: one folder per case (``events/case_id=<id>/``), the
-        layout of Spark's ``partitionBy("case_id")``; worth it for a few thousand large cases, not
-        for a national caseload of small ones (a folder per child).
-    rows_per_file, row_group_size
-        Sizes of the files and of their row groups (in events).
-    append
-        Add to an existing caseload folder (a national dataset written one part at a time). The
-        new events' ids must not be in it already; the columns may differ (missing ones read as
-        null). Without ``append``, a folder that already holds a caseload is an error.
-
-    Examples
-    --------
-    >>> import tempfile
-    >>> import chronology as chron
-    >>> folder = write_parquet(chron.samples.load("carlos"), tempfile.mkdtemp())
-    >>> sorted(p.name for p in folder.iterdir())
-    ['caseload.json', 'events', 'provenance', 'rejects']
-    """
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
-    from .chronology import Chronology
-
-    if not isinstance(chronology, Chronology):
-        raise OptionError(
-            "write_parquet() takes a Chronology", value=type(chronology).__name__,
-            hint="read the files with chronology.read_case() or chronology.read() first",
-        )
-    if partition_by not in (None, "case_id"):
-        raise OptionError("unknown value for partition_by", value=partition_by,
-                          hint="use partition_by=None or partition_by='case_id'")
-    for name, value in (("rows_per_file", rows_per_file), ("row_group_size", row_group_size)):
-        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-            raise OptionError(f"{name} must be a whole number of at least 1", value=value)
-    root = Path(path)
-    meta_path = root / _META
-    meta: dict[str, Any] = {"format": _FORMAT, "version": _VERSION, "columns": {}, "events": 0,
-                            "rejects": 0, "parts": 0}
-    if meta_path.exists():
-        if not append:
-            raise OptionError(
-                "the folder already holds a caseload", file=root,
-                hint="write to a new folder, or pass append=True to add these events to it",
-            )
-        meta = _read_meta(root)
-    elif append and root.exists() and any(root.iterdir()):
-        raise OptionError("the folder is not a caseload written by write_parquet()", file=root,
-                          hint="append to a folder written by write_parquet(), or write to a new one")
-    events = chronology.events
-    if events["case_id"].isna().any():
-        raise OptionError("some events have no case_id", file=root,
-                          hint="a caseload is split by case: give every event a case_id")
-    (root / "events").mkdir(parents=True, exist_ok=True)
-    token = uuid.uuid4().hex[:12]
-    if len(events):
-        order = np.lexsort((
-            events["start"].array.asi8,
-            pd.factorize(events["case_id"], sort=True)[0],
-        ))
-        table = pa.Table.from_pandas(events.take(order), preserve_index=False)
-        if partition_by == "case_id":
-            _write_by_case(table, root / "events", token, row_group_size)
-        else:
-            _write_parts(table, root / "events", token, rows_per_file, row_group_size)
-    for name, frame in (("rejects", chronology.rejects), ("provenance", chronology.provenance)):
-        (root / name).mkdir(parents=True, exist_ok=True)
-        if len(frame):
-            pq.write_table(pa.Table.from_pandas(_plain(frame), preserve_index=False),
-                           root / name / f"part-{token}.parquet")
-    columns = dict(meta["columns"])
-    for col in events.columns:
-        columns.setdefault(str(col), str(events[col].dtype))
-    meta.update(columns=columns, events=int(meta["events"]) + len(events),
-                rejects=int(meta["rejects"]) + len(chronology.rejects), parts=int(meta["parts"]) + 1)
-    meta_path.write_text(json.dumps(meta, indent=1) + "\n", encoding="utf-8")
-    return root
-
-
-def _write_parts(table: pa.Table, folder: Path, token: str, rows_per_file: int, row_group_size: int) -> None:
-    """Files of about ``rows_per_file`` rows, cut at case boundaries (the table is sorted by case)."""
-    import pyarrow.parquet as pq
-
-    case = table.column("case_id").to_numpy(zero_copy_only=False)
-    first = np.flatnonzero(np.r_[True, case[1:] != case[:-1]])  # where each case starts
-    cuts = [0]
-    for start in first:
-        if start - cuts[-1] >= rows_per_file:
-            cuts.append(int(start))
-    cuts.append(len(case))
-    for k, (a, b) in enumerate(itertools.pairwise(cuts)):
-        pq.write_table(table.slice(a, b - a), folder / f"part-{token}-{k:05d}.parquet",
-                       row_group_size=row_group_size)
-
-
-def _write_by_case(table: pa.Table, folder: Path, token: str, row_group_size: int) -> None:
-    """One hive folder per case; the case id stays in the files too (readers need not decode paths)."""
-    import pyarrow.dataset as ds
-
-    ds.write_dataset(
-        table.append_column("_case", table.column("case_id")),
-        folder,
-        format="parquet",
-        partitioning=ds.partitioning(_partition_schema(), flavor="hive"),
-        basename_template=f"part-{token}-{{i}}.parquet",
-        existing_data_behavior="overwrite_or_ignore",
-        max_partitions=1 << 30,
-        max_rows_per_group=row_group_size,
-        min_rows_per_group=min(row_group_size, 1024),
-    )
-    # the partition column is written as "_case=..."; name the folders as Spark and DuckDB expect
-    for sub in folder.glob("_case=*"):
-        sub.rename(folder / ("case_id=" + sub.name[len("_case="):]))
-
-
-def _partition_schema() -> pa.Schema:
-    import pyarrow as pa
-
-    return pa.schema([("_case", pa.string())])
-
-
-def _plain(frame: pd.DataFrame) -> pd.DataFrame:
-    """``frame`` with columns of Python objects (mappings, lists) written as JSON text."""
-    out = frame.copy()
-    for col in out.columns:
-        if out[col].dtype == object:
-            out[col] = pd.array(
-                [None if v is None or (isinstance(v, float) and np.isnan(v)) else
-                 v if isinstance(v, str) else json.dumps(v, default=str) for v in out[col]],
-                dtype="str",
-            )
-    return out
-
-
-def _read_meta(root: Path) -> dict[str, Any]:
-    try:
-        meta = json.loads((root / _META).read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise SourceReadError("cannot read the caseload's description", file=root / _META,
-                              hint="the file is damaged: write the caseload again") from exc
-    if not isinstance(meta, dict) or meta.get("format") != _FORMAT:
-        raise SourceReadError("not a caseload description", file=root / _META,
-                              hint="open a folder written by chronology.scale.write_parquet()")
-    if int(meta.get("version", 0)) > _VERSION:
-        raise SourceReadError("the caseload was written by a newer chronology", file=root / _META,
-                              value=meta.get("version"), hint="upgrade chronology")
-    return meta
 
 
 # ------------------------------------------------------------------------------ the per-case step
@@ -362,45 +186,48 @@ def _canonical(
         )
     out: dict[str, Any] = {}
     for col in CANONICAL_COLUMNS:
-        dtype = CANONICAL_DTYPES[col]
-        if col not in frame.columns:
-            out[col] = pd.Series(pd.NA if dtype != "bool" else False, index=frame.index).astype(dtype)
-            continue
-        s = frame[col]
-        try:
-            if isinstance(dtype, pd.DatetimeTZDtype):
-                s = pd.to_datetime(s)
-                s = s.dt.tz_localize(naive_tz) if s.dt.tz is None else s
-                s = s.dt.tz_convert(TZ).astype(dtype)
-            elif isinstance(dtype, pd.CategoricalDtype):
-                bad = s.notna() & ~s.isin(dtype.categories)
-                if bad.any():
-                    raise EventValueError(col, s[bad].iloc[0], where, dtype)
-                s = s.astype(dtype)
-            else:
-                s = s.astype(dtype)
-        except (TypeError, ValueError) as exc:
-            if isinstance(exc, ChronologyError):
-                raise
-            raise SourceReadError(
-                f"a column does not hold {dtype} values", file=where, column=col,
-                hint="store events with chronology.scale.write_parquet(), keeping the dtypes of "
-                "chronology.schema.CANONICAL_DTYPES",
-            ) from exc
-        out[col] = s
+        out[col] = _canonical_column(frame, col, where=where, naive_tz=naive_tz)
     for col in frame.columns:
-        if col in out:
-            continue
-        s = frame[col]
-        dtype = dtypes.get(str(col))
-        if dtype in _SIMPLE_DTYPES and str(s.dtype) != dtype:
-            with contextlib.suppress(TypeError, ValueError):  # else kept as stored: an extra column
-                s = s.astype(dtype)
-        out[col] = s
+        if col not in out:
+            out[col] = _extra_column(frame[col], dtypes.get(str(col)))
     events = pd.DataFrame(out, copy=False).reset_index(drop=True)
     if validate:
         validate_events(events, source=where)
     return events
+
+
+def _canonical_column(frame: pd.DataFrame, col: str, *, where: str, naive_tz: str) -> pd.Series:
+    """The canonical column ``col`` of ``frame`` in its canonical dtype (all missing when absent)."""
+    dtype = CANONICAL_DTYPES[col]
+    if col not in frame.columns:
+        return pd.Series(pd.NA if dtype != "bool" else False, index=frame.index).astype(dtype)
+    s = frame[col]
+    try:
+        if isinstance(dtype, pd.DatetimeTZDtype):
+            s = pd.to_datetime(s)
+            s = s.dt.tz_localize(naive_tz) if s.dt.tz is None else s
+            return s.dt.tz_convert(TZ).astype(dtype)
+        if isinstance(dtype, pd.CategoricalDtype):
+            bad = s.notna() & ~s.isin(dtype.categories)
+            if bad.any():
+                raise EventValueError(col, s[bad].iloc[0], where, dtype)
+        return s.astype(dtype)
+    except (TypeError, ValueError) as exc:
+        if isinstance(exc, ChronologyError):
+            raise
+        raise SourceReadError(
+            f"a column does not hold {dtype} values", file=where, column=col,
+            hint="store events with chronology.scale.write_parquet(), keeping the dtypes of "
+            "chronology.schema.CANONICAL_DTYPES",
+        ) from exc
+
+
+def _extra_column(s: pd.Series, dtype: str | None) -> pd.Series:
+    """An extra (non-canonical) column in the simple dtype it was written with; else as stored."""
+    if dtype in _SIMPLE_DTYPES and str(s.dtype) != dtype:
+        with contextlib.suppress(TypeError, ValueError):
+            s = s.astype(dtype)
+    return s
 
 
 class EventValueError(SourceReadError):
@@ -787,34 +614,49 @@ def caseload(
     if not root.is_dir():
         raise SourceReadError("no caseload folder here", file=root,
                               hint="pass the folder written by chronology.scale.write_parquet()")
+    _check_caseload_options(batch_events, memory_limit)
+    events, dtypes = _events_folder(root)
+    files = [p for p in events.rglob("*.parquet") if p.is_file() and not p.name.startswith(("_", "."))]
+    if not files:
+        raise SourceReadError("no Parquet files in the caseload folder", file=events,
+                              hint="write one with chronology.scale.write_parquet()")
+    return Caseload(
+        path=root, memory_limit=memory_limit, batch_events=batch_events, threads=threads,
+        temp_directory=None if temp_directory is None else Path(temp_directory), validate=validate,
+        _glob=str(events / "**" / "*.parquet"), _hive=_case_in_paths(files[0], events), _files=len(files),
+        _dtypes=dtypes,
+    )
+
+
+def _check_caseload_options(batch_events: Any, memory_limit: Any) -> None:
     if not isinstance(batch_events, int) or isinstance(batch_events, bool) or batch_events < 1:
         raise OptionError("batch_events must be a whole number of at least 1", value=batch_events,
                           hint="e.g. batch_events=250_000")
     if not isinstance(memory_limit, str) or not memory_limit.strip():
         raise OptionError("memory_limit must be a size such as '1GB'", value=memory_limit)
-    dtypes: dict[str, str] = {}
-    events = root
-    if (root / _META).exists():
-        dtypes = dict(_read_meta(root).get("columns", {}))
-        events = root / "events"
-    elif (root / "events").is_dir():
-        events = root / "events"
-    files = [p for p in events.rglob("*.parquet") if p.is_file() and not p.name.startswith(("_", "."))]
-    if not files:
-        raise SourceReadError("no Parquet files in the caseload folder", file=events,
-                              hint="write one with chronology.scale.write_parquet()")
+
+
+def _events_folder(root: Path) -> tuple[Path, dict[str, str]]:
+    """Where a caseload folder keeps its events, and the dtypes its description records (none
+    for a folder written elsewhere)."""
+    if (root / META_FILE).exists():
+        return root / "events", dict(read_meta(root).get("columns", {}))
+    if (root / "events").is_dir():
+        return root / "events", {}
+    return root, {}
+
+
+def _case_in_paths(first: Path, events: Path) -> bool:
+    """Whether the case id is in the folder names only (hive ``case_id=...``), not in the files;
+    refuses events with neither."""
     import pyarrow.parquet as pq
 
-    in_files = "case_id" in pq.read_schema(files[0]).names
-    hive = not in_files and any(part.startswith("case_id=") for part in files[0].relative_to(events).parts)
+    in_files = "case_id" in pq.read_schema(first).names
+    hive = not in_files and any(part.startswith("case_id=") for part in first.relative_to(events).parts)
     if not in_files and not hive:
-        raise SourceReadError("the Parquet events have no case_id column", file=files[0], column="case_id",
+        raise SourceReadError("the Parquet events have no case_id column", file=first, column="case_id",
                               hint="store events with chronology.scale.write_parquet()")
-    return Caseload(
-        path=root, memory_limit=memory_limit, batch_events=batch_events, threads=threads,
-        temp_directory=None if temp_directory is None else Path(temp_directory), validate=validate,
-        _glob=str(events / "**" / "*.parquet"), _hive=hive, _files=len(files), _dtypes=dtypes,
-    )
+    return hive
 
 
 # ----------------------------------------------------------------------------------------- Spark
@@ -869,7 +711,7 @@ def spark_events(spark: Any, path: PathLike) -> Any:
     root = Path(path)
     events = root / "events" if (root / "events").is_dir() else root
     reader = spark.read.option("mergeSchema", "true")
-    if (root / _META).exists() and any(events.glob("case_id=*")):
+    if (root / META_FILE).exists() and any(events.glob("case_id=*")):
         # the case id is in the files as well as in the folder names: read the files' own
         reader = reader.option("recursiveFileLookup", "true")
     return reader.parquet(str(events))

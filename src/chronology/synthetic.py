@@ -24,6 +24,7 @@ Examples
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -148,65 +149,91 @@ def synthetic(
     case_len = rng.integers(180, 540, n_cases)
     out: dict[str, pd.DataFrame] = {}
     for agency, n in zip(agencies, counts, strict=True):
-        case = rng.integers(0, n_cases, n)
-        offset_min = (rng.random(n) * case_len[case] * 24 * 60).astype("int64")
-        when = pd.Series(case_start[case]) + pd.to_timedelta(offset_min, unit="min")
-        when = when.dt.floor("min")
-        phrases = np.array(_PHRASES[agency], dtype=object)
-        details = np.array(_DETAILS, dtype=object)
-        text = (
-            pd.Series(phrases[rng.integers(0, len(phrases), n)])
-            + " " + pd.Series(details[rng.integers(0, len(details), n)])
-            + " Log " + pd.Series(rng.integers(1000, 999999, n)).astype("str") + "."
-        ).to_numpy()
-        action = np.array(["Advice given", "Referred on", "No further action", "Plan agreed", "N/K", ""], dtype=object)[
-            rng.integers(0, 6, n)
-        ]
-        seen = np.array(["Y", "N", "", "Yes", "No"], dtype=object)[rng.integers(0, 5, n)]
-        role = np.array(_ROLES, dtype=object)[rng.integers(0, len(_ROLES), n)]
-        ref = case_ids[case]
-        u = rng.random(n)
-        bad_date = rng.random(n) < 0.001  # about one in a thousand: blank or "TBC"
-        if agency == "police":
-            dt_text = when.dt.strftime("%d/%m/%Y %H:%M").where(u > 0.15, when.dt.strftime("%d/%m/%Y 00:00"))
-            dt_text = _spoil(dt_text, bad_date, rng)
-            df = pd.DataFrame({
-                "Case ref": ref, "Date/Time": dt_text,
-                "Incident type": np.where(rng.random(n) < 0.5, "Concern for welfare", ""),
-                "Details": text, "Action taken": action, "Officer": role,
-            })
-        elif agency == "health_acute":
-            df = pd.DataFrame({
-                "Case ref": ref, "Date": _spoil(when.dt.strftime("%d-%b-%Y"), bad_date, rng),
-                "Time": when.dt.strftime("%H:%M").where(u > 0.1, ""),
-                "Details": text, "Outcome": action, "Child seen (Y/N)": seen, "Clinician": role,
-            })
-        elif agency == "csc":
-            date = _spoil(when.dt.strftime("%Y-%m-%d").where(u > 0.05, when.dt.strftime("%b %Y")), bad_date, rng)
-            two_lines = rng.random(n) < 0.01
-            updates = np.array(_UPDATES, dtype=object)[rng.integers(0, len(_UPDATES), n)]
-            text = np.where(two_lines, text + "\n" + updates, text)
-            df = pd.DataFrame({
-                "Case ref": ref, "Date": date, "Team": np.where(rng.random(n) < 0.5, "MASH", "Locality Team"),
-                "Summary": text, "Outcome": action, "Child seen": seen, "Worker role": role,
-                "Child's views": np.where(rng.random(n) < 0.2, "I want to stay with my nan", ""),
-            })
-        elif agency == "education":
-            monday = when.dt.normalize() - pd.to_timedelta(when.dt.day_of_week, unit="D")
-            df = pd.DataFrame({
-                "Case ref": ref,
-                "Week commencing": _spoil("w/c " + monday.dt.strftime("%d/%m/%Y"), bad_date, rng),
-                "Details": text, "Action": action, "Staff member": role,
-            })
-        else:
-            date = when.dt.strftime("%d.%m.%Y").where(u > 0.03, "?" + when.dt.strftime("%d.%m.%Y"))
-            date = _spoil(date, bad_date, rng)
-            df = pd.DataFrame({
-                "Case ref": ref, "Date": date, "Details": text, "Outcome": action,
-                "Seen": seen, "Clinician": role,
-            })
-        out[agency] = df.reset_index(drop=True)
+        rows = _draw_rows(agency, int(n), rng, case_ids, case_start, case_len)
+        out[agency] = _agency_table(agency, rows, rng).reset_index(drop=True)
     return dict(sorted(out.items()))
+
+
+@dataclass(frozen=True)
+class _Rows:
+    """The cells every agency's export has, drawn for its ``n`` rows (before its own layout)."""
+
+    n: int
+    when: pd.Series
+    ref: np.ndarray
+    text: np.ndarray
+    action: np.ndarray
+    seen: np.ndarray
+    role: np.ndarray
+    u: np.ndarray
+    bad_date: np.ndarray
+
+
+def _draw_rows(agency: str, n: int, rng: np.random.Generator, case_ids: np.ndarray,
+               case_start: pd.DatetimeIndex, case_len: np.ndarray) -> _Rows:
+    """The common cells of ``n`` rows of ``agency``: case, time, text, action, seen, role."""
+    case = rng.integers(0, len(case_ids), n)
+    offset_min = (rng.random(n) * case_len[case] * 24 * 60).astype("int64")
+    when = pd.Series(case_start[case]) + pd.to_timedelta(offset_min, unit="min")
+    when = when.dt.floor("min")
+    phrases = np.array(_PHRASES[agency], dtype=object)
+    details = np.array(_DETAILS, dtype=object)
+    text = (
+        pd.Series(phrases[rng.integers(0, len(phrases), n)])
+        + " " + pd.Series(details[rng.integers(0, len(details), n)])
+        + " Log " + pd.Series(rng.integers(1000, 999999, n)).astype("str") + "."
+    ).to_numpy()
+    action = np.array(["Advice given", "Referred on", "No further action", "Plan agreed", "N/K", ""], dtype=object)[
+        rng.integers(0, 6, n)
+    ]
+    seen = np.array(["Y", "N", "", "Yes", "No"], dtype=object)[rng.integers(0, 5, n)]
+    role = np.array(_ROLES, dtype=object)[rng.integers(0, len(_ROLES), n)]
+    ref = case_ids[case]
+    u = rng.random(n)
+    bad_date = rng.random(n) < 0.001  # about one in a thousand: blank or "TBC"
+    return _Rows(n=n, when=when, ref=ref, text=text, action=action, seen=seen, role=role, u=u, bad_date=bad_date)
+
+
+def _agency_table(agency: str, r: _Rows, rng: np.random.Generator) -> pd.DataFrame:
+    """The rows in ``agency``'s own layout: its headings, date habits and extra columns."""
+    n, when, u = r.n, r.when, r.u
+    if agency == "police":
+        dt_text = when.dt.strftime("%d/%m/%Y %H:%M").where(u > 0.15, when.dt.strftime("%d/%m/%Y 00:00"))
+        dt_text = _spoil(dt_text, r.bad_date, rng)
+        return pd.DataFrame({
+            "Case ref": r.ref, "Date/Time": dt_text,
+            "Incident type": np.where(rng.random(n) < 0.5, "Concern for welfare", ""),
+            "Details": r.text, "Action taken": r.action, "Officer": r.role,
+        })
+    if agency == "health_acute":
+        return pd.DataFrame({
+            "Case ref": r.ref, "Date": _spoil(when.dt.strftime("%d-%b-%Y"), r.bad_date, rng),
+            "Time": when.dt.strftime("%H:%M").where(u > 0.1, ""),
+            "Details": r.text, "Outcome": r.action, "Child seen (Y/N)": r.seen, "Clinician": r.role,
+        })
+    if agency == "csc":
+        date = _spoil(when.dt.strftime("%Y-%m-%d").where(u > 0.05, when.dt.strftime("%b %Y")), r.bad_date, rng)
+        two_lines = rng.random(n) < 0.01
+        updates = np.array(_UPDATES, dtype=object)[rng.integers(0, len(_UPDATES), n)]
+        text = np.where(two_lines, r.text + "\n" + updates, r.text)
+        return pd.DataFrame({
+            "Case ref": r.ref, "Date": date, "Team": np.where(rng.random(n) < 0.5, "MASH", "Locality Team"),
+            "Summary": text, "Outcome": r.action, "Child seen": r.seen, "Worker role": r.role,
+            "Child's views": np.where(rng.random(n) < 0.2, "I want to stay with my nan", ""),
+        })
+    if agency == "education":
+        monday = when.dt.normalize() - pd.to_timedelta(when.dt.day_of_week, unit="D")
+        return pd.DataFrame({
+            "Case ref": r.ref,
+            "Week commencing": _spoil("w/c " + monday.dt.strftime("%d/%m/%Y"), r.bad_date, rng),
+            "Details": r.text, "Action": r.action, "Staff member": r.role,
+        })
+    date = when.dt.strftime("%d.%m.%Y").where(u > 0.03, "?" + when.dt.strftime("%d.%m.%Y"))
+    date = _spoil(date, r.bad_date, rng)
+    return pd.DataFrame({
+        "Case ref": r.ref, "Date": date, "Details": r.text, "Outcome": r.action,
+        "Seen": r.seen, "Clinician": r.role,
+    })
 
 
 def _spoil(dates: pd.Series, bad: np.ndarray, rng: np.random.Generator) -> pd.Series:
