@@ -17,7 +17,7 @@ from ..errors import OptionError
 from ..rules import AnyOf, Match
 from . import _common as cm
 from . import style
-from .timeline import _period_marker, _symbol_key
+from .timeline import _mark_traces, _Marks, _symbol_key
 
 if TYPE_CHECKING:
     import plotly.graph_objects as go
@@ -210,75 +210,9 @@ def align(
     if ev.empty:
         return cm.empty_figure(heading, "No events to draw")
     if window_days is not None:
-        w = float(window_days)
-        last = ev["end_days"].fillna(ev["offset_days"])
-        ev = ev[(last >= -w) & (ev["offset_days"] <= w)]
-    case = ev["case_id"].astype("str")
-    order = sorted(pd.unique(case).tolist())
-    anchor_txt = ev.groupby(case.to_numpy())["anchor"].first().dt.strftime("%d/%m/%Y")
-    lane_label = {k: f"{cm.safe(k)}<br><sup>day 0 = {anchor_txt[k]}</sup>" for k in order}
-    y = case.map(lane_label).to_numpy(dtype=object)
-    seen = set(ev[color].astype("str").unique())
-    cats = [k for k in ev[color].cat.categories if k in seen]
-    if color == "agency":
-        labels = {k: style.agency_label(k) for k in cats}
-        colors = {k: style.agency_color(k) for k in cats}
-    else:
-        labels = {k: style.event_type_label(k) for k in cats}
-        colors = {k: style.event_type_color(k) for k in cats}
-    rel = ev["offset_days"].round(2).astype("str")
-    hover = (cm.hover_text(ev) + "<br><b>Day " + rel.where(ev["offset_days"] < 0, "+" + rel) + "</b> from "
-             + what).to_numpy(dtype=object)
-    unc = ev["uncertain"].to_numpy(dtype=bool)
-    etype = ev["event_type"].astype("str").to_numpy(dtype=object)
-    x = ev["offset_days"].to_numpy(dtype=float)
-    length = (ev["end_days"] - ev["offset_days"]).to_numpy(dtype=float)
-    span = ev["end"].notna().to_numpy()
-    approx = (ev["end_days"].notna() & ev["end"].isna()).to_numpy()
-    ids = ev["event_id"].astype("str").to_numpy(dtype=object)
-    key = ev[color].astype("str").to_numpy(dtype=object)
-    groups = pd.Series(np.arange(len(ev))).groupby(key, sort=False).indices
-    at = np.flatnonzero(~approx)  # positions of the events drawn as points
-    pts = pd.Series(at).groupby([key[at], etype[at], unc[at]], sort=False).indices
-    Scatter = go.Scattergl if len(ev) > 2000 else go.Scatter
-    marker_line = {"width": 1, "color": style.mark("marker_line")}
-    traces: list[Any] = []
-    for k in cats:
-        idx = np.asarray(groups[k])
-        shown = False
-        if color == "agency":
-            traces.append(Scatter(x=[None], y=[None], mode="markers", name=labels[k], legendgroup=k, meta="legend",
-                                  hoverinfo="skip", marker={"symbol": "square", "color": colors[k],
-                                                            "size": style.mark("marker_size"), "line": marker_line}))
-            shown = True
-        for t in ev["event_type"].cat.categories:
-            for u in (False, True):
-                sub = pts.get((k, t, u))
-                if sub is None:
-                    continue
-                p = at[sub]
-                traces.append(Scatter(
-                    x=x[p], y=y[p], mode="markers", name=labels[k], legendgroup=k, meta="points", showlegend=not shown,
-                    marker={"symbol": style.event_type_symbol(t) + ("-open" if u else ""), "color": colors[k],
-                            "size": style.mark("marker_size"), "line": marker_line},
-                    hovertext=hover[p], hoverinfo="text", customdata=ids[p],
-                ))
-                shown = True
-        for kind, sel in (("spans", idx[span[idx]]), ("periods", idx[approx[idx]])):
-            if len(sel):
-                periods = kind == "periods"
-                traces.append(go.Bar(
-                    base=x[sel], x=length[sel], y=y[sel], orientation="h", name=labels[k], legendgroup=k,
-                    showlegend=not shown, meta=kind, customdata=ids[sel], hovertext=hover[sel], hoverinfo="text",
-                    width=style.mark("period_width" if periods else "span_width"),
-                    opacity=style.mark("period_opacity" if periods else "span_opacity"),
-                    marker=_period_marker(colors[k]) if periods else {
-                        "color": colors[k], "line": {"width": 1, "color": style.mark("marker_line")}},
-                ))
-                shown = True
-    if color == "agency":
-
-        traces += _symbol_key(go, ev)
+        ev = _in_days(ev, float(window_days))
+    order, lane_label = _case_lanes(ev)
+    traces = _aligned_traces(go, ev, lane_label, color, what)
     fig = go.Figure(data=traces)
     lay = cm.base_layout(heading, height or max(320, 170 + 60 * len(order), cm.legend_px(traces)))
     lay.update(
@@ -293,3 +227,49 @@ def align(
     )
     fig.update_layout(**lay)
     return fig
+
+
+def _in_days(ev: pd.DataFrame, w: float) -> pd.DataFrame:
+    """The events within ``w`` days either side of day 0 (a span when any of it falls inside)."""
+    last = ev["end_days"].fillna(ev["offset_days"])
+    return ev[(last >= -w) & (ev["offset_days"] <= w)]
+
+
+def _case_lanes(ev: pd.DataFrame) -> tuple[list[str], dict[str, str]]:
+    """The cases in order, and each case's lane label: its id with the date of its day 0 under it."""
+    case = ev["case_id"].astype("str")
+    order = sorted(pd.unique(case).tolist())
+    anchor_txt = ev.groupby(case.to_numpy())["anchor"].first().dt.strftime("%d/%m/%Y")
+    return order, {k: f"{cm.safe(k)}<br><sup>day 0 = {anchor_txt[k]}</sup>" for k in order}
+
+
+def _color_keys(ev: pd.DataFrame, color: str) -> tuple[list[str], dict[str, str], dict[str, str]]:
+    """The legend entries present (in vocabulary order), their labels and their colours."""
+    seen = set(ev[color].astype("str").unique())
+    cats = [k for k in ev[color].cat.categories if k in seen]
+    if color == "agency":
+        return cats, {k: style.agency_label(k) for k in cats}, {k: style.agency_color(k) for k in cats}
+    return cats, {k: style.event_type_label(k) for k in cats}, {k: style.event_type_color(k) for k in cats}
+
+
+def _aligned_traces(go: Any, ev: pd.DataFrame, lane_label: dict[str, str], color: str, what: str) -> list[Any]:
+    """Points, span bars and period bars of every legend entry, at their days from day 0 (with a key
+    to the symbols when colour shows the agency)."""
+    cats, labels, colors = _color_keys(ev, color)
+    rel = ev["offset_days"].round(2).astype("str")
+    hover = (cm.hover_text(ev) + "<br><b>Day " + rel.where(ev["offset_days"] < 0, "+" + rel) + "</b> from "
+             + what).to_numpy(dtype=object)
+    marks = _Marks(
+        x=ev["offset_days"].to_numpy(dtype=float),
+        y=ev["case_id"].astype("str").map(lane_label).to_numpy(dtype=object),
+        length=(ev["end_days"] - ev["offset_days"]).to_numpy(dtype=float), hover=hover,
+        ids=ev["event_id"].astype("str").to_numpy(dtype=object), span=ev["end"].notna().to_numpy(),
+        approx=(ev["end_days"].notna() & ev["end"].isna()).to_numpy(),
+        etype=ev["event_type"].astype("str").to_numpy(dtype=object), unc=ev["uncertain"].to_numpy(dtype=bool),
+    )
+    Scatter = go.Scattergl if len(ev) > 2000 else go.Scatter
+    traces = _mark_traces(go, Scatter, marks, ev[color].astype("str").to_numpy(dtype=object), cats, labels,
+                          colors, list(ev["event_type"].cat.categories), swatch=color == "agency")
+    if color == "agency":
+        traces += _symbol_key(go, ev)
+    return traces

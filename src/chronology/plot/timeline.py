@@ -19,7 +19,7 @@ events of 20,000 children make a figure of a few hundred marks.
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
@@ -172,47 +172,64 @@ def timeline(
     heading = cm.safe(title) if title is not None else cm.title_of(c, "Timeline")
     if ev.empty:
         return cm.empty_figure(heading, "No events to draw")
+    _check_across_cases(across_cases, aggregate)
+    caseload = _caseload_of(ev, aggregate, across_cases)
+    if caseload is not None:
+        wide = _caseload_figure(go, ev, *caseload, heading, height, webgl)
+        return wide.update_layout(width=width) if width is not None else wide
+    lane, order = cm.lanes(ev)
+    agg = aggregate if aggregate is not None else len(ev) > AGGREGATE_ABOVE
+    traces, note, legend_title = _main_traces(go, c, ev, lane, color, agg, webgl)
+    window = None if agg or detail is None or detail is False else _detail_window(ev, detail)
+    if window is not None:
+        traces += _detail_traces(go, c, ev, lane, color, window)
+    plot_px = _plot_px(width)
+    gap_shapes, gap_notes = _gap_marks(c, ev, order, min_gap_days, plot_px) if gaps else ([], [])
+    fig = go.Figure(data=traces)
+    fig.update_layout(**_layout(heading, order, height, legend_title, cm.legend_px(traces), window,
+                                auto_window=not isinstance(detail, tuple), notes=[note, *gap_notes]))
+    if width is not None:
+        fig.update_layout(width=width)
+    if agg:
+        fig.update_layout(showlegend=False)  # the colour bar is the key
+    shapes, annotations = _overlays(c, ev, lane, order, window, gap_shapes, breaches=breaches, agg=agg,
+                                    plot_px=plot_px)
+    _fit_x_axis(fig, ev, shapes, annotations, agg)
+    return fig
+
+
+def _check_across_cases(across_cases: bool | None, aggregate: bool | None) -> None:
+    """Refuse ``across_cases=True`` with ``aggregate=False``: the caseload view only draws counts."""
     if across_cases and aggregate is False:
         raise OptionError(
             "across_cases=True draws counts across cases, not single events",
             value={"across_cases": across_cases, "aggregate": aggregate},
             hint="drop aggregate=False, or filter to one case: c.filter(case_id=...).timeline()",
         )
-    caseload = _caseload_of(ev, aggregate, across_cases)
-    if caseload is not None:
-        wide = _caseload_figure(go, ev, *caseload, heading, height, webgl)
-        return wide.update_layout(width=width) if width is not None else wide
-    lane, order = cm.lanes(ev)
+
+
+def _main_traces(go: Any, c: Any, ev: pd.DataFrame, lane: pd.Series, color: str, agg: bool,
+                 webgl: bool | None) -> tuple[list[Any], str, str]:
+    """The overview's traces (single events, or counts when ``agg``), the note on them written under
+    the title, and the legend's title."""
     n = len(ev)
-    agg = aggregate if aggregate is not None else n > AGGREGATE_ABOVE
     gl = webgl if webgl is not None else n > WEBGL_ABOVE
     if agg:
         traces, freq_word = _count_traces(go, ev, lane, gl)
         note = (f"{n:,} events drawn as counts per lane and {freq_word} (aggregated); filter the "
                 "chronology to see single events")
-        legend_title = "Events"
-    else:
-        traces = _event_traces(go, c, ev, lane, color, gl)
-        note = LEGEND_NOTE
-        legend_title = {"event_type": "Event type", "agency": "Agency", "theme": "Theme"}[color]
-    window = None if agg or detail is None or detail is False else _detail_window(ev, detail)
-    if window is not None:
-        traces += _detail_traces(go, c, ev, lane, color, window)
-    notes = [note]
-    plot_px = _plot_px(width)
-    shapes: list[dict[str, Any]] = _lane_stripes(order)
+        return traces, note, "Events"
+    legend_title = {"event_type": "Event type", "agency": "Agency", "theme": "Theme"}[color]
+    return _event_traces(go, c, ev, lane, color, gl), LEGEND_NOTE, legend_title
+
+
+def _overlays(c: Any, ev: pd.DataFrame, lane: pd.Series, order: list[str],
+              window: tuple[pd.Timestamp, pd.Timestamp] | None, gap_shapes: list[dict[str, Any]], *,
+              breaches: bool, agg: bool, plot_px: float) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The shapes (lane stripes, gap bands, breach brackets, the detail panel's stripes and outline)
+    and the annotations (breach labels, then span labels of the overview and of the detail panel)."""
+    shapes: list[dict[str, Any]] = _lane_stripes(order) + gap_shapes
     annotations: list[dict[str, Any]] = []
-    if gaps:
-        g_shapes, g_notes = _gap_marks(c, ev, order, min_gap_days, plot_px)
-        shapes += g_shapes
-        notes += g_notes
-    fig = go.Figure(data=traces)
-    fig.update_layout(**_layout(heading, order, height, legend_title, cm.legend_px(traces), window,
-                                auto_window=not isinstance(detail, tuple), notes=notes))
-    if width is not None:
-        fig.update_layout(width=width)
-    if agg:
-        fig.update_layout(showlegend=False)  # the colour bar is the key
     taken: list[tuple[float, Any, Any]] = []  # (lane, from, to) of breach labels: span labels avoid them
     if breaches:
         b_shapes, b_notes, taken = _breach_marks(c, ev, lane, order, plot_px)
@@ -223,6 +240,12 @@ def timeline(
     if window is not None:
         shapes += [*_lane_stripes(order, "y2"), _window_mark(window)]
         annotations += _span_notes(ev, lane, order, window, plot_px=plot_px)
+    return shapes, annotations
+
+
+def _fit_x_axis(fig: Any, ev: pd.DataFrame, shapes: list[dict[str, Any]], annotations: list[dict[str, Any]],
+                agg: bool) -> None:
+    """Add the shapes and annotations, and fix the x axis (and range slider) to what is drawn."""
     lo, hi = _x_range(ev, shapes)
     fig.update_layout(shapes=shapes, annotations=annotations)
     # the axis spans the events (and any breach bracket), not the labels: plotly would otherwise
@@ -232,7 +255,6 @@ def timeline(
         fig.update_layout(xaxis_rangeslider_range=[lo, hi], xaxis_rangeslider_autorange=False)
     if not agg:
         _place_breach_notes(fig, lo, hi)
-    return fig
 
 
 def _x_range(ev: pd.DataFrame, shapes: list[dict[str, Any]]) -> tuple[pd.Timestamp, pd.Timestamp]:
@@ -355,69 +377,118 @@ def _event_traces(go: Any, c: Any, ev: pd.DataFrame, lane: pd.Series, color: str
     if exploded is not ev:  # one row per (event, theme): recompute the lane of each row
         ev, lane = exploded, cm.lanes(exploded)[0]
     start, end, approx = cm.event_dates(ev)
-    span = ev["end"].notna().to_numpy()
-    approx_a = approx.to_numpy()
-    hover = cm.hover_text(ev, extra).to_numpy(dtype=object)
-    etype = ev["event_type"].astype("str").to_numpy(dtype=object)
-    unc = ev["uncertain"].to_numpy(dtype=bool) if "uncertain" in ev else np.zeros(len(ev), bool)
-    length = cm.ms(end - start)
-    x = start.to_numpy()
-    y = lane.astype("str").to_numpy(dtype=object)
-    ids = ev["event_id"].astype("str").to_numpy(dtype=object)
-    Scatter = go.Scattergl if gl else go.Scatter
-    size = style.mark("marker_size")
-    line = {"width": 1, "color": style.mark("marker_line")}
-    keys = key.to_numpy(dtype=object)
-    groups = pd.Series(np.arange(len(ev))).groupby(keys, sort=False).indices
-    at = np.flatnonzero(~approx_a)  # positions of the events drawn as points
-    point_groups = pd.Series(at).groupby([keys[at], etype[at], unc[at]], sort=False).indices
-    type_order = list(ev["event_type"].cat.categories)
+    marks = _Marks(
+        x=start.to_numpy(), y=lane.astype("str").to_numpy(dtype=object), length=cm.ms(end - start),
+        hover=cm.hover_text(ev, extra).to_numpy(dtype=object),
+        ids=ev["event_id"].astype("str").to_numpy(dtype=object),
+        span=ev["end"].notna().to_numpy(), approx=approx.to_numpy(),
+        etype=ev["event_type"].astype("str").to_numpy(dtype=object),
+        unc=ev["uncertain"].to_numpy(dtype=bool) if "uncertain" in ev else np.zeros(len(ev), bool),
+    )
     by_type = color == "event_type"
+    Scatter = go.Scattergl if gl else go.Scatter
+    traces = _mark_traces(go, Scatter, marks, key.to_numpy(dtype=object), order, labels, colors,
+                          list(ev["event_type"].cat.categories), swatch=not by_type)
+    if not by_type:
+        traces += _symbol_key(go, ev)
+    return traces
+
+
+@dataclass(frozen=True)
+class _Marks:
+    """The arrays the marks are drawn from, one position per event (or per event and theme)."""
+
+    x: np.ndarray  #: start: wall time on the timeline, days from the key event in align()
+    y: np.ndarray  #: lane label
+    length: np.ndarray  #: bar length from ``x`` (ms on the timeline, days in align())
+    hover: np.ndarray
+    ids: np.ndarray  #: event ids (``customdata``)
+    span: np.ndarray  #: drawn as a span bar (has an ``end``)
+    approx: np.ndarray  #: drawn as a hatched period bar (approximate date), not as a point
+    etype: np.ndarray  #: event type (the symbol)
+    unc: np.ndarray  #: date marked uncertain (the open symbol)
+
+
+@dataclass(frozen=True)
+class _Entry:
+    """One legend entry: its key, label and colour."""
+
+    key: str
+    label: str
+    color: str
+
+
+def _mark_traces(go: Any, Scatter: Any, marks: _Marks, key: np.ndarray, order: list[str],
+                 labels: dict[str, str], colors: dict[str, str], type_order: list[str], *,
+                 swatch: bool) -> list[Any]:
+    """The traces of each legend entry in ``order`` (``key`` gives each mark's entry): a colour
+    square for the legend when ``swatch``, then points per symbol, then span and period bars. The
+    first trace of an entry carries it in the legend."""
+    groups = pd.Series(np.arange(len(key))).groupby(key, sort=False).indices
+    at = np.flatnonzero(~marks.approx)  # positions of the events drawn as points
+    point_groups = pd.Series(at).groupby([key[at], marks.etype[at], marks.unc[at]], sort=False).indices
     traces: list[Any] = []
     for k in order:
         if k not in groups:
             continue
-        idx = np.asarray(groups[k])
-        col = colors[k]
-        shown = False
-        if not by_type:  # the legend entry is a colour swatch; symbols have their own key
-            traces.append(Scatter(
-                x=[None], y=[None], mode="markers", name=labels[k], legendgroup=k, meta="legend",
-                hoverinfo="skip", marker={"symbol": "square", "color": col, "size": size, "line": line},
-            ))
-            shown = True
-        for t in type_order:
-            for u in (False, True):
-                sub = point_groups.get((k, t, u))
-                if sub is None:
-                    continue
-                p = at[sub]
-                sym = style.event_type_symbol(t) + ("-open" if u else "")
-                traces.append(Scatter(
-                    x=x[p], y=y[p], mode="markers", name=labels[k], legendgroup=k, meta="points",
-                    showlegend=not shown, marker={"symbol": sym, "color": col, "size": size, "line": line},
-                    hovertext=hover[p], hoverinfo="text", customdata=ids[p],
-                ))
-                shown = True
-        for kind, sel in (("spans", idx[span[idx]]), ("periods", idx[approx_a[idx]])):
-            if not len(sel):
-                continue
-            periods = kind == "periods"
-            first, shown = not shown, True
-            traces.append(
-                go.Bar(
-                    base=x[sel], x=length[sel], y=y[sel], orientation="h", name=labels[k],
-                    legendgroup=k, showlegend=first,
-                    meta=kind, customdata=ids[sel], hovertext=hover[sel], hoverinfo="text",
-                    width=style.mark("period_width" if periods else "span_width"),
-                    opacity=style.mark("period_opacity" if periods else "span_opacity"),
-                    marker=_period_marker(col) if periods else {
-                        "color": col, "line": {"width": 1, "color": style.mark("marker_line")},
-                    },
-                )
-            )
-    if not by_type:
-        traces += _symbol_key(go, ev)
+        entry = _Entry(k, labels[k], colors[k])
+        head = [_swatch(Scatter, entry)] if swatch else []
+        symbols = [(t, u, at[point_groups[(k, t, u)]])
+                   for t in type_order for u in (False, True) if (k, t, u) in point_groups]
+        points = _point_traces(Scatter, marks, entry, symbols, shown=bool(head))
+        bars = _bar_traces(go, marks, entry, np.asarray(groups[k]), shown=bool(head or points))
+        traces += head + points + bars
+    return traces
+
+
+def _marker_line() -> dict[str, Any]:
+    """The thin dark outline of markers and span bars."""
+    return {"width": 1, "color": style.mark("marker_line")}
+
+
+def _swatch(Scatter: Any, entry: _Entry) -> Any:
+    """A legend-only colour square for an entry (when colour does not follow the event type)."""
+    return Scatter(
+        x=[None], y=[None], mode="markers", name=entry.label, legendgroup=entry.key, meta="legend",
+        hoverinfo="skip", marker={"symbol": "square", "color": entry.color, "size": style.mark("marker_size"),
+                                  "line": _marker_line()},
+    )
+
+
+def _point_traces(Scatter: Any, marks: _Marks, entry: _Entry, symbols: list[tuple[str, bool, np.ndarray]], *,
+                  shown: bool) -> list[Any]:
+    """One marker trace per ``(event type, uncertain, positions)`` of an entry: its symbol, open when
+    the date is uncertain; in the legend when the entry is not ``shown`` there yet."""
+    traces = []
+    for t, u, p in symbols:
+        sym = style.event_type_symbol(t) + ("-open" if u else "")
+        traces.append(Scatter(
+            x=marks.x[p], y=marks.y[p], mode="markers", name=entry.label, legendgroup=entry.key, meta="points",
+            showlegend=not shown,
+            marker={"symbol": sym, "color": entry.color, "size": style.mark("marker_size"), "line": _marker_line()},
+            hovertext=marks.hover[p], hoverinfo="text", customdata=marks.ids[p],
+        ))
+        shown = True
+    return traces
+
+
+def _bar_traces(go: Any, marks: _Marks, entry: _Entry, idx: np.ndarray, *, shown: bool) -> list[Any]:
+    """The entry's span bars (solid) and period bars (hatched) among positions ``idx``; the first
+    drawn carries the entry in the legend when it is not ``shown`` there yet."""
+    traces = []
+    for kind, sel in (("spans", idx[marks.span[idx]]), ("periods", idx[marks.approx[idx]])):
+        if not len(sel):
+            continue
+        periods = kind == "periods"
+        traces.append(go.Bar(
+            base=marks.x[sel], x=marks.length[sel], y=marks.y[sel], orientation="h", name=entry.label,
+            legendgroup=entry.key, showlegend=not shown,
+            meta=kind, customdata=marks.ids[sel], hovertext=marks.hover[sel], hoverinfo="text",
+            width=style.mark("period_width" if periods else "span_width"),
+            opacity=style.mark("period_opacity" if periods else "span_opacity"),
+            marker=_period_marker(entry.color) if periods else {"color": entry.color, "line": _marker_line()},
+        ))
+        shown = True
     return traces
 
 
@@ -459,21 +530,13 @@ def _span_notes(ev: pd.DataFrame, lane: pd.Series, order: list[str],
     start, _, _ = cm.event_dates(ev)
     lo = start.min() if window is None else window[0]
     per_char = _per_char(ev, window, plot_px)
-    spans = ev[ev["end"].notna()]
-    if window is not None:
-        spans = spans[_in_window(spans, window)]
-    if skip is not None:
-        s_start, s_end = cm.wall(spans["start"]), cm.wall(spans["end"])
-        spans = spans[~((s_start >= skip[0]) & (s_end <= skip[1]))]
-    length = (spans["end"] - spans["start"]).sort_values(ascending=False, kind="stable")
-    spans = spans.loc[length.index[:MAX_SPAN_LABELS]]
+    spans = _spans_to_label(ev, window, skip)
     if spans.empty:
         return []
     pos = {name: i for i, name in enumerate(order)}
     rows = lane.loc[spans.index].map(pos).to_numpy(dtype=float)
     xs = cm.wall(spans["start"]).clip(lower=lo).to_numpy()
     texts = _span_labels(spans).to_numpy(dtype=object)
-    half = style.mark("span_width") / 2
     axes, name = (("x", "y"), "span") if window is None else (("x2", "y2"), "detail span")
     placed: dict[tuple[float, int], list[tuple[Any, Any]]] = {}
     for row, a, b in taken or []:  # breach brackets and labels sit in the top of a lane
@@ -481,17 +544,40 @@ def _span_notes(ev: pd.DataFrame, lane: pd.Series, order: list[str],
     notes: list[dict[str, Any]] = []
     for row, a, text in zip(rows, xs, texts, strict=True):
         a = pd.Timestamp(a)
-        b = a + per_char * len(str(text).replace("&amp;", "&"))
-        for level, y, anchor in ((0, row + half, "top"), (1, row - half, "bottom")):
-            busy = placed.setdefault((row, level), [])
-            if all(b <= p0 or a >= p1 for p0, p1 in busy):
-                busy.append((a, b))
-                notes.append({
-                    "x": a, "y": y, "xref": axes[0], "yref": axes[1], "text": text, "showarrow": False,
-                    "xanchor": "left", "yanchor": anchor, "font": {"size": 10, "color": "#222222"}, "name": name,
-                })
-                break
+        spot = _label_spot(placed, row, a, a + per_char * len(str(text).replace("&amp;", "&")))
+        if spot is not None:
+            notes.append({
+                "x": a, "y": spot[0], "xref": axes[0], "yref": axes[1], "text": text, "showarrow": False,
+                "xanchor": "left", "yanchor": spot[1], "font": {"size": 10, "color": "#222222"}, "name": name,
+            })
     return notes
+
+
+def _spans_to_label(ev: pd.DataFrame, window: tuple[pd.Timestamp, pd.Timestamp] | None,
+                    skip: tuple[pd.Timestamp, pd.Timestamp] | None) -> pd.DataFrame:
+    """The spans to label, longest first (at most ``MAX_SPAN_LABELS``): those overlapping ``window``
+    when given, less those wholly inside ``skip``."""
+    spans = ev[ev["end"].notna()]
+    if window is not None:
+        spans = spans[_in_window(spans, window)]
+    if skip is not None:
+        s_start, s_end = cm.wall(spans["start"]), cm.wall(spans["end"])
+        spans = spans[~((s_start >= skip[0]) & (s_end <= skip[1]))]
+    length = (spans["end"] - spans["start"]).sort_values(ascending=False, kind="stable")
+    return spans.loc[length.index[:MAX_SPAN_LABELS]]
+
+
+def _label_spot(placed: dict[tuple[float, int], list[tuple[Any, Any]]], row: float, a: pd.Timestamp,
+                b: pd.Timestamp) -> tuple[float, str] | None:
+    """Where a span label from ``a`` to ``b`` goes in lane ``row``: ``(y, yanchor)`` under its bar,
+    else above it, else ``None`` when both are taken; the stretch is then marked as ``placed``."""
+    half = style.mark("span_width") / 2
+    for level, y, anchor in ((0, row + half, "top"), (1, row - half, "bottom")):
+        busy = placed.setdefault((row, level), [])
+        if all(b <= p0 or a >= p1 for p0, p1 in busy):
+            busy.append((a, b))
+            return y, anchor
+    return None
 
 
 # ---------------------------------------------------------------------- detail panel (focus + context)
@@ -749,27 +835,32 @@ def _gap_marks(c: Any, ev: pd.DataFrame, order: list[str], min_days: float,
     approx = g["approximate"].fillna(False).to_numpy(dtype=bool) if "approximate" in g else np.zeros(len(g), bool)
     cases = cm.escape(g["case_id"].astype("str")).to_numpy(dtype=object) if "case_id" in g else np.full(len(g), None)
     per_char = _per_char(ev, None, plot_px)
-    shapes = []
-    for a, b, d, ap, case in zip(x0, x1, days, approx, cases, strict=True):
-        label = f"{'c. ' if ap else ''}{d:.0f} days"
-        if pd.Timestamp(b) - pd.Timestamp(a) < per_char * len(label):
-            label = ""  # too narrow to write in: the band alone (labels would overprint each other)
-        shape: dict[str, Any] = {
-            "type": "rect", "name": "gap", "xref": "x", "x0": a, "x1": b, "layer": "below",
-            "fillcolor": style.mark("gap_fill"), "opacity": style.mark("gap_opacity"),
-            "line": {"width": 1 if ap else 0, "dash": "dot", "color": "#777777"},
-            "label": {"text": label, "textposition": "top center", "font": {"size": 10, "color": "#333333"}},
-        }
-        if multi and case in rows:
-            lo, hi = rows[case]
-            shape.update(yref="y", y0=lo - 0.5, y1=hi + 0.5)
-        else:
-            shape.update(yref="y domain", y0=0, y1=1)
-        shapes.append(shape)
-    notes = []
-    if len(g) == MAX_GAPS:
-        notes.append(f"Only the {MAX_GAPS} longest gaps are shaded.")
+    # on a multi-case timeline a gap covers its own case's lanes (rows is empty otherwise)
+    shapes = [_gap_band(a, b, d, ap, rows.get(case), per_char)
+              for a, b, d, ap, case in zip(x0, x1, days, approx, cases, strict=True)]
+    notes = [f"Only the {MAX_GAPS} longest gaps are shaded."] if len(g) == MAX_GAPS else []
     return shapes, notes
+
+
+def _gap_band(a: Any, b: Any, days: float, approx: bool, lanes: tuple[int, int] | None,
+              per_char: pd.Timedelta) -> dict[str, Any]:
+    """The grey band of one gap, over the lanes ``(first, last)`` given, else the plot's height;
+    labelled with its length when that fits in the band (dotted outline when approximate)."""
+    label = f"{'c. ' if approx else ''}{days:.0f} days"
+    if pd.Timestamp(b) - pd.Timestamp(a) < per_char * len(label):
+        label = ""  # too narrow to write in: the band alone (labels would overprint each other)
+    shape: dict[str, Any] = {
+        "type": "rect", "name": "gap", "xref": "x", "x0": a, "x1": b, "layer": "below",
+        "fillcolor": style.mark("gap_fill"), "opacity": style.mark("gap_opacity"),
+        "line": {"width": 1 if approx else 0, "dash": "dot", "color": "#777777"},
+        "label": {"text": label, "textposition": "top center", "font": {"size": 10, "color": "#333333"}},
+    }
+    if lanes is not None:
+        lo, hi = lanes
+        shape.update(yref="y", y0=lo - 0.5, y1=hi + 0.5)
+    else:
+        shape.update(yref="y domain", y0=0, y1=1)
+    return shape
 
 
 def _gaps_frame(c: Any, min_days: float) -> pd.DataFrame | None:
