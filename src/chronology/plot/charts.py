@@ -69,39 +69,19 @@ def gap_chart(c: Chronology | pd.DataFrame, min_days: float = 14, *, by: Literal
     go = cm.go_module()
     if by is not None:
         cm.check_option("by", by, ("agency",))
-    if _is_chronology(c) or (isinstance(c, pd.DataFrame) and "event_type" in c):
-        g = cm.tables_of(c, {"gaps": {"min_days": min_days, "by": by}})["gaps"]
-        base = cm.title_of(c, "Gaps")
-    else:
-        g = cast(pd.DataFrame, c)
-        base = "Gaps"
+    g, base = _gaps_of(c, min_days, by)
     # a title given is used as given (escaped); the default says what is drawn
     heading = cm.safe(title) if title is not None else (
         f"{base}: periods of {min_days:g}+ days with no recorded event" + (" (per agency)" if by else ""))
+    if g is not None and not g.empty:
+        g = g[g["days"] >= min_days].sort_values("start", kind="stable")
     if g is None or g.empty:
         return cm.empty_figure(heading, f"No gaps of {min_days:g} days or more")
-    g = g[g["days"] >= min_days].sort_values("start", kind="stable")
-    if g.empty:
-        return cm.empty_figure(heading, f"No gaps of {min_days:g} days or more")
-    start, end = cm.wall(g["start"]), cm.wall(g["end"])
-    label = start.dt.strftime("%d/%m/%Y") + " to " + end.dt.strftime("%d/%m/%Y")
-    if "agency" in g and by:
-        ag = pd.Series(style.map_values(g["agency"], style.agency_labels(), "Other"), index=g.index)
-        label = ag.astype("str") + ": " + label
-    if "case_id" in g and cm.several(g["case_id"]):
-        label = cm.escape(g["case_id"].astype("str")) + " · " + label
+    label = _gap_labels(g, by)
     approx = g["approximate"].fillna(False).astype(bool) if "approximate" in g else pd.Series(False, index=g.index)
     days = g["days"].astype(float)
     text = days.round(0).astype("int64").astype("str") + " days"
     text = text.where(~approx, "c. " + text)
-    hover = "<b>" + label + "</b><br>" + days.round(1).astype("str") + " days with no recorded event"
-    if "working_days" in g:
-        hover = hover + " (" + g["working_days"].astype("Float64").round(0).astype("Int64").astype("str") + " working days)"
-    for side, word in (("before", "Last event before"), ("after", "First event after")):
-        col = next((f for f in (f"{side}_description", f"description_{side}") if f in g), None)
-        if col:
-            hover = hover + "<br>" + word + ": " + cm.wrap(g[col].fillna("").astype("str"))
-    hover = hover.where(~approx, hover + "<br><i>approximate: a date either side is known only roughly</i>")
     if by and "agency" in g:
         colors = style.map_values(g["agency"], style.agency_colors(), _GREY)
     else:
@@ -109,7 +89,7 @@ def gap_chart(c: Chronology | pd.DataFrame, min_days: float = 14, *, by: Literal
     fig = go.Figure(go.Bar(
         x=days.to_numpy(), y=label.to_numpy(dtype=object), orientation="h", meta="gaps", name="gap",
         text=text.to_numpy(dtype=object), textposition="outside", cliponaxis=False,
-        hovertext=hover.to_numpy(dtype=object), hoverinfo="text",
+        hovertext=_gap_hover(g, label, days, approx).to_numpy(dtype=object), hoverinfo="text",
         marker={"color": colors, "pattern": {"shape": np.where(approx, "/", "").astype(object)}},
     ))
     lay = cm.base_layout(heading, max(300, 150 + 26 * len(g)))
@@ -124,6 +104,38 @@ def gap_chart(c: Chronology | pd.DataFrame, min_days: float = 14, *, by: Literal
     )
     fig.update_layout(**lay)
     return fig
+
+
+def _gaps_of(c: Chronology | pd.DataFrame, min_days: float, by: str | None) -> tuple[pd.DataFrame | None, str]:
+    """The gaps to draw (computed for a Chronology or an events frame, else ``c`` itself) and the
+    default title's start."""
+    if _is_chronology(c) or (isinstance(c, pd.DataFrame) and "event_type" in c):
+        return cm.tables_of(c, {"gaps": {"min_days": min_days, "by": by}})["gaps"], cm.title_of(c, "Gaps")
+    return cast(pd.DataFrame, c), "Gaps"
+
+
+def _gap_labels(g: pd.DataFrame, by: str | None) -> pd.Series:
+    """Each gap's bar label: its dates, after the agency (``by="agency"``) and the case (several)."""
+    start, end = cm.wall(g["start"]), cm.wall(g["end"])
+    label = start.dt.strftime("%d/%m/%Y") + " to " + end.dt.strftime("%d/%m/%Y")
+    if "agency" in g and by:
+        ag = pd.Series(style.map_values(g["agency"], style.agency_labels(), "Other"), index=g.index)
+        label = ag.astype("str") + ": " + label
+    if "case_id" in g and cm.several(g["case_id"]):
+        label = cm.escape(g["case_id"].astype("str")) + " · " + label
+    return label
+
+
+def _gap_hover(g: pd.DataFrame, label: pd.Series, days: pd.Series, approx: pd.Series) -> pd.Series:
+    """Each gap's hover: dates, length (and working days), the events either side, approximate."""
+    hover = "<b>" + label + "</b><br>" + days.round(1).astype("str") + " days with no recorded event"
+    if "working_days" in g:
+        hover = hover + " (" + g["working_days"].astype("Float64").round(0).astype("Int64").astype("str") + " working days)"
+    for side, word in (("before", "Last event before"), ("after", "First event after")):
+        col = next((f for f in (f"{side}_description", f"description_{side}") if f in g), None)
+        if col:
+            hover = hover + "<br>" + word + ": " + cm.wrap(g[col].fillna("").astype("str"))
+    return hover.where(~approx, hover + "<br><i>approximate: a date either side is known only roughly</i>")
 
 
 # ---------------------------------------------------------------------- intervals
@@ -163,13 +175,7 @@ def interval_chart(c: Chronology | pd.DataFrame, rules: Interval | Sequence[Inte
     (115.6, '52 working days (limit 45 working days)')
     """
     go = cm.go_module()
-    if _is_chronology(c) or (isinstance(c, pd.DataFrame) and "event_type" in c):
-        wanted = {"breaches": {}} if rules is None else {"intervals": {"rules": rules}}
-        r = cm.tables_of(c, wanted)["breaches" if rules is None else "intervals"]
-        base = cm.title_of(c, "Timescales" if rules is None else "Intervals")
-    else:
-        r = cast(pd.DataFrame, c)
-        base = "Intervals"
+    r, base = _intervals_of(c, rules)
     # a title given is used as given (escaped); the default says what is drawn
     heading = cm.safe(title) if title is not None else f"{base}: time taken against each limit"
     if r is None or r.empty or "limit" not in r:
@@ -181,28 +187,15 @@ def interval_chart(c: Chronology | pd.DataFrame, rules: Interval | Sequence[Inte
     breached = _flag(r, ("breached", "breach"))
     known = r["breached"].notna().to_numpy() if "breached" in r else np.ones(len(r), dtype=bool)
     approx = _flag(r, ("approximate",))
-    name = (r["rule"] if "rule" in r else r["name"] if "name" in r else pd.Series("interval", index=r.index)).astype("str")
-    when = cm.wall(r["start"]).dt.strftime("%d/%m/%Y") if "start" in r else pd.Series("", index=r.index)
-    label = cm.escape(name.map(style.pretty).astype("str")) + " · " + when.fillna("?")
-    if "case_id" in r and cm.several(r["case_id"]):
-        label = cm.escape(r["case_id"].astype("str")) + " · " + label
-    label = _unique_labels(label)
-    due = cm.wall(r["due_by"]).dt.strftime("%d/%m/%Y").fillna("?") if "due_by" in r else pd.Series("?", index=r.index)
-    missing_end = taken.eq("")
-    text = (taken + " (limit " + limit_txt + ")").where(
-        ~missing_end, ("none recorded by " + due + " (limit " + limit_txt + ")").where(breached, "open: no end recorded (limit " + limit_txt + ")"))
+    label = _interval_labels(r)
+    text = _interval_text(r, taken, limit_txt, breached)
     text = text.where(~approx, "c. " + text)
     pct = (ratio * 100).to_numpy(dtype=float)
     no_value = np.isnan(pct)
     pct = np.where(no_value, 100.0, pct)
     state = np.where(breached, "breached", np.where(known, "within the limit", "cannot tell yet"))
     colors = np.where(breached, style.mark("breach_color"), np.where(known, _WITHIN, _GREY)).astype(object)
-    hover: Any = "<b>" + label + "</b><br>" + text + "<br>" + state
-    for col, word in (("start_description", "From"), ("end_description", "To")):
-        if col in r:
-            hover = hover + ("<br>" + word + ": " + cm.wrap(r[col].fillna("").astype("str"))).where(r[col].notna(), "")
-    if "source" in r:
-        hover = hover + "<br>source: " + cm.escape(r["source"].fillna("").astype("str"))
+    hover = _interval_hover(r, "<b>" + label + "</b><br>" + text + "<br>" + state)
     # always a log axis, so that every report reads the same way; a check that took no time (0 days
     # against 1 working day) is drawn at the axis floor so its bar and label still show
     log = True
@@ -222,7 +215,13 @@ def interval_chart(c: Chronology | pd.DataFrame, rules: Interval | Sequence[Inte
                    marker={"symbol": "line-ns", "size": 22, "line": {"width": 3, "color": "#000000"}}),
         *[go.Bar(x=[None], y=[None], name=n, marker={"color": c}, meta="key") for n, c in keys if (state == n).any()],
     ])
-    lay = cm.base_layout(heading, max(320, 190 + 30 * len(r)))
+    fig.update_layout(**_interval_layout(heading, pct, log, len(r)))
+    return fig
+
+
+def _interval_layout(heading: str, pct: np.ndarray, log: bool, n: int) -> dict[str, Any]:
+    """The interval chart's layout: ``n`` bars, the %-of-limit axis and the key at the bottom."""
+    lay = cm.base_layout(heading, max(320, 190 + 30 * n))
     lay.update(
         barmode="overlay",
         xaxis=_pct_axis(pct, log),
@@ -232,8 +231,47 @@ def interval_chart(c: Chronology | pd.DataFrame, rules: Interval | Sequence[Inte
                 "xanchor": "left"},
     )
     lay["margin"] = {**lay["margin"], "b": 110}
-    fig.update_layout(**lay)
-    return fig
+    return lay
+
+
+def _intervals_of(c: Chronology | pd.DataFrame,
+                  rules: Interval | Sequence[Interval] | None) -> tuple[pd.DataFrame | None, str]:
+    """The intervals to draw (the breaches, or the intervals of ``rules``, computed for a Chronology
+    or an events frame, else ``c`` itself) and the default title's start."""
+    if _is_chronology(c) or (isinstance(c, pd.DataFrame) and "event_type" in c):
+        wanted = {"breaches": {}} if rules is None else {"intervals": {"rules": rules}}
+        r = cm.tables_of(c, wanted)["breaches" if rules is None else "intervals"]
+        return r, cm.title_of(c, "Timescales" if rules is None else "Intervals")
+    return cast(pd.DataFrame, c), "Intervals"
+
+
+def _interval_labels(r: pd.DataFrame) -> pd.Series:
+    """Each interval's bar label, unique: the rule and its start date, after the case (several)."""
+    name = (r["rule"] if "rule" in r else r["name"] if "name" in r else pd.Series("interval", index=r.index)).astype("str")
+    when = cm.wall(r["start"]).dt.strftime("%d/%m/%Y") if "start" in r else pd.Series("", index=r.index)
+    label = cm.escape(name.map(style.pretty).astype("str")) + " · " + when.fillna("?")
+    if "case_id" in r and cm.several(r["case_id"]):
+        label = cm.escape(r["case_id"].astype("str")) + " · " + label
+    return _unique_labels(label)
+
+
+def _interval_text(r: pd.DataFrame, taken: pd.Series, limit_txt: pd.Series, breached: np.ndarray) -> pd.Series:
+    """The text on each bar: the time taken against the limit, or, with no end recorded, that none
+    was recorded by the due date (breached) or that the interval is still open."""
+    due = cm.wall(r["due_by"]).dt.strftime("%d/%m/%Y").fillna("?") if "due_by" in r else pd.Series("?", index=r.index)
+    missing_end = taken.eq("")
+    return (taken + " (limit " + limit_txt + ")").where(
+        ~missing_end, ("none recorded by " + due + " (limit " + limit_txt + ")").where(breached, "open: no end recorded (limit " + limit_txt + ")"))
+
+
+def _interval_hover(r: pd.DataFrame, hover: Any) -> Any:
+    """The hover lines after the first: the start and end events' descriptions and the source."""
+    for col, word in (("start_description", "From"), ("end_description", "To")):
+        if col in r:
+            hover = hover + ("<br>" + word + ": " + cm.wrap(r[col].fillna("").astype("str"))).where(r[col].notna(), "")
+    if "source" in r:
+        hover = hover + "<br>source: " + cm.escape(r["source"].fillna("").astype("str"))
+    return hover
 
 
 #: the smallest share of its limit an interval is drawn at (1 %): a 0-day check still has a bar
