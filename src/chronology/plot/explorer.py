@@ -192,153 +192,187 @@ def explore(c: Chronology, *, color: str = "event_type", gaps: bool = True, brea
 
 @cache
 def _explorer_class() -> type:
+    """The explorer widget class: :class:`_ExplorerParts` on an ipywidgets ``VBox``, built on first
+    use (ipywidgets is an optional dependency)."""
     w = _widgets()
-    from .timeline import timeline
 
-    class Explorer(w.VBox):  # type: ignore[misc,name-defined]
+    class Explorer(_ExplorerParts, w.VBox):  # type: ignore[misc,name-defined]
         """The explorer widget; see :func:`explore`."""
 
-        def __init__(self, c: Chronology, *, color: str, gaps: bool, breaches: bool, in_place: bool,
-                     width: int) -> None:
-            self.chronology = c
-            self._width = width
-            self._gaps, self._breaches = gaps, breaches
-            ev = c.events
-            self._tags = self._load_tags(c)
-            seen = set(ev["agency"].astype("str").unique())
-            present = [a for a in ev["agency"].cat.categories if a in seen]
-            self.agencies = w.SelectMultiple(
-                options=[(style.agency_label(a), a) for a in present], value=tuple(present),
-                description="Agencies", rows=min(8, max(3, len(present))),
-                layout=w.Layout(width="300px"),
-            )
-            theme_opts: list[tuple[str, str]] = []
-            if self._tags is not None and not self._tags.empty:
-                counts = self._tags.drop_duplicates(["event_id", "theme"])["theme"].astype("str").value_counts()
-                theme_opts = [(f"{style.theme_label(str(t))} ({n})", str(t)) for t, n in counts.items()]
-            self.themes = w.SelectMultiple(
-                options=theme_opts, value=(), description="Themes", rows=min(8, max(3, len(theme_opts))),
-                disabled=not theme_opts, layout=w.Layout(width="440px"),
-                tooltip="none selected: any theme",
-            )
-            first, last = self._date_bounds(ev)
-            self.start = w.DatePicker(description="From", value=first, layout=w.Layout(width="230px"))
-            self.end = w.DatePicker(description="To", value=last, layout=w.Layout(width="230px"))
-            self.search = w.Text(description="Search", placeholder="text in description, action, service...",
-                                 continuous_update=False, layout=w.Layout(width="460px"))
-            self.color = w.Dropdown(
-                options=[("event type", "event_type"), ("agency", "agency")]
-                + ([("theme", "theme")] if theme_opts else []),
-                value=color if (color != "theme" or theme_opts) else "event_type",
-                description="Colour by", layout=w.Layout(width="230px"),
-            )
-            self.reset = w.Button(description="Reset filters", icon="undo")
-            self.count = w.HTML()
-            self.hint = w.HTML()  # says why nothing matches when From is after To
-            # below the timeline, the notebook's full width; long tables scroll inside their box
-            # (width auto: stretched to the row, margins included; 100% would overflow by the margin)
-            self.table = w.HTML(layout=w.Layout(width="auto", max_height="480px", overflow="auto"))
-            self.selected = c
-            fig = self._timeline(c)
-            self.figure, self._output = self._figure_widget(fig, in_place)
-            self.plot = self.figure if self._output is None else self._output
-            # the timeline takes the notebook's whole width (its legend and lane labels need it), the
-            # table comes below it; the controls wrap onto a second line in a narrow window
-            plot_box = w.Box([self.plot], layout=w.Layout(width="100%"))
-            controls = w.HBox([
-                self.agencies, self.themes,
-                w.VBox([self.start, self.end, self.color, self.reset]),
-            ], layout=w.Layout(flex_flow="row wrap"))
-            super().__init__([
-                controls, w.HBox([self.search, self.count, self.hint], layout=w.Layout(flex_flow="row wrap")),
-                plot_box, self.table,
-            ], layout=w.Layout(width="100%"))
-            for ctl in (self.agencies, self.themes, self.start, self.end, self.search, self.color):
-                ctl.observe(self._changed, names="value")
-            self.reset.on_click(self._reset)
-            self._fill(c)
-
-        # ------------------------------------------------------------------ plumbing
-        @staticmethod
-        def _load_tags(c: Chronology) -> pd.DataFrame | None:
-            if c.tags is not None:
-                return c.tags
-            try:
-                return c.tag().tags
-            except Exception:  # tagger unavailable or failing: the theme filter is disabled
-                return None
-
-        @staticmethod
-        def _date_bounds(ev: pd.DataFrame) -> tuple[dt.date | None, dt.date | None]:
-            if ev.empty:
-                return None, None
-            s = cm.wall(ev["start"])
-            e = cm.wall(ev["end"]).fillna(s)
-            return s.min().date(), max(s.max(), e.max()).date()
-
-        def _timeline(self, sub: Chronology) -> Any:
-            return timeline(sub, color=self.color.value, gaps=self._gaps, breaches=self._breaches,
-                            aggregate=len(sub.events) > AGGREGATE_ABOVE, width=self._width,
-                            detail=False)  # zoom replaces the detail panel here
-
-        @staticmethod
-        def _figure_widget(fig: Any, in_place: bool) -> tuple[Any, Any]:
-            """``(FigureWidget, None)`` with ``in_place`` and anywidget, else ``(fig, Output)``."""
-            if in_place:
-                import plotly.graph_objects as go
-
-                try:
-                    return go.FigureWidget(figure_json(fig)), None
-                except ImportError:  # no anywidget: draw into an Output widget instead
-                    pass
-            out = w.Output()
-            out.outputs = (_display_data(fig),)
-            return fig, out
-
-        def _changed(self, change: Any = None) -> None:
-            self.refresh()
-
-        def _reset(self, _button: Any = None) -> None:
-            ev = self.chronology.events
-            with self.hold_trait_notifications():
-                self.agencies.value = tuple(o[1] for o in self.agencies.options)
-                self.themes.value = ()
-                self.start.value, self.end.value = self._date_bounds(ev)
-                self.search.value = ""
-            self.refresh()
-
-        def mask(self) -> pd.Series:
-            """The current filters as a boolean mask over ``chronology.events``."""
-            return filter_mask(
-                self.chronology.events, agencies=self.agencies.value, themes=self.themes.value,
-                tags=self._tags, start=self.start.value, end=self.end.value, text=self.search.value or None,
-            )
-
-        def refresh(self) -> None:
-            """Apply the filters: redraw the timeline in place and refill the table."""
-            sub = self.chronology.filter(self.mask())
-            if self._tags is not None and sub.tags is None:
-                sub = sub._replace(tags=self._tags[self._tags["event_id"].isin(sub.events["event_id"])])
-            self.selected = sub
-            fig = self._timeline(sub)
-            if self._output is None:
-                plain = figure_json(fig)
-                with self.figure.batch_update():
-                    self.figure.data = ()
-                    self.figure.add_traces(plain.get("data", []))
-                    self.figure.layout = plain.get("layout", {})
-            else:
-                self.figure = fig
-                self._output.outputs = (_display_data(fig),)  # replaces the figure shown
-            self._fill(sub)
-
-        def _fill(self, sub: Chronology) -> None:
-            total, n = len(self.chronology.events), len(sub.events)
-            self.count.value = f"<b>{n}</b> of {total} events shown"
-            self.hint.value = date_hint(self.start.value, self.end.value)
-            self.table.value = events_table_html(sub.events, TABLE_ROWS)
-
     return Explorer
+
+
+class _ExplorerParts:
+    """What the explorer widget does, mixed into an ipywidgets ``VBox`` by :func:`_explorer_class`."""
+
+    if TYPE_CHECKING:  # given by the widget base (traitlets)
+        def hold_trait_notifications(self) -> Any: ...
+
+    def __init__(self, c: Chronology, *, color: str, gaps: bool, breaches: bool, in_place: bool,
+                 width: int) -> None:
+        w = _widgets()
+        self.chronology = c
+        self._width = width
+        self._gaps, self._breaches = gaps, breaches
+        ev = c.events
+        self._tags = self._load_tags(c)
+        self.agencies = self._agency_select(ev)
+        theme_opts = self._theme_options()
+        self.themes = w.SelectMultiple(
+            options=theme_opts, value=(), description="Themes", rows=min(8, max(3, len(theme_opts))),
+            disabled=not theme_opts, layout=w.Layout(width="440px"),
+            tooltip="none selected: any theme",
+        )
+        first, last = self._date_bounds(ev)
+        self.start = w.DatePicker(description="From", value=first, layout=w.Layout(width="230px"))
+        self.end = w.DatePicker(description="To", value=last, layout=w.Layout(width="230px"))
+        self.search = w.Text(description="Search", placeholder="text in description, action, service...",
+                             continuous_update=False, layout=w.Layout(width="460px"))
+        self.color = self._colour_choice(color, theme_opts)
+        self.reset = w.Button(description="Reset filters", icon="undo")
+        self.count = w.HTML()
+        self.hint = w.HTML()  # says why nothing matches when From is after To
+        # below the timeline, the notebook's full width; long tables scroll inside their box
+        # (width auto: stretched to the row, margins included; 100% would overflow by the margin)
+        self.table = w.HTML(layout=w.Layout(width="auto", max_height="480px", overflow="auto"))
+        self.selected = c
+        fig = self._timeline(c)
+        self.figure, self._output = self._figure_widget(fig, in_place)
+        self.plot = self.figure if self._output is None else self._output
+        # the widget base (VBox) follows this class in Explorer's bases
+        super().__init__(self._children(), layout=w.Layout(width="100%"))  # type: ignore[call-arg]
+        for ctl in (self.agencies, self.themes, self.start, self.end, self.search, self.color):
+            ctl.observe(self._changed, names="value")
+        self.reset.on_click(self._reset)
+        self._fill(c)
+
+    # ------------------------------------------------------------------ controls
+    @staticmethod
+    def _agency_select(ev: pd.DataFrame) -> Any:
+        """The agencies present, in vocabulary order, all selected."""
+        w = _widgets()
+        seen = set(ev["agency"].astype("str").unique())
+        present = [a for a in ev["agency"].cat.categories if a in seen]
+        return w.SelectMultiple(
+            options=[(style.agency_label(a), a) for a in present], value=tuple(present),
+            description="Agencies", rows=min(8, max(3, len(present))),
+            layout=w.Layout(width="300px"),
+        )
+
+    def _theme_options(self) -> list[tuple[str, str]]:
+        """``(label with its count, theme)`` of each theme tagged, most frequent first; none untagged."""
+        if self._tags is None or self._tags.empty:
+            return []
+        counts = self._tags.drop_duplicates(["event_id", "theme"])["theme"].astype("str").value_counts()
+        return [(f"{style.theme_label(str(t))} ({n})", str(t)) for t, n in counts.items()]
+
+    @staticmethod
+    def _colour_choice(color: str, theme_opts: list[tuple[str, str]]) -> Any:
+        """What colours the timeline; "theme" only when there are themes (else the event type)."""
+        w = _widgets()
+        return w.Dropdown(
+            options=[("event type", "event_type"), ("agency", "agency")]
+            + ([("theme", "theme")] if theme_opts else []),
+            value=color if (color != "theme" or theme_opts) else "event_type",
+            description="Colour by", layout=w.Layout(width="230px"),
+        )
+
+    def _children(self) -> list[Any]:
+        """The rows of the dashboard: the filters, the search and counts, the timeline, the table."""
+        w = _widgets()
+        # the timeline takes the notebook's whole width (its legend and lane labels need it), the
+        # table comes below it; the controls wrap onto a second line in a narrow window
+        plot_box = w.Box([self.plot], layout=w.Layout(width="100%"))
+        controls = w.HBox([
+            self.agencies, self.themes,
+            w.VBox([self.start, self.end, self.color, self.reset]),
+        ], layout=w.Layout(flex_flow="row wrap"))
+        return [
+            controls, w.HBox([self.search, self.count, self.hint], layout=w.Layout(flex_flow="row wrap")),
+            plot_box, self.table,
+        ]
+
+    # ------------------------------------------------------------------ plumbing
+    @staticmethod
+    def _load_tags(c: Chronology) -> pd.DataFrame | None:
+        if c.tags is not None:
+            return c.tags
+        try:
+            return c.tag().tags
+        except Exception:  # tagger unavailable or failing: the theme filter is disabled
+            return None
+
+    @staticmethod
+    def _date_bounds(ev: pd.DataFrame) -> tuple[dt.date | None, dt.date | None]:
+        if ev.empty:
+            return None, None
+        s = cm.wall(ev["start"])
+        e = cm.wall(ev["end"]).fillna(s)
+        return s.min().date(), max(s.max(), e.max()).date()
+
+    def _timeline(self, sub: Chronology) -> Any:
+        from .timeline import timeline
+
+        return timeline(sub, color=self.color.value, gaps=self._gaps, breaches=self._breaches,
+                        aggregate=len(sub.events) > AGGREGATE_ABOVE, width=self._width,
+                        detail=False)  # zoom replaces the detail panel here
+
+    @staticmethod
+    def _figure_widget(fig: Any, in_place: bool) -> tuple[Any, Any]:
+        """``(FigureWidget, None)`` with ``in_place`` and anywidget, else ``(fig, Output)``."""
+        if in_place:
+            import plotly.graph_objects as go
+
+            try:
+                return go.FigureWidget(figure_json(fig)), None
+            except ImportError:  # no anywidget: draw into an Output widget instead
+                pass
+        out = _widgets().Output()
+        out.outputs = (_display_data(fig),)
+        return fig, out
+
+    def _changed(self, change: Any = None) -> None:
+        self.refresh()
+
+    def _reset(self, _button: Any = None) -> None:
+        ev = self.chronology.events
+        with self.hold_trait_notifications():
+            self.agencies.value = tuple(o[1] for o in self.agencies.options)
+            self.themes.value = ()
+            self.start.value, self.end.value = self._date_bounds(ev)
+            self.search.value = ""
+        self.refresh()
+
+    def mask(self) -> pd.Series:
+        """The current filters as a boolean mask over ``chronology.events``."""
+        return filter_mask(
+            self.chronology.events, agencies=self.agencies.value, themes=self.themes.value,
+            tags=self._tags, start=self.start.value, end=self.end.value, text=self.search.value or None,
+        )
+
+    def refresh(self) -> None:
+        """Apply the filters: redraw the timeline in place and refill the table."""
+        sub = self.chronology.filter(self.mask())
+        if self._tags is not None and sub.tags is None:
+            sub = sub._replace(tags=self._tags[self._tags["event_id"].isin(sub.events["event_id"])])
+        self.selected = sub
+        fig = self._timeline(sub)
+        if self._output is None:
+            plain = figure_json(fig)
+            with self.figure.batch_update():
+                self.figure.data = ()
+                self.figure.add_traces(plain.get("data", []))
+                self.figure.layout = plain.get("layout", {})
+        else:
+            self.figure = fig
+            self._output.outputs = (_display_data(fig),)  # replaces the figure shown
+        self._fill(sub)
+
+    def _fill(self, sub: Chronology) -> None:
+        total, n = len(self.chronology.events), len(sub.events)
+        self.count.value = f"<b>{n}</b> of {total} events shown"
+        self.hint.value = date_hint(self.start.value, self.end.value)
+        self.table.value = events_table_html(sub.events, TABLE_ROWS)
 
 
 def date_hint(start: dt.date | None, end: dt.date | None) -> str:
