@@ -15,6 +15,32 @@ week (aggregated) unless ``aggregate=False``. A caseload (more case × agency la
 is drawn across cases: one lane per agency, events counted per agency and period
 (:mod:`chronology.plot._caseload`), without the per-child gaps and timescale breaches, so a million
 events of 20,000 children make a figure of a few hundred marks.
+
+The caseload view (``timeline(c, across_cases=True)``): one lane per agency (not per case and
+agency) and one mark per agency and period holding any event, its area and colour the number of
+events, its hover text the period and how many events from how many cases (``customdata``: the
+cases). The period is a day, a Monday-to-Sunday week, a month or a year: the finest that keeps a
+lane to at most 160 marks. Each event counts once, in the period of its ``start``. Lane labels give
+each agency's events and cases; the text under the title says the view is aggregated, how many
+events and cases it counts, and how to see one child (``c.filter(case_id=...).timeline()``). Gaps,
+timescale breaches and the detail panel are per child, so they are neither drawn nor computed here,
+and colour always shows the number of events (``color`` is not used). The figure has one
+``"counts"`` trace and ``layout.meta`` ``{"view": "caseload", "unit": ..., "events": ...,
+"cases": ...}``. Elsewhere traces' ``meta`` are ``"points"``, ``"spans"``, ``"periods"`` and
+``"counts"`` (aggregated), and the detail panel's start with ``"detail "``.
+
+>>> import pandas as pd, chronology as chron
+>>> load = chron.Chronology.from_events(pd.DataFrame({
+...     "case_id": ["a", "b", "b", "c"], "agency": ["police", "police", "csc", "police"],
+...     "start": ["04/03/2024", "05/03/2024", "06/03/2024", "20/03/2024"],
+...     "description": ["Call", "Call", "Referral", "Call"]}))
+>>> fig = timeline(load, across_cases=True)
+>>> list(fig.layout.yaxis.categoryarray), fig.layout.meta["view"], fig.layout.meta["unit"]
+(['Police', "Children's social care"], 'caseload', 'day')
+>>> [int(n) for n in fig.data[0].marker.color], fig.data[0].hovertext[0]
+([1, 1, 1, 1], '<b>Police</b> · all cases<br>on Mon 04/03/2024<br>1 event from 1 case')
+>>> print(fig.layout.title.subtitle.text.split("<br>")[1])
+To see one child's events, gaps and timescale breaches: c.filter(case_id='a').timeline()
 """
 
 from __future__ import annotations
@@ -81,62 +107,32 @@ def timeline(
         The chronology (not modified). With several cases, each case has its own lanes
         (``"cassie · Police"``), unless the caseload view is drawn (``across_cases``).
     color
-        What colours the marks: ``"event_type"`` (Okabe–Ito colour of the type's family, a symbol per
-        type), ``"agency"`` or ``"theme"`` (tags the events first when ``c.tags`` is ``None``; an event
-        with several themes is drawn once per theme, so clicking a theme in the legend shows all its
-        events). Symbols always follow the event type.
-    gaps
-        Shade periods with no recorded event of at least ``min_gap_days`` days
-        (:meth:`Chronology.gaps`), labelled with their length.
-    breaches
-        Annotate statutory timescale breaches (:meth:`Chronology.breaches`) with a bracket from the
-        start event to the end (or the deadline), the rule and the time taken.
-    min_gap_days
-        Shortest gap shaded.
+        ``"event_type"`` (a colour per type family, a symbol per type), ``"agency"`` or ``"theme"``
+        (tags first when ``c.tags`` is ``None``; an event is drawn once per theme it has).
+    gaps, breaches
+        Shade gaps of at least ``min_gap_days`` days (:meth:`Chronology.gaps`); bracket statutory
+        timescale breaches (:meth:`Chronology.breaches`) with the rule and the time taken.
     webgl
-        Draw markers with WebGL (``Scattergl``); ``None`` (default) does so above 2,000 events.
-    height
-        Figure height in pixels; by default it grows with the number of lanes.
-    width
-        Figure width in pixels; by default the width of the page or cell it is drawn in. Labels on
-        the plot (span lengths, breaches, gaps) are placed so as not to overlap at this width (at
-        about 1,200 px when it is not given).
-    title
-        Figure title; by default the chronology's title or case id.
+        Draw markers with WebGL; ``None`` (default) does so above ``WEBGL_ABOVE`` (2,000) events.
+    height, width, title
+        Figure size in pixels (by default height grows with the lanes, width fills the page; labels
+        are placed not to overlap at that width) and title (the chronology's title or case id).
     aggregate
-        Draw counts of events per lane and day (or week, over more than a year) instead of single
-        events; ``None`` (default) does so above 20,000 events, and says so in the title.
-        ``False`` also keeps a caseload in its case × agency lanes unless ``across_cases=True``.
+        Counts per lane and day (or week) instead of single events; ``None`` (default): above
+        ``AGGREGATE_ABOVE`` (20,000) events. ``False`` also keeps a caseload's case × agency lanes.
     detail
-        A second, zoomed panel under the whole chronology (context first, then focus), so that events
-        hours apart (a discharge into custody, an interview the same night) can be told apart.
-        ``None`` or ``False`` (default): no panel, the whole chronology only (zoom with the range
-        buttons and slider); ``(start, end)``: that period; ``True``: the busiest 36 hours;
-        ``"auto"``: the busiest 36 hours when they hold at least six events and the chronology spans
-        more than 90 days (otherwise no panel). The overview keeps ``xaxis``/``yaxis`` at the top; the
-        detail uses ``xaxis2``/``yaxis2`` below it and its traces' ``meta`` start with ``"detail "``.
+        A zoomed second panel under the whole chronology (``xaxis2``/``yaxis2``): ``(start, end)``,
+        ``True`` (the busiest 36 hours) or ``"auto"`` (that, when it holds six events and the
+        chronology spans over 90 days); ``None``/``False`` (default): none.
     across_cases
-        Draw the caseload view: one lane per agency (not per case and agency) and one mark per
-        agency and period holding any event, its area and colour the number of events, its hover
-        text the period and how many events from how many cases (``customdata``: the cases). The
-        period is a day, a Monday-to-Sunday week, a month or a year: the finest that keeps a lane
-        to at most 160 marks. Each event counts once, in the period of its ``start``. Lane labels
-        give each agency's events and cases; the text under the title says the view is aggregated,
-        how many events and cases it counts, and how to see one child
-        (``c.filter(case_id=...).timeline()``). Gaps, timescale breaches and the detail panel are
-        per child, so they are neither drawn nor computed here, and colour always shows the number
-        of events (``color`` is not used). ``None`` (default): for a chronology with several cases
-        and more than ``CASELOAD_LANES`` (80) case × agency lanes, unless ``aggregate=False``;
-        ``True``: always; ``False``: never.
+        The caseload view described in the module docstring; ``None`` (default): with several
+        cases and more than ``CASELOAD_LANES`` (80) case × agency lanes, unless ``aggregate=False``.
 
     Returns
     -------
     plotly.graph_objects.Figure
-        Lanes are the categories of ``layout.yaxis.categoryarray`` (top to bottom); x is London wall
-        time. Each trace's ``meta`` says what it draws (``"points"``, ``"spans"``, ``"periods"``,
-        ``"counts"``); gap and breach shapes are named ``"gap"`` and ``"breach"``. The caseload view
-        has one ``"counts"`` trace and ``layout.meta`` ``{"view": "caseload", "unit": ...,
-        "events": ..., "cases": ...}``.
+        Lanes are ``layout.yaxis.categoryarray`` (top to bottom); x is London wall time; each trace's
+        ``meta`` says what it draws; gap and breach shapes are named ``"gap"`` and ``"breach"``.
 
     Examples
     --------
@@ -151,20 +147,6 @@ def timeline(
     ['Police', "Children's social care", 'Hospital (acute)']
     >>> sorted({t.meta for t in fig.data})
     ['periods', 'points', 'spans']
-
-    A caseload, drawn across cases (here asked for; by default above 80 case × agency lanes):
-
-    >>> load = chron.Chronology.from_events(pd.DataFrame({
-    ...     "case_id": ["a", "b", "b", "c"], "agency": ["police", "police", "csc", "police"],
-    ...     "start": ["04/03/2024", "05/03/2024", "06/03/2024", "20/03/2024"],
-    ...     "description": ["Call", "Call", "Referral", "Call"]}))
-    >>> fig = timeline(load, across_cases=True)
-    >>> list(fig.layout.yaxis.categoryarray), fig.layout.meta["view"], fig.layout.meta["unit"]
-    (['Police', "Children's social care"], 'caseload', 'day')
-    >>> [int(n) for n in fig.data[0].marker.color], fig.data[0].hovertext[0]
-    ([1, 1, 1, 1], '<b>Police</b> · all cases<br>on Mon 04/03/2024<br>1 event from 1 case')
-    >>> print(fig.layout.title.subtitle.text.split("<br>")[1])
-    To see one child's events, gaps and timescale breaches: c.filter(case_id='a').timeline()
     """
     go = cm.go_module()
     cm.check_option("color", color, COLORS)
@@ -177,8 +159,20 @@ def timeline(
     if caseload is not None:
         wide = _caseload_figure(go, ev, *caseload, heading, height, webgl)
         return wide.update_layout(width=width) if width is not None else wide
-    lane, order = cm.lanes(ev)
     agg = aggregate if aggregate is not None else len(ev) > AGGREGATE_ABOVE
+    return _lanes_figure(go, c, ev, heading, color=color, agg=agg, webgl=webgl, detail=detail,
+                         gaps=gaps, min_gap_days=min_gap_days, breaches=breaches, height=height,
+                         width=width)
+
+
+def _lanes_figure(
+    go: Any, c: Chronology, ev: pd.DataFrame, heading: str, *, color: Color, agg: bool,
+    webgl: bool | None, detail: Any, gaps: bool, min_gap_days: float, breaches: bool,
+    height: int | None, width: int | None,
+) -> go.Figure:
+    """The figure with a lane per agency (per case and agency with several cases): the events (or
+    their counts), the detail panel, gaps and breaches."""
+    lane, order = cm.lanes(ev)
     traces, note, legend_title = _main_traces(go, c, ev, lane, color, agg, webgl)
     window = None if agg or detail is None or detail is False else _detail_window(ev, detail)
     if window is not None:
