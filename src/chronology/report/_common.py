@@ -313,31 +313,17 @@ def analysis_tables(
     ``Gaps`` is ``c.gaps(min_days=min_gap_days)`` (default from ``report.toml``); ``Intervals``
     is ``c.intervals(intervals)``; ``Breaches`` ``c.breaches(timescales)``; ``Missing follow-ups``
     ``c.missing(expectations)``; ``Voice`` ``c.voice()``; ``Silences`` ``c.silences()``;
-    ``Themes`` :func:`themes_table`; ``Rejects`` and ``Provenance`` the Chronology's own.
+    ``Themes`` :func:`themes_table`; ``Rejects`` and ``Provenance`` the Chronology's own; the
+    other tables of :class:`Analyses` as it computes them.
     """
-    if min_gap_days is None:
-        min_gap_days = float(config()["analysis"]["gap_min_days"])
+    a = Analyses(c, intervals=intervals, timescales=timescales, expectations=expectations,
+                 min_gap_days=min_gap_days)
     out: dict[str, pd.DataFrame] = {}
     for name in names:
-        if name == "Gaps":
-            out[name] = c.gaps(min_days=min_gap_days)
-        elif name == "Intervals":
-            assert intervals is not None
-            out[name] = c.intervals(intervals)
-        elif name == "Breaches":
-            out[name] = c.breaches(timescales)
-        elif name == "Missing follow-ups":
-            out[name] = c.missing(expectations)
-        elif name == "Voice":
-            out[name] = c.voice()
-        elif name == "Silences":
-            out[name] = c.silences()
-        elif name == "Themes":
+        if name == "Themes":
             out[name] = themes_table(c)
-        elif name == "Rejects":
-            out[name] = c.rejects
-        elif name == "Provenance":
-            out[name] = c.provenance
+        elif name in _SOURCES or name in _SAME_SOURCE:
+            out[name] = a.frame(name)
     return out
 
 
@@ -360,9 +346,9 @@ class Section:
     sheet: str | None = None
 
 
-#: The sections of the reports, in reading order: the HTML report follows it, the Excel workbook's
-#: analysis sheets and ``chronology metrics`` take their notes from it. The whole chronology comes
-#: first; detail and the tables that explain it follow.
+#: The sections of the reports, in reading order: the HTML and Word reports follow it (Word leaves
+#: out the figures), the Excel workbook has a sheet for each section with a table. The whole
+#: chronology comes first; detail and the tables that explain it follow.
 SECTIONS: list[Section] = [
     Section("summary", "Summary"),
     Section("timeline", "Timeline",

@@ -154,7 +154,7 @@ def _new_document(settings: dict[str, Any], title: str) -> Any:
 
 def _heading(report: _Report, sec: _common.Section) -> None:
     """A section's heading and, in italics, its note."""
-    head = _common.section_heading(sec, report.c, gap_days=_gap_days())
+    head = _common.section_heading(sec, report.c, gap_days=report.analyses.min_gap_days)
     report.document.add_heading(_clean(head), level=1)
     if sec.note:
         report.document.add_paragraph(_clean(sec.note)).runs[0].italic = True
@@ -204,10 +204,6 @@ _EMPTY = {
     "rejects": "None: every row of every file became an event.",
     "provenance": "No files were read.",
 }
-
-
-def _gap_days() -> float:
-    return float(_common.config()["analysis"]["gap_min_days"])
 
 
 def _choose_sections(sections: Sequence[str] | None) -> list[str]:
