@@ -40,7 +40,8 @@ if TYPE_CHECKING:
 
 __all__ = ["SHEETS", "to_excel"]
 
-#: The sheets :func:`to_excel` can write, in workbook order.
+#: The sheets :func:`to_excel` can write, in workbook order, as ``report.toml`` lists them (a section
+#: of :data:`~._common.SECTIONS` with a table that is not listed has its sheet after these).
 SHEETS: list[str] = list(_common.config()["excel"]["sheets"])
 
 _TIME_NOTE = (
