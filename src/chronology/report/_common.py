@@ -34,6 +34,7 @@ Chronology = ChronologyLike
 __all__ = [
     "SECTIONS",
     "VIEW_NAMES",
+    "Analyses",
     "Section",
     "View",
     "agency_labels",
@@ -50,6 +51,7 @@ __all__ = [
     "mapping_words",
     "reader_view",
     "section",
+    "section_heading",
     "summary_table",
     "theme_labels",
     "themes_table",
@@ -311,31 +313,17 @@ def analysis_tables(
     ``Gaps`` is ``c.gaps(min_days=min_gap_days)`` (default from ``report.toml``); ``Intervals``
     is ``c.intervals(intervals)``; ``Breaches`` ``c.breaches(timescales)``; ``Missing follow-ups``
     ``c.missing(expectations)``; ``Voice`` ``c.voice()``; ``Silences`` ``c.silences()``;
-    ``Themes`` :func:`themes_table`; ``Rejects`` and ``Provenance`` the Chronology's own.
+    ``Themes`` :func:`themes_table`; ``Rejects`` and ``Provenance`` the Chronology's own; the
+    other tables of :class:`Analyses` as it computes them.
     """
-    if min_gap_days is None:
-        min_gap_days = float(config()["analysis"]["gap_min_days"])
+    a = Analyses(c, intervals=intervals, timescales=timescales, expectations=expectations,
+                 min_gap_days=min_gap_days)
     out: dict[str, pd.DataFrame] = {}
     for name in names:
-        if name == "Gaps":
-            out[name] = c.gaps(min_days=min_gap_days)
-        elif name == "Intervals":
-            assert intervals is not None
-            out[name] = c.intervals(intervals)
-        elif name == "Breaches":
-            out[name] = c.breaches(timescales)
-        elif name == "Missing follow-ups":
-            out[name] = c.missing(expectations)
-        elif name == "Voice":
-            out[name] = c.voice()
-        elif name == "Silences":
-            out[name] = c.silences()
-        elif name == "Themes":
+        if name == "Themes":
             out[name] = themes_table(c)
-        elif name == "Rejects":
-            out[name] = c.rejects
-        elif name == "Provenance":
-            out[name] = c.provenance
+        elif name in _SOURCES or name in _SAME_SOURCE:
+            out[name] = a.frame(name)
     return out
 
 
@@ -343,18 +331,24 @@ def analysis_tables(
 @dataclasses.dataclass(frozen=True)
 class Section:
     """One section of the reports: its anchor (``key``), heading, the analysis table it shows
-    (``table``, a name of :data:`VIEW_NAMES`, or ``None`` for a figure or summary) and a note that
-    explains it to a reader."""
+    (``table``, a name of :data:`VIEW_NAMES`, or ``None`` for a figure or summary), a note that
+    explains it to a reader and the name of its Excel sheet.
+
+    A section with a ``table`` is written by every report from this entry alone (heading, note and
+    the table's reader view); only the summary, the figures and the chronology are drawn by
+    writer-specific code."""
 
     key: str
     heading: str
     table: str | None = None
     note: str = ""
+    #: the Excel sheet that shows the section (by default its heading, cut to Excel's 31 characters)
+    sheet: str | None = None
 
 
-#: The sections of the reports, in reading order: the HTML report follows it, the Excel workbook's
-#: analysis sheets and ``chronology metrics`` take their notes from it. The whole chronology comes
-#: first; detail and the tables that explain it follow.
+#: The sections of the reports, in reading order: the HTML and Word reports follow it (Word leaves
+#: out the figures), the Excel workbook has a sheet for each section with a table. The whole
+#: chronology comes first; detail and the tables that explain it follow.
 SECTIONS: list[Section] = [
     Section("summary", "Summary"),
     Section("timeline", "Timeline",
@@ -364,31 +358,39 @@ SECTIONS: list[Section] = [
     Section("gaps", "Gaps", "Gaps",
             "Periods with no recorded contact from any agency (or within one agency), longest first."),
     Section("breaches", "Timescale breaches", "Breaches",
-            "Statutory timescales that were not met. Time taken is in the unit of the limit."),
+            "Statutory timescales that were not met. Time taken is in the unit of the limit.",
+            sheet="Breaches"),
     Section("met", "Timescales met or still open", "Timescales met",
-            "Every other statutory timescale checked: met, or open (no end recorded, or not yet due)."),
+            "Every other statutory timescale checked: met, or open (no end recorded, or not yet due).",
+            sheet="Timescales met"),
     Section("missing", "Missing follow-ups", "Missing follow-ups",
             "Follow-ups expected after an event that were recorded late or not at all."),
     Section("voice", "The child seen and heard", "Voice",
             "Per agency and month: events where the child was recorded as seen, not seen, or where the "
             "record does not say; and events that record the child's own words or views. A share reads "
-            "\"not recorded\" when no event of that month said whether the child was seen."),
+            "\"not recorded\" when no event of that month said whether the child was seen.",
+            sheet="Voice"),
     Section("silences", "Longest stretches with the child not seen or not heard", "Silences",
             "Stretches of consecutive events in which the child was not recorded as seen (or had no "
-            "views recorded), longest first."),
+            "views recorded), longest first.",
+            sheet="Silences"),
     Section("duplicates", "Possible duplicates", "Duplicates",
             "The same event told by two agencies (similar text on the same day); nothing is merged. "
-            "Similarity is out of 100; the main record is the one kept if you merge them."),
+            "Similarity is out of 100; the main record is the one kept if you merge them.",
+            sheet="Duplicates"),
     Section("activity", "Activity by agency and week"),
     Section("themes", "Learning themes", "Top themes",
             "Score: 3 for each pattern across events (e.g. a discharge into custody within hours), 1 for "
             "each event of concern, 0.25 for each event showing strength. Evidence is the strongest "
-            "event for the theme."),
+            "event for the theme.",
+            sheet="Themes"),
     Section("prompts", "Questions for reflective supervision", "Prompts",
-            "Questions for the review panel, each quoting the dated evidence it comes from."),
-    Section("chronology", "Integrated chronology"),
+            "Questions for the review panel, each quoting the dated evidence it comes from.",
+            sheet="Prompts"),
+    Section("chronology", "Integrated chronology", sheet="Chronology"),
     Section("rejects", "Rejected rows", "Rejects",
-            "Input rows that could not become events, with the reason and how to fix them."),
+            "Input rows that could not become events, with the reason and how to fix them.",
+            sheet="Rejects"),
     Section("provenance", "Provenance", "Provenance",
             "For each file: rows read = events + rejected + blank rows + repeated header rows, and how "
             "its columns and dates were read."),
@@ -401,6 +403,97 @@ def section(key: str) -> Section:
         if s.key == key:
             return s
     raise KeyError(key)
+
+
+def section_heading(sec: Section, c: Chronology, *, gap_days: float) -> str:
+    """A section's heading as the reports print it: the gap threshold and the number of rejected
+    rows filled in, other headings as :data:`SECTIONS` writes them.
+
+    Examples
+    --------
+    >>> import chronology as chron
+    >>> c = chron.samples.load("cassie")
+    >>> section_heading(section("gaps"), c, gap_days=14), section_heading(section("voice"), c, gap_days=14)
+    ('Gaps of 14 days or more', 'The child seen and heard')
+    """
+    if sec.key == "gaps":
+        return f"Gaps of {gap_days:g} days or more"
+    if sec.key == "rejects":
+        return f"Rejected rows ({len(c.rejects)})"
+    return sec.heading
+
+
+class Analyses:
+    """The analysis results one report shows, each computed once, on demand, by its Chronology
+    method, and their reader views.
+
+    ``frame(name)`` is the result behind a :data:`VIEW_NAMES` table (``"Gaps"`` is
+    ``c.gaps(min_days=min_gap_days)``, ``"Breaches"`` and ``"Timescales met"`` both
+    ``c.breaches(timescales)``, ``"Top themes"`` and ``"Prompts"`` those of the tagged chronology...)
+    or of ``"Intervals"`` (``c.intervals(intervals)``); ``view(name)`` is its :func:`reader_view`.
+
+    Examples
+    --------
+    >>> import chronology as chron
+    >>> a = Analyses(chron.samples.load("cassie"))
+    >>> a.view("Breaches").frame["Result"].unique().tolist()
+    ['Breached']
+    """
+
+    def __init__(self, c: Chronology, *, intervals: Interval | Sequence[Interval] | None = None,
+                 timescales: Sequence[Interval] | PathLike | None = None,
+                 expectations: Expect | Sequence[Expect] | None = None,
+                 min_gap_days: float | None = None) -> None:
+        self.c = c
+        self.intervals = intervals
+        self.timescales = timescales
+        self.expectations = expectations
+        self.min_gap_days = float(config()["analysis"]["gap_min_days"]) if min_gap_days is None else min_gap_days
+        self.several_cases = len(c.case_ids) > 1
+        self._frames: dict[str, pd.DataFrame] = {}
+        self._tagged: Chronology | None = None
+
+    def tagged(self) -> Chronology:
+        """The chronology with its theme tags (tagged once, when it has none)."""
+        if self._tagged is None:
+            self._tagged = self.c if self.c.tags is not None else self.c.tag()
+        return self._tagged
+
+    def frame(self, name: str) -> pd.DataFrame:
+        """The analysis result behind the table ``name``."""
+        source = _SAME_SOURCE.get(name, name)
+        if source not in self._frames:
+            self._frames[source] = _SOURCES[source](self)
+        return self._frames[source]
+
+    def view(self, name: str, frame: pd.DataFrame | None = None) -> View:
+        """The reader view of the table ``name`` (of ``frame`` when given, else of its result)."""
+        shown = self.frame(name) if frame is None else frame
+        return reader_view(shown, name, several_cases=self.several_cases)
+
+
+def _intervals(a: Analyses) -> pd.DataFrame:
+    """``c.intervals`` of the report's interval rules (which it must have)."""
+    assert a.intervals is not None
+    return a.c.intervals(a.intervals)
+
+
+#: how each table's result is computed
+_SOURCES: dict[str, Any] = {
+    "Gaps": lambda a: a.c.gaps(min_days=a.min_gap_days),
+    "Intervals": _intervals,
+    "Breaches": lambda a: a.c.breaches(a.timescales),
+    "Missing follow-ups": lambda a: a.c.missing(a.expectations),
+    "Voice": lambda a: a.c.voice(),
+    "Silences": lambda a: a.c.silences(),
+    "Duplicates": lambda a: a.c.duplicates(),
+    "Top themes": lambda a: a.tagged().top_themes(),
+    "Prompts": lambda a: a.tagged().prompts(),
+    "Rejects": lambda a: a.c.rejects,
+    "Provenance": lambda a: a.c.provenance,
+}
+#: tables that show another's result (the timescales met are the breaches' other rows)
+_SAME_SOURCE = {"Timescales met": "Breaches"}
 
 
 #: kinds of reader columns, which each writer renders its own way
@@ -568,18 +661,9 @@ def reader_view(frame: pd.DataFrame, name: str, *, several_cases: bool = False) 
     >>> list(v.frame.columns[:5]), v.frame["Result"].unique().tolist()
     (['Timescale', 'Result', 'From', 'To', 'Time taken'], ['Breached'])
     """
-    views = _views()
     spec_name = "Breaches" if name == "Timescales met" else name
-    spec = dict(views.get(spec_name, {}))
-    df = frame
-    flag = None
-    if spec_name == "Breaches" and "breached" in df.columns:
-        breached = df["breached"].astype("boolean").fillna(False).to_numpy(dtype=bool)
-        df = df[breached] if name == "Breaches" else df[~breached]
-        flag = pd.Series(name == "Breaches", index=df.index)
-    df = df.reset_index(drop=True)
-    if flag is not None:
-        flag = flag.reset_index(drop=True)
+    spec = dict(_views().get(spec_name, {}))
+    df, flag = _view_rows(frame, name, spec_name)
     if spec_name == "Provenance":
         df = _provenance_frame(df)
     if several_cases and "case_id" in df.columns:
@@ -589,47 +673,83 @@ def reader_view(frame: pd.DataFrame, name: str, *, several_cases: bool = False) 
     for col, header in spec.items():
         if col == "took":
             if {"limit", "days"} <= set(df.columns):
-                from ..plot import against_limit
-
-                cols[header] = against_limit(df)[0]
-                kinds[header] = "text"
+                cols[header], kinds[header] = _time_taken(df), "text"
             continue
-        if col not in df.columns:
-            continue
-        s = df[col]
-        kind: Kind = "text"
-        if isinstance(s.dtype, pd.DatetimeTZDtype) or pd.api.types.is_datetime64_any_dtype(s.dtype):
-            s = to_wall_time(s)
-            kind = "month" if col == "period" else "date"
-        elif col.endswith("agency"):
-            s = agency_labels(s)
-            if spec_name == "Gaps" and col == "agency":  # a gap across every agency has no agency
-                s = s.fillna("All agencies")
-        elif col == "event_type":
-            s = event_type_labels(s)
-        elif col == "theme":
-            s = theme_labels(s)
-        elif col in ("status", "kind"):
-            s = words(s)
-        elif col in ("evidence", "prompt"):
-            s = codes_in_text(s)
-        elif pd.api.types.is_bool_dtype(s.dtype):
-            s = s.astype("boolean").map({True: "Yes", False: "No"}).astype("str")
-        elif col.startswith("share_"):
-            s = s.astype("float64")
-            kind = "percent"
-            if col == "share_seen" and {"seen", "not_seen"} <= set(df.columns):
-                recorded = (df["seen"] + df["not_seen"]) > 0
-                s = s.where(recorded.to_numpy())
-        elif pd.api.types.is_numeric_dtype(s.dtype):
-            kind = "number"
-        elif s.dtype == object:
-            s = _as_text(s)
-        cols[header] = s
-        kinds[header] = kind
+        if col in df.columns:
+            cols[header], kinds[header] = _reader_column(df, col, spec_name)
     shown = pd.DataFrame(cols, index=df.index)
     rest = df[[c for c in df.columns if c not in spec and c != "breached"]]
     return View(name, shown, kinds, rest, flag)
+
+
+def _view_rows(frame: pd.DataFrame, name: str, spec_name: str) -> tuple[pd.DataFrame, pd.Series | None]:
+    """The rows a view shows (the breached checks, or the others, of a breaches result), renumbered,
+    and which of them to highlight."""
+    df = frame
+    flag = None
+    if spec_name == "Breaches" and "breached" in df.columns:
+        breached = df["breached"].astype("boolean").fillna(False).to_numpy(dtype=bool)
+        df = df[breached] if name == "Breaches" else df[~breached]
+        flag = pd.Series(name == "Breaches", index=df.index)
+    df = df.reset_index(drop=True)
+    if flag is not None:
+        flag = flag.reset_index(drop=True)
+    return df, flag
+
+
+def _time_taken(df: pd.DataFrame) -> pd.Series:
+    """The time a check took, in words against its limit."""
+    from ..plot import against_limit
+
+    taken: pd.Series = against_limit(df)[0]
+    return taken
+
+
+def _reader_column(df: pd.DataFrame, col: str, spec_name: str) -> tuple[pd.Series, Kind]:
+    """One column of a result with readable values, and its kind."""
+    s = df[col]
+    if isinstance(s.dtype, pd.DatetimeTZDtype) or pd.api.types.is_datetime64_any_dtype(s.dtype):
+        return to_wall_time(s), "month" if col == "period" else "date"
+    named = _named_values(s, col, spec_name)
+    if named is not None:
+        return named, "text"
+    if pd.api.types.is_bool_dtype(s.dtype):
+        return s.astype("boolean").map({True: "Yes", False: "No"}).astype("str"), "text"
+    if col.startswith("share_"):
+        return _shares(df, col), "percent"
+    if pd.api.types.is_numeric_dtype(s.dtype):
+        return s, "number"
+    if s.dtype == object:
+        return _as_text(s), "text"
+    return s, "text"
+
+
+def _named_values(s: pd.Series, col: str, spec_name: str) -> pd.Series | None:
+    """Codes in a column shown as names or words (agencies, event types, themes, results), or
+    ``None`` for a column that holds none."""
+    if col.endswith("agency"):
+        s = agency_labels(s)
+        if spec_name == "Gaps" and col == "agency":  # a gap across every agency has no agency
+            s = s.fillna("All agencies")
+        return s
+    if col == "event_type":
+        return event_type_labels(s)
+    if col == "theme":
+        return theme_labels(s)
+    if col in ("status", "kind"):
+        return words(s)
+    if col in ("evidence", "prompt"):
+        return codes_in_text(s)
+    return None
+
+
+def _shares(df: pd.DataFrame, col: str) -> pd.Series:
+    """A share as a float, missing where nothing was recorded (the child seen: neither way)."""
+    s = df[col].astype("float64")
+    if col == "share_seen" and {"seen", "not_seen"} <= set(df.columns):
+        recorded = (df["seen"] + df["not_seen"]) > 0
+        s = s.where(recorded.to_numpy())
+    return s
 
 
 #: the analysis tables :func:`reader_view` knows

@@ -14,6 +14,7 @@ XML in one vectorised pass, so a chronology of thousands of events is written in
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Sequence
 from datetime import datetime
@@ -33,12 +34,6 @@ __all__ = ["MAX_ROWS", "WORD_SECTIONS", "to_docx"]
 
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _TWIPS_PER_MM = 1440 / 25.4
-
-
-#: the sections a Word document can hold (the figures are in the HTML report)
-WORD_SECTIONS: list[str] = [s.key for s in _common.SECTIONS if s.key not in ("timeline", "activity")]
-#: an analysis table in the Word report lists at most this many rows (the workbook has them all)
-MAX_ROWS = 40
 
 
 def to_docx(c: Chronology, path: str | os.PathLike[str], *, title: str | None = None,
@@ -87,6 +82,48 @@ def to_docx(c: Chronology, path: str | os.PathLike[str], *, title: str | None = 
     >>> c.to_docx("table-only.docx", sections=["chronology"])   # doctest: +SKIP
     PosixPath('table-only.docx')
     """
+    keys = _choose_sections(sections)
+    settings = _common.config()["docx"]
+    name = _clean(title or c.title or "Integrated chronology")
+    document = _new_document(settings, name)
+    report = _Report(document, c, _common.Analyses(c), 297 - 2 * float(settings["margin_mm"]), settings)
+    for key in keys:
+        sec = _common.section(key)
+        _SPECIAL.get(key, _table_section)(report, sec)
+    out = Path(path)
+    document.save(str(out))
+    return out
+
+
+#: sections a Word document leaves out: the figures are in the HTML report
+_OMITTED = ("timeline", "activity")
+
+
+def _word_sections() -> list[str]:
+    """The keys of the sections a Word document can hold, in :data:`~._common.SECTIONS` order."""
+    return [s.key for s in _common.SECTIONS if s.key not in _OMITTED]
+
+
+#: the sections a Word document can hold (the figures are in the HTML report)
+WORD_SECTIONS: list[str] = _word_sections()
+#: an analysis table in the Word report lists at most this many rows (the workbook has them all)
+MAX_ROWS = 40
+
+
+@dataclasses.dataclass
+class _Report:
+    """What the sections are written with: the document, the chronology, its analyses, the usable
+    page width (mm) and the ``[docx]`` settings."""
+
+    document: Any
+    c: Chronology
+    analyses: _common.Analyses
+    usable_mm: float
+    settings: dict[str, Any]
+
+
+def _new_document(settings: dict[str, Any], title: str) -> Any:
+    """An empty landscape A4 document in the report's font, with its title and page footer."""
     try:
         import docx
         from docx.enum.section import WD_ORIENT
@@ -95,14 +132,6 @@ def to_docx(c: Chronology, path: str | os.PathLike[str], *, title: str | None = 
         raise MissingDependencyError(
             "writing Word files needs python-docx", hint="pip install python-docx"
         ) from exc
-
-    keys = _choose_sections(sections)
-    settings = _common.config()["docx"]
-    multi_case = len(c.case_ids) > 1
-    columns = _columns(multi_case)
-    widths = [float(settings["widths_mm"][key]) for key, _ in columns]
-    if multi_case:  # make room for the Case column by narrowing "What happened"
-        widths[[k for k, _ in columns].index("what")] -= widths[0]
 
     document = docx.Document()
     section = document.sections[0]
@@ -116,46 +145,49 @@ def to_docx(c: Chronology, path: str | os.PathLike[str], *, title: str | None = 
     normal.font.size = Pt(settings["font_size"])
     normal.paragraph_format.space_after = Pt(2)
 
-    heading = document.add_paragraph()
-    run = heading.add_run(_clean(title or c.title or "Integrated chronology"))
+    run = document.add_paragraph().add_run(title)
     run.bold = True
     run.font.size = Pt(settings["title_size"])
-    _add_page_footer(section, _clean(title or c.title or "Integrated chronology"))
-    usable = 297 - 2 * float(settings["margin_mm"])
-    several = multi_case
-    tagged: list[Chronology] = []
+    _add_page_footer(section, title)
+    return document
 
-    def with_tags() -> Chronology:
-        if not tagged:
-            tagged.append(c if c.tags is not None else c.tag())
-        return tagged[0]
 
-    for key in keys:
-        sec = _common.section(key)
-        if key == "summary":
-            for line in _preamble(c):
-                document.add_paragraph(_clean(line))
-            continue
-        head = sec.heading
-        if key == "gaps":
-            head = f"Gaps of {_gap_days():g} days or more"
-        elif key == "rejects":
-            head = f"Rejected rows ({len(c.rejects)})"
-        document.add_heading(_clean(head), level=1)
-        if sec.note:
-            document.add_paragraph(_clean(sec.note)).runs[0].italic = True
-        if key == "chronology":
-            _chronology_table(document, c, columns, widths)
-            continue
-        frame = _analysis(c, key, with_tags)
-        if sec.table is None:
-            continue
-        view = _common.reader_view(frame, sec.table, several_cases=several)
-        _view_table(document, view, usable, _EMPTY.get(key, "None found."))
+def _heading(report: _Report, sec: _common.Section) -> None:
+    """A section's heading and, in italics, its note."""
+    head = _common.section_heading(sec, report.c, gap_days=report.analyses.min_gap_days)
+    report.document.add_heading(_clean(head), level=1)
+    if sec.note:
+        report.document.add_paragraph(_clean(sec.note)).runs[0].italic = True
 
-    out = Path(path)
-    document.save(str(out))
-    return out
+
+def _table_section(report: _Report, sec: _common.Section) -> None:
+    """A section of :data:`~._common.SECTIONS`: its heading, note and table (its reader view)."""
+    _heading(report, sec)
+    if sec.table is None:
+        return
+    view = report.analyses.view(sec.table)
+    _view_table(report.document, view, report.usable_mm, _EMPTY.get(sec.key, "None found."))
+
+
+def _summary(report: _Report, sec: _common.Section) -> None:
+    """The summary: case, period and counts, under the title (no heading of its own)."""
+    for line in _preamble(report.c):
+        report.document.add_paragraph(_clean(line))
+
+
+def _chronology(report: _Report, sec: _common.Section) -> None:
+    """The integrated chronology: one row per event, in the columns and widths of ``[docx]``."""
+    _heading(report, sec)
+    multi_case = len(report.c.case_ids) > 1
+    columns = _columns(multi_case)
+    widths = [float(report.settings["widths_mm"][key]) for key, _ in columns]
+    if multi_case:  # make room for the Case column by narrowing "What happened"
+        widths[[k for k, _ in columns].index("what")] -= widths[0]
+    _chronology_table(report.document, report.c, columns, widths)
+
+
+#: the sections written their own way, by key; every other is :func:`_table_section`
+_SPECIAL = {"summary": _summary, "chronology": _chronology}
 
 
 #: what an analysis section says when it has no rows
@@ -174,45 +206,17 @@ _EMPTY = {
 }
 
 
-def _gap_days() -> float:
-    return float(_common.config()["analysis"]["gap_min_days"])
-
-
 def _choose_sections(sections: Sequence[str] | None) -> list[str]:
+    known = _word_sections()
     if sections is None:
-        return list(WORD_SECTIONS)
+        return known
     if isinstance(sections, str):
         sections = [sections]
-    unknown = [k for k in sections if k not in WORD_SECTIONS]
+    unknown = [k for k in sections if k not in known]
     if unknown:
         raise OptionError("unknown Word report section", value=unknown[0],
-                          hint="choose from " + ", ".join(repr(k) for k in WORD_SECTIONS))
-    return [k for k in WORD_SECTIONS if k in set(sections)]
-
-
-def _analysis(c: Chronology, key: str, with_tags: Any) -> pd.DataFrame:
-    """The analysis result a section shows, computed by its Chronology method."""
-    if key == "gaps":
-        return c.gaps(min_days=_gap_days())
-    if key in ("breaches", "met"):
-        return c.breaches()
-    if key == "missing":
-        return c.missing()
-    if key == "voice":
-        return c.voice()
-    if key == "silences":
-        return c.silences()
-    if key == "duplicates":
-        return c.duplicates()
-    if key == "themes":
-        return with_tags().top_themes()
-    if key == "prompts":
-        return with_tags().prompts()
-    if key == "rejects":
-        return c.rejects
-    if key == "provenance":
-        return c.provenance
-    raise AssertionError(key)  # pragma: no cover - every WORD_SECTIONS key is handled
+                          hint="choose from " + ", ".join(repr(k) for k in known))
+    return [k for k in known if k in set(sections)]
 
 
 def _header_row(table: Any, titles: list[str], widths_mm: list[float]) -> None:

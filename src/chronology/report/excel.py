@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -39,21 +40,14 @@ if TYPE_CHECKING:
 
 __all__ = ["SHEETS", "to_excel"]
 
-#: The sheets :func:`to_excel` can write, in workbook order.
+#: The sheets :func:`to_excel` can write, in workbook order, as ``report.toml`` lists them (a section
+#: of :data:`~._common.SECTIONS` with a table that is not listed has its sheet after these).
 SHEETS: list[str] = list(_common.config()["excel"]["sheets"])
 
 _TIME_NOTE = (
     "UK local time (Europe/London): the time on a clock in England, BST in summer and GMT in "
     "winter. Excel dates carry no time zone."
 )
-
-
-@dataclasses.dataclass
-class _Options:
-    intervals: Any
-    timescales: Any
-    expectations: Any
-    min_gap_days: float
 
 
 @dataclasses.dataclass
@@ -124,6 +118,26 @@ def to_excel(
     >>> c.to_excel("events.xlsx", sheets=["Chronology", "Rejects"])  # doctest: +SKIP
     PosixPath('events.xlsx')
     """
+    xlsxwriter = _xlsxwriter()
+    names = _choose_sheets(sheets, has_intervals=intervals is not None)
+    settings = _common.config()["excel"]
+    analyses = _common.Analyses(c, intervals=intervals, timescales=timescales, expectations=expectations,
+                                min_gap_days=min_gap_days)
+    built = {name: _builder(name)(analyses) for name in names}
+    _check_rows(built, settings["max_rows"], path)
+    out = Path(path)
+    wb = xlsxwriter.Workbook(str(out), {"strings_to_numbers": False, "strings_to_formulas": False,
+                                        "strings_to_urls": False})
+    wb.set_properties({"title": c.title or "Integrated chronology",
+                       "comments": "Written by the chronology library. " + _TIME_NOTE})
+    rows_xml, widths = _write_sheets(wb, built, settings)
+    wb.close()
+    _insert_rows(out, {name: f"xl/worksheets/sheet{i + 1}.xml" for i, name in enumerate(names)}, rows_xml, widths)
+    return out
+
+
+def _xlsxwriter() -> Any:
+    """The XlsxWriter module (a core dependency)."""
     try:
         import xlsxwriter
     except ImportError as exc:  # pragma: no cover - XlsxWriter is a core dependency
@@ -132,51 +146,35 @@ def to_excel(
         raise MissingDependencyError(
             "writing Excel needs XlsxWriter", hint="pip install xlsxwriter"
         ) from exc
+    return xlsxwriter
 
-    names = _choose_sheets(sheets, has_intervals=intervals is not None)
-    settings = _common.config()["excel"]
-    gap_days = float(_common.config()["analysis"]["gap_min_days"]) if min_gap_days is None else min_gap_days
-    options = _Options(intervals, timescales, expectations, gap_days)
-    cache: dict[str, pd.DataFrame] = {}
-    built = {name: _BUILDERS[name](c, options, cache) for name in names}
+
+def _check_rows(built: dict[str, _Sheet], max_rows: int, path: str | os.PathLike[str]) -> None:
+    """Refuse a sheet with more rows than Excel holds."""
     for name, sheet in built.items():
-        if len(sheet.frame) > settings["max_rows"]:
+        if len(sheet.frame) > max_rows:
             raise OptionError(
                 f"the {name!r} sheet would have {len(sheet.frame):,} rows, more than Excel's limit of "
-                f"{settings['max_rows']:,}",
+                f"{max_rows:,}",
                 file=path,
                 hint="write a subset (c.filter(case_id=...)) or save c.events with pandas to parquet",
             )
 
-    out = Path(path)
-    wb = xlsxwriter.Workbook(str(out), {"strings_to_numbers": False, "strings_to_formulas": False,
-                                        "strings_to_urls": False})
-    wb.set_properties({"title": c.title or "Integrated chronology",
-                       "comments": "Written by the chronology library. " + _TIME_NOTE})
+
+def _write_sheets(wb: Any, built: dict[str, _Sheet], settings: dict[str, Any]) -> tuple[dict[str, str], dict[str, int]]:
+    """Write each sheet's frame with XlsxWriter, in order; return the sheets' data rows (SpreadsheetML,
+    put in after the workbook is closed) and their numbers of columns."""
     formats = _Formats(wb)
     rows_xml: dict[str, str] = {}
     widths = {}
-    for name in names:
-        widths[name] = _write_sheet(wb, formats, name, built[name], settings, rows_xml)
-        finish = built[name].finish
-        if finish is not None:
-            finish(wb, wb.worksheets()[-1])
-    wb.close()
-    _insert_rows(out, {name: f"xl/worksheets/sheet{i + 1}.xml" for i, name in enumerate(names)}, rows_xml, widths)
-    return out
+    for name, sheet in built.items():
+        widths[name] = _write_sheet(wb, formats, name, sheet, settings, rows_xml)
+        if sheet.finish is not None:
+            sheet.finish(wb, wb.worksheets()[-1])
+    return rows_xml, widths
 
 
 # ---------------------------------------------------------------------- what each sheet holds
-def _several(c: Chronology) -> bool:
-    return len(c.case_ids) > 1
-
-
-def _breaches(c: Chronology, o: _Options, cache: dict[str, pd.DataFrame]) -> pd.DataFrame:
-    if "breaches" not in cache:
-        cache["breaches"] = c.breaches(o.timescales)
-    return cache["breaches"]
-
-
 def _view_sheet(view: _common.View) -> _Sheet:
     """The reader's columns, then the other columns of the result (raw measures, ids last)."""
     rest = view.rest
@@ -197,18 +195,12 @@ def _view_sheet(view: _common.View) -> _Sheet:
     return _Sheet(frame, kinds, view.flag)
 
 
-def _analysis(name: str, compute: Callable[[Chronology, _Options, dict[str, pd.DataFrame]], pd.DataFrame]) -> Any:
-    def build(c: Chronology, o: _Options, cache: dict[str, pd.DataFrame]) -> _Sheet:
-        return _view_sheet(_common.reader_view(compute(c, o, cache), name, several_cases=_several(c)))
-
-    return build
+def _chronology(a: _common.Analyses) -> _Sheet:
+    """Every event, in the report's columns and headers."""
+    return _Sheet(_common.plain_values(_common.event_table(a.c)), {})
 
 
-def _chronology(c: Chronology, o: _Options, cache: dict[str, pd.DataFrame]) -> _Sheet:
-    return _Sheet(_common.plain_values(_common.event_table(c)), {})
-
-
-def _themes(c: Chronology, o: _Options, cache: dict[str, pd.DataFrame]) -> _Sheet:
+def _themes(a: _common.Analyses) -> _Sheet:
     """One row per tag, with the reviewer's columns (``Accept``, ``Reviewer``, ``Date decided``,
     ``Note``) after what happened, filled from ``c.labels`` where a tag was accepted or added
     before; below the last tag, tinted rows where a reviewer adds a tag (see
@@ -216,7 +208,7 @@ def _themes(c: Chronology, o: _Options, cache: dict[str, pd.DataFrame]) -> _Shee
     from ..labels import review_columns
     from ..plot.style import pretty
 
-    tagged = c if c.tags is not None else c.tag()
+    tagged = a.tagged()
     tags = tagged.tags
     assert tags is not None
     keyed = tags.drop(columns=[col for col in ("confirmed",) if col in tags]).assign(
@@ -295,41 +287,65 @@ def _review_area(wb: Any, ws: Any, headers: list[str], n: int) -> None:
         })
 
 
-def _intervals(c: Chronology, o: _Options, cache: dict[str, pd.DataFrame]) -> _Sheet:
-    view = _common.reader_view(c.intervals(o.intervals), "Breaches", several_cases=_several(c))
-    return _view_sheet(view)
+def _intervals(a: _common.Analyses) -> _Sheet:
+    """The interval rules' checks, as the breaches are shown."""
+    return _view_sheet(a.view("Breaches", a.frame("Intervals")))
 
 
-def _prompts(c: Chronology, o: _Options, cache: dict[str, pd.DataFrame]) -> pd.DataFrame:
-    tagged = c if c.tags is not None else c.tag()
-    return tagged.prompts()
-
-
-#: How each sheet is built, by name (the order is ``SHEETS``, from ``report.toml``). A new sheet is
-#: one entry here, returning a ``_Sheet``, and its name in ``report.toml``'s ``[excel] sheets``.
-_BUILDERS: dict[str, Callable[[Chronology, _Options, dict[str, pd.DataFrame]], _Sheet]] = {
+#: The sheets built their own way, by name; every other sheet is the reader view of its section's
+#: table (:func:`_builder`). The workbook's order is ``SHEETS``, from ``report.toml``, then the
+#: sheet of any other section with a table, in :data:`~._common.SECTIONS` order.
+_SPECIAL: dict[str, Callable[[_common.Analyses], _Sheet]] = {
     "Chronology": _chronology,
-    "Gaps": _analysis("Gaps", lambda c, o, _: c.gaps(min_days=o.min_gap_days)),
     "Intervals": _intervals,
-    "Breaches": _analysis("Breaches", _breaches),
-    "Timescales met": _analysis("Timescales met", _breaches),
-    "Missing follow-ups": _analysis("Missing follow-ups", lambda c, o, _: c.missing(o.expectations)),
-    "Voice": _analysis("Voice", lambda c, o, _: c.voice()),
-    "Silences": _analysis("Silences", lambda c, o, _: c.silences()),
-    "Duplicates": _analysis("Duplicates", lambda c, o, _: c.duplicates()),
     "Themes": _themes,
-    "Prompts": _analysis("Prompts", _prompts),
-    "Rejects": _analysis("Rejects", lambda c, o, _: c.rejects),
-    "Provenance": _analysis("Provenance", lambda c, o, _: c.provenance),
 }
 
 
+def _sheet_name(sec: _common.Section) -> str:
+    """A section's sheet: its ``sheet``, else its heading as a sheet name (at most 31 characters,
+    none of ``[]:*?/\\``)."""
+    if sec.sheet:
+        return sec.sheet
+    return re.sub(r"[\[\]:*?/\\]", " ", sec.heading)[:31].strip()
+
+
+def _section_sheets() -> dict[str, _common.Section]:
+    """The section each sheet shows, by sheet name: every section with a table, and those built their
+    own way (the chronology)."""
+    named = ((_sheet_name(s), s) for s in _common.SECTIONS)
+    return {name: s for name, s in named if s.table is not None or name in _SPECIAL}
+
+
+def _known_sheets() -> list[str]:
+    """The sheets the workbook can hold, in order."""
+    sections = _section_sheets()
+    listed = [s for s in SHEETS if s in _SPECIAL or s in sections]
+    return listed + [s for s in sections if s not in listed]
+
+
+def _builder(name: str) -> Callable[[_common.Analyses], _Sheet]:
+    """How the sheet ``name`` is built."""
+    special = _SPECIAL.get(name)
+    if special is not None:
+        return special
+    table = _section_sheets()[name].table
+    assert table is not None
+    return lambda a: _view_sheet(a.view(table))
+
+
 def _choose_sheets(sheets: Sequence[str] | None, *, has_intervals: bool) -> list[str]:
-    known = [s for s in SHEETS if s in _BUILDERS]
+    known = _known_sheets()
     if sheets is None:
         return [s for s in known if s != "Intervals" or has_intervals]
     if isinstance(sheets, str):
         sheets = [sheets]
+    _check_sheets(sheets, known, has_intervals=has_intervals)
+    return [s for s in known if s in set(sheets)]
+
+
+def _check_sheets(sheets: Sequence[str], known: list[str], *, has_intervals: bool) -> None:
+    """Refuse a sheet the workbook cannot hold, and the Intervals sheet without interval rules."""
     unknown = [s for s in sheets if s not in known]
     if unknown:
         raise OptionError(
@@ -342,7 +358,6 @@ def _choose_sheets(sheets: Sequence[str] | None, *, has_intervals: bool) -> list
             "the 'Intervals' sheet needs interval rules",
             hint="pass intervals=[chron.Interval(...)] or leave 'Intervals' out",
         )
-    return [s for s in known if s in set(sheets)]
 
 
 # ---------------------------------------------------------------------- writing

@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 import html
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -147,88 +147,159 @@ def to_html(
     >>> c.to_html("camille.html", title="Camille")        # doctest: +SKIP
     PosixPath('camille.html')
     """
-    from .. import plot
-
     heading = title or c.title or "Integrated chronology"
     if c.tags is None:
         c = c.tag()
+    analyses = _common.Analyses(c, intervals=intervals, timescales=timescales, expectations=expectations,
+                                min_gap_days=min_gap_days)
     # plotly reads titles as its own small HTML: the figures get the title escaped
-    shown = dataclasses.replace(c, title=_esc(heading))
-    names = ["Gaps", "Breaches", "Missing follow-ups", "Voice", "Silences", "Rejects", "Provenance"]
-    if intervals is not None:
-        names.insert(1, "Intervals")
-    tables = _common.analysis_tables(
-        c, names, intervals=intervals, timescales=timescales, expectations=expectations,
-        min_gap_days=min_gap_days,
-    )
-    gap_days = (
-        float(_common.config()["analysis"]["gap_min_days"]) if min_gap_days is None else min_gap_days
-    )
-    several = len(c.case_ids) > 1
+    page = _Page(c, dataclasses.replace(c, title=_esc(heading)), analyses, _Figures())
+    parts = [part for part in (_section(page, sec) for sec in _common.SECTIONS) if part is not None]
+    out = Path(path)
+    out.write_text(_document(heading, parts, page.figures), encoding="utf-8")
+    return out
 
-    def view(frame: pd.DataFrame, name: str, empty: str, *, rows: int | None = None) -> str:
-        v = _common.reader_view(frame, name, several_cases=several)
+
+@dataclasses.dataclass
+class _Page:
+    """What the sections are drawn from: the (tagged) chronology, the same with its title escaped
+    for plotly, its analyses, and the page's figures."""
+
+    c: Chronology
+    shown: Chronology
+    analyses: _common.Analyses
+    figures: _Figures
+
+    def table(self, name: str, empty: str, *, frame: pd.DataFrame | None = None, rows: int | None = None) -> str:
+        """The reader view of the table ``name`` (of ``frame`` when given), at most ``rows`` rows."""
+        v = self.analyses.view(name, frame)
         if rows is not None and len(v.frame) > rows:
+            whole = len(self.analyses.frame(name) if frame is None else frame)
             v = dataclasses.replace(v, frame=v.frame.head(rows),
                                     flag=None if v.flag is None else v.flag.head(rows))
-            return _view_table(v, empty) + f'<p class="note">The {rows} longest are shown; the Excel workbook has all {len(frame)}.</p>'
+            return _view_table(v, empty) + f'<p class="note">The {rows} longest are shown; the Excel workbook has all {whole}.</p>'
         return _view_table(v, empty)
 
-    figures = _Figures()
-    body: dict[str, str] = {}
-    body["summary"] = _summary(c)
-    body["timeline"] = figures.add(plot.timeline(shown, min_gap_days=gap_days, detail="auto"), first=True)
 
-    gaps = tables["Gaps"]
-    days = f"{gap_days:g}"
+def _section(page: _Page, sec: _common.Section) -> tuple[str, str, str] | None:
+    """A section's anchor, heading and body (its note first), or ``None`` for a section with
+    nothing to show."""
+    special = _SPECIAL.get(sec.key)
+    if special is not None:
+        body = special(page, sec)
+    elif sec.table is not None:
+        body = page.table(sec.table, _EMPTY.get(sec.key, "None found."))
+    else:
+        return None
+    head = _common.section_heading(sec, page.c, gap_days=page.analyses.min_gap_days)
+    note = f'<p class="note">{_esc(sec.note)}</p>' if sec.note else ""
+    return sec.key, head, note + body
+
+
+#: what a table section says when it has no rows
+_EMPTY = {
+    "breaches": "No statutory timescale checked was breached.",
+    "met": "No statutory timescale applied to these events.",
+    "missing": "Every expected follow-up was recorded in time.",
+    "voice": "No events.",
+    "silences": "None: the child was seen and heard throughout.",
+    "duplicates": "No two agencies appear to record the same event.",
+    "themes": "No learning themes were found in the text of the events.",
+    "rejects": "None: every row of every file became an event.",
+    "provenance": "No files were read.",
+}
+
+
+def _timeline(page: _Page, sec: _common.Section) -> str:
+    """The whole chronology's timeline, drawn at once."""
+    from .. import plot
+
+    fig = plot.timeline(page.shown, min_gap_days=page.analyses.min_gap_days, detail="auto")
+    return page.figures.add(fig, first=True)
+
+
+def _gaps(page: _Page, sec: _common.Section) -> str:
+    """The gap chart (when there is more than one gap), then the gaps."""
+    from .. import plot
+
+    gaps = page.analyses.frame("Gaps")
+    days = f"{page.analyses.min_gap_days:g}"
     no_gap = f"No gap of {days} days or more: the agencies between them recorded contact at least every {days} days."
-    body["gaps"] = (figures.add(plot.gap_chart(gaps, min_days=gap_days)) if len(gaps) > 1 else "") + view(
-        gaps, "Gaps", no_gap
-    )
-    checks = tables["Breaches"]
-    chart = figures.add(plot.interval_chart(checks)) if len(checks) else ""
-    body["breaches"] = chart + view(checks, "Breaches", "No statutory timescale checked was breached.")
-    if intervals is not None:
-        body["breaches"] += "<h3>Intervals</h3>" + figures.add(plot.interval_chart(tables["Intervals"]))
-        body["breaches"] += view(tables["Intervals"], "Breaches", "No interval exceeded its limit.")
-    body["met"] = view(checks, "Timescales met", "No statutory timescale applied to these events.")
-    body["missing"] = view(tables["Missing follow-ups"], "Missing follow-ups",
-                           "Every expected follow-up was recorded in time.")
-    body["voice"] = figures.add(plot.voice_strip(shown)) + view(tables["Voice"], "Voice", "No events.")
-    silences = tables["Silences"]
+    chart = page.figures.add(plot.gap_chart(gaps, min_days=page.analyses.min_gap_days)) if len(gaps) > 1 else ""
+    return chart + page.table("Gaps", no_gap)
+
+
+def _breaches(page: _Page, sec: _common.Section) -> str:
+    """The timescale chart and the breaches; then the report's own intervals, when it has some."""
+    from .. import plot
+
+    checks = page.analyses.frame("Breaches")
+    chart = page.figures.add(plot.interval_chart(checks)) if len(checks) else ""
+    body = chart + page.table("Breaches", _EMPTY["breaches"])
+    if page.analyses.intervals is not None:
+        intervals = page.analyses.frame("Intervals")
+        body += "<h3>Intervals</h3>" + page.figures.add(plot.interval_chart(intervals))
+        body += page.table("Breaches", "No interval exceeded its limit.", frame=intervals)
+    return body
+
+
+def _voice(page: _Page, sec: _common.Section) -> str:
+    """The strip of the child seen and heard, then the table by agency and month."""
+    from .. import plot
+
+    return page.figures.add(plot.voice_strip(page.shown)) + page.table("Voice", _EMPTY["voice"])
+
+
+def _silences(page: _Page, sec: _common.Section) -> str:
+    """The ten longest silences."""
+    silences = page.analyses.frame("Silences")
     if "days" in silences.columns:
         silences = silences.sort_values("days", ascending=False, kind="stable")
-    body["silences"] = view(silences, "Silences", "None: the child was seen and heard throughout.", rows=10)
-    body["duplicates"] = view(c.duplicates(), "Duplicates", "No two agencies appear to record the same event.")
-    body["activity"] = figures.add(plot.activity_heatmap(shown)) if len(c.events) else _empty("No events.")
-    top = c.top_themes()
-    body["themes"] = (
-        (figures.add(plot.theme_matrix(shown)) if len(top) else "")
-        + view(top, "Top themes", "No learning themes were found in the text of the events.")
-        + "<h3>Every tagged event, with its themes</h3>" + _tagged_events(c)
+    return page.table("Silences", _EMPTY["silences"], frame=silences, rows=10)
+
+
+def _activity(page: _Page, sec: _common.Section) -> str:
+    """The heatmap of activity by agency and week."""
+    from .. import plot
+
+    return page.figures.add(plot.activity_heatmap(page.shown)) if len(page.c.events) else _empty("No events.")
+
+
+def _themes(page: _Page, sec: _common.Section) -> str:
+    """The theme matrix, the top themes, then every tagged event with its themes."""
+    from .. import plot
+
+    top = page.analyses.frame("Top themes")
+    return (
+        (page.figures.add(plot.theme_matrix(page.shown)) if len(top) else "")
+        + page.table("Top themes", _EMPTY["themes"])
+        + "<h3>Every tagged event, with its themes</h3>" + _tagged_events(page.c)
     )
-    body["prompts"] = _prompts(c.prompts())
-    body["chronology"] = _table(_chronology_table(c), print_rows=None)  # the record itself prints whole
-    body["rejects"] = view(tables["Rejects"], "Rejects", "None: every row of every file became an event.")
-    body["provenance"] = view(tables["Provenance"], "Provenance", "No files were read.")
 
-    parts: list[tuple[str, str, str]] = []
-    for sec in _common.SECTIONS:
-        if sec.key not in body:
-            continue
-        head = sec.heading
-        if sec.key == "gaps":
-            head = f"Gaps of {days} days or more"
-        elif sec.key == "rejects":
-            head = f"Rejected rows ({len(c.rejects)})"
-        note = f'<p class="note">{_esc(sec.note)}</p>' if sec.note else ""
-        parts.append((sec.key, head, note + body[sec.key]))
 
+#: the sections drawn their own way (the summary, figures, lists), by key; every other section with
+#: a table is its heading, note and reader view (:meth:`_Page.table`)
+_SPECIAL: dict[str, Callable[[_Page, _common.Section], str]] = {
+    "summary": lambda page, sec: _summary(page.c),
+    "timeline": _timeline,
+    "gaps": _gaps,
+    "breaches": _breaches,
+    "voice": _voice,
+    "silences": _silences,
+    "activity": _activity,
+    "themes": _themes,
+    "prompts": lambda page, sec: _prompts(page.analyses.frame("Prompts")),
+    "chronology": lambda page, sec: _table(_chronology_table(page.c), print_rows=None),  # prints whole
+}
+
+
+def _document(heading: str, parts: list[tuple[str, str, str]], figures: _Figures) -> str:
+    """The whole page: head, title, contents, the sections and the figures' scripts."""
     nav = "".join(f'<li><a href="#{anchor}">{_esc(head)}</a></li>' for anchor, head, _ in parts)
     content = "\n".join(
         f'<section id="{anchor}"><h2>{_esc(head)}</h2>\n{text}</section>' for anchor, head, text in parts
     )
-    page = (
+    return (
         "<!DOCTYPE html>\n"
         '<html lang="en-GB">\n<head>\n<meta charset="utf-8">\n'
         f'<meta http-equiv="Content-Security-Policy" content="{CSP}">\n'
@@ -241,9 +312,6 @@ def to_html(
         f'<nav><b>Contents</b><ol>{nav}</ol></nav>\n{content}\n'
         f"{figures.scripts()}\n</body>\n</html>\n"
     )
-    out = Path(path)
-    out.write_text(page, encoding="utf-8")
-    return out
 
 
 #: draws the figures: the first at once, the others as they come near the screen or when the

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from ..errors import ChronologyError, MissingDependencyError, OptionError
 
@@ -69,22 +69,8 @@ def export_image(
     PosixPath('cassie.png')
     """
     out = Path(path)
-    if format is None:
-        suffix = out.suffix.lower().lstrip(".")
-        fmt = "jpeg" if suffix == "jpg" else suffix if suffix in FORMATS else "png"
-    else:
-        fmt = format
-    if fmt not in FORMATS:
-        raise OptionError("unknown image format", value=fmt, hint="choose from " + ", ".join(FORMATS))
-    try:
-        import kaleido
-        from kaleido.errors import ChromeNotFoundError
-    except ImportError as exc:
-        raise MissingDependencyError(
-            "image export needs kaleido",
-            hint="install the image extra: pip install 'chronology[image]' (and Chromium)",
-        ) from exc
-
+    fmt = _image_format(out, format)
+    kaleido, ChromeNotFoundError = _kaleido()
     layout = fig.layout
     opts = {
         "format": fmt,
@@ -103,3 +89,28 @@ def export_image(
         ) from exc
     out.write_bytes(data)
     return out
+
+
+def _image_format(out: Path, format: str | None) -> str:
+    """The format asked for, else the file suffix's (``.jpg`` is JPEG), else PNG; refused when unknown."""
+    if format is None:
+        suffix = out.suffix.lower().lstrip(".")
+        fmt = "jpeg" if suffix == "jpg" else suffix if suffix in FORMATS else "png"
+    else:
+        fmt = format
+    if fmt not in FORMATS:
+        raise OptionError("unknown image format", value=fmt, hint="choose from " + ", ".join(FORMATS))
+    return fmt
+
+
+def _kaleido() -> tuple[Any, type[Exception]]:
+    """The kaleido module and its error for a missing Chromium."""
+    try:
+        import kaleido
+        from kaleido.errors import ChromeNotFoundError
+    except ImportError as exc:
+        raise MissingDependencyError(
+            "image export needs kaleido",
+            hint="install the image extra: pip install 'chronology[image]' (and Chromium)",
+        ) from exc
+    return kaleido, ChromeNotFoundError
