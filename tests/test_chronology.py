@@ -131,6 +131,9 @@ def test_metric_results_are_memoised_per_object_and_copied(small: chron.Chronolo
     g1["days"] = -1  # the caller's copy: must not leak into the next call
     g2 = small.gaps(min_days=1)
     assert (g2["days"] >= 0).all()
-    assert ("gaps", 1, None, False, False) in small._memo
+    from chronology.analysis import table_key
+
+    assert table_key("gaps", {"min_days": 1}) in small._memo
+    assert small.tables({"gaps": {"min_days": 1}})["gaps"].equals(g2)  # the same result, not recomputed
     derived = small.filter(agency="csc")
     assert derived._memo == {}

@@ -28,6 +28,7 @@ True
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable, Mapping, MutableMapping, Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass, field
@@ -151,9 +152,20 @@ def _themes(name: str) -> Callable[..., pd.DataFrame]:
     return func
 
 
-def _key(table: str, options: Mapping[str, Any]) -> tuple[Any, ...] | None:
-    """A memo key for these options, or ``None`` when an option cannot be a key (a list of rules)."""
-    key = ("table", table, *sorted(options.items()))
+def table_key(table: str, options: Mapping[str, Any]) -> tuple[Any, ...] | None:
+    """The memo key of a metric table with these options, the metric's defaults filled in (so
+    ``{"min_days": 14}`` and every option spelled out are one key); ``None`` when an option cannot
+    be a key (a list of rules) or is not the metric's (the call itself then says so).
+
+    >>> table_key("gaps", {"min_days": 14}) == table_key("gaps", {"min_days": 14, "by": None})
+    True
+    """
+    try:
+        bound = inspect.signature(_metric(table)).bind(None, **options)
+    except (AttributeError, TypeError):
+        return None
+    bound.apply_defaults()
+    key = ("table", table, *sorted(list(bound.arguments.items())[1:]))
     try:
         hash(key)
     except TypeError:
@@ -236,7 +248,7 @@ def _one(
 ) -> pd.DataFrame:
     options = {k: v for k, v in opts.items() if k != "table"}
     table = opts["table"]
-    key = _key(table, options) if store is not None and table not in TAGGED_TABLES else None
+    key = table_key(table, options) if store is not None and table not in TAGGED_TABLES else None
     if key is not None and store is not None and key in store:
         cached: pd.DataFrame = store[key]
         return cached.copy()

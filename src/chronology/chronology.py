@@ -254,14 +254,8 @@ class Chronology:
         working_days: bool = False,
     ) -> pd.DataFrame:
         """Periods with no recorded event; see :func:`chronology.metrics.gaps`."""
-        from .metrics import gaps
-
-        return self._memoised(
-            ("gaps", min_days, by, exact_only, working_days),
-            lambda: gaps(
-                self.events, min_days=min_days, by=by, exact_only=exact_only, working_days=working_days
-            ),
-        )
+        options = {"min_days": min_days, "by": by, "exact_only": exact_only, "working_days": working_days}
+        return self.tables({"gaps": options})["gaps"]
 
     def intervals(self, rules: Interval | Sequence[Interval]) -> pd.DataFrame:
         """Elapsed time between events against limits; see :func:`chronology.metrics.intervals`."""
@@ -274,8 +268,8 @@ class Chronology:
         """Statutory timescales (plus your own rules) checked; see :func:`chronology.metrics.breaches`."""
         from .metrics import breaches
 
-        if rules is None:  # the statutory defaults: computed once per object
-            return self._memoised(("breaches",), lambda: breaches(self.events, None))
+        if rules is None:  # the statutory defaults: computed once per object (shared with tables())
+            return self.tables(["breaches"])["breaches"]
         with self._sharing():
             return breaches(self.events, rules)
 
