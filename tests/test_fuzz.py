@@ -39,7 +39,7 @@ def fuzz(n: int) -> settings:
 
 def _known_defect(exc: Exception, data: bytes) -> bool:
     """Crashes of the reader that are known and pinned elsewhere: none at present (the UTF-16 and
-    CR-only crashes are fixed and covered by test_bad_inputs_more)."""
+    CR-only crashes are fixed and covered by test_bad_inputs)."""
     return False
 
 
