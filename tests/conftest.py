@@ -1,8 +1,10 @@
-"""Shared fixtures: tiny agency files written on the fly (synthetic, fictional)."""
+"""Shared fixtures: tiny agency files written on the fly (synthetic, fictional), writers of one-table
+workbooks and Word documents, and the three worked examples as one caseload."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import pandas as pd
@@ -99,3 +101,51 @@ def school_docx(tmp_path: Path) -> Path:
     p = tmp_path / "school.docx"
     d.save(p)
     return p
+
+
+@pytest.fixture(scope="session")
+def samples() -> chron.Chronology:
+    """The three worked examples as one caseload of three children (immutable: shared by the session)."""
+    return chron.combine([chron.samples.load(n) for n in ("cassie", "carlos", "camille")])
+
+
+#: a writer of one file from its rows (the header row first), named in ``tmp_path``
+Writer = Callable[..., Path]
+
+
+@pytest.fixture
+def write_xlsx(tmp_path: Path) -> Writer:
+    """``write_xlsx(name, rows, sheet=None)``: a workbook of one sheet holding ``rows``, in ``tmp_path``."""
+    import openpyxl
+
+    def write(name: str, rows: Sequence[Sequence[object]], sheet: str | None = None) -> Path:
+        wb = openpyxl.Workbook()
+        ws = wb.active
+        assert ws is not None
+        if sheet is not None:
+            ws.title = sheet
+        for row in rows:
+            ws.append(list(row))
+        path = tmp_path / name
+        wb.save(path)
+        return path
+
+    return write
+
+
+@pytest.fixture
+def write_docx(tmp_path: Path) -> Writer:
+    """``write_docx(name, rows)``: a Word document of one table holding ``rows``, in ``tmp_path``."""
+    import docx
+
+    def write(name: str, rows: Sequence[Sequence[str]]) -> Path:
+        d = docx.Document()
+        table = d.add_table(rows=len(rows), cols=len(rows[0]))
+        for cells, values in zip(table.rows, rows, strict=True):
+            for cell, value in zip(cells.cells, values, strict=True):
+                cell.text = value
+        path = tmp_path / name
+        d.save(str(path))
+        return path
+
+    return write
