@@ -194,10 +194,11 @@ def corpus() -> list[Case]:
              _rezip(good_x, {"xl/sharedStrings.xml": '<?xml version="1.0"?>' + lol + '<sst xmlns="http://'
                              'schemas.openxmlformats.org/spreadsheetml/2006/main"><si><t>&lol8;</t></si></sst>'}),
              "error", "document type"),
-        Case("truncated_sheet.xlsx", _rezip(good_x, {"xl/worksheets/sheet1.xml": sheet[: len(sheet) // 2]}), "error"),
-        Case("truncated_zip.xlsx", good_x[: len(good_x) // 2], "error"),
+        Case("truncated_sheet.xlsx", _rezip(good_x, {"xl/worksheets/sheet1.xml": sheet[: len(sheet) // 2]}),
+             "error", "cannot be read as an Excel workbook: it is damaged"),
+        Case("truncated_zip.xlsx", good_x[: len(good_x) // 2], "error", "damaged or unsupported zip container"),
         Case("truncated_document.docx", _rezip(good_d, {"word/document.xml": doc_xml[: len(doc_xml) * 2 // 3]}),
-             "error"),
+             "error", "cannot be read as a Word document: it is damaged"),
         Case("entity_bomb.docx", _docx(_tbl(HEAD, _tr("01/03/2024", "&lol8;", "SW1")), lol), "error", "document type"),
         Case("empty_table.docx", _docx("<w:tbl></w:tbl>" + _tbl(HEAD, _tr("01/03/2024", "Visit", "SW1"))), "ok",
              rows={2: ["Visit", "SW1"]}),
@@ -219,9 +220,9 @@ def corpus() -> list[Case]:
         Case("encrypted.xlsx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504) + b"EncryptedPackage" * 8,
              "error", "password"),
         Case("encrypted.docx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(2000), "error", "password"),
-        Case("garbage.csv", bytes(range(256)) * 64, "error"),
+        Case("garbage.csv", bytes(range(256)) * 64, "error", "contains binary data"),
         Case("garbage.xlsx", os.urandom(4096), "error"),
-        Case("garbage_zip.docx", b"PK\x03\x04" + os.urandom(4096), "error"),
+        Case("garbage_zip.docx", b"PK\x03\x04" + os.urandom(4096), "error", "damaged or unsupported zip container"),
         # ---- bombs
         Case("huge_string.xlsx",
              _rezip(good_x, {"xl/sharedStrings.xml": '<?xml version="1.0"?><sst xmlns="http://schemas.'
@@ -230,7 +231,8 @@ def corpus() -> list[Case]:
         Case("big_inline_cell.xlsx",
              _rezip(good_x, {"xl/worksheets/sheet1.xml": sheet.replace(
                  "<sheetData>", '<sheetData><row r="9"><c r="B9" t="inlineStr"><is><t>'
-                 + _noise(9 << 20) + "</t></is></c></row>", 1)}), "error"),
+                 + _noise(9 << 20) + "</t></is></c></row>", 1)}),
+             "error", "row 9, column 2: has a cell of 9,437,184 characters"),
         Case("gridspan.docx", _docx(_tbl(HEAD, _tr(_tc("01/03/2024", '<w:gridSpan w:val="2000000000"/>'),
                                                    "Visit"))), "error", "columns"),
         Case("gridbefore.docx", _docx(_tbl(HEAD, '<w:tr><w:trPr><w:gridBefore w:val="2000000000"/></w:trPr>'
@@ -249,9 +251,9 @@ def corpus() -> list[Case]:
              "error", "more than Excel's 1,048,576 rows"),
         Case("nested_xml.docx", _docx(_tbl(HEAD, _tr("01/03/2024", "Visit", "SW1")
                                            + "<w:sdt><w:sdtContent>" * 20_000 + "</w:sdtContent></w:sdt>" * 20_000)),
-             "error"),
+             "error", "nested too deeply to read"),
         Case("too_deep_tables.docx", _docx(_tbl(HEAD, _tr("01/03/2024", "<w:tc>" + _nest(150) + "</w:tc>", "SW1"))),
-             "error"),
+             "error", "nested too deeply to read"),
         Case("nested_tables.docx", _docx(_tbl(HEAD, _tr("01/03/2024", "<w:tc>" + _nest(40) + "</w:tc>", "SW1"))),
              "ok", rows={2: ["deep", "SW1"]}),
         Case("nested_sheet_xml.xlsx", _rezip(good_x, {"xl/worksheets/sheet1.xml": sheet.replace(
@@ -265,9 +267,10 @@ def corpus() -> list[Case]:
         Case("stray_xfd_cell.xlsx", _stray_xfd(), "ok", rows={2: ["Home visit by the social worker"]}),
         Case("many_entries.docx", _rezip(good_d, {f"customXml/item{i}.bin": b"" for i in range(10_050)}), "error",
              "entries"),
-        Case("zip_encrypted_part.docx", _zip_encrypted(good_d), "error"),
+        Case("zip_encrypted_part.docx", _zip_encrypted(good_d), "error", "is encrypted, password required"),
         Case("missing_shared_strings.xlsx", _drop_part(good_x, "xl/sharedStrings.xml"), "ok", rows=GOOD_TEXTS),
-        Case("missing_sheet_part.xlsx", _drop_part(good_x, "xl/worksheets/sheet1.xml"), "error"),
+        Case("missing_sheet_part.xlsx", _drop_part(good_x, "xl/worksheets/sheet1.xml"),
+             "error", "has no readable sheet"),
         Case("bad_style_index.xlsx", _rezip(good_x, {"xl/worksheets/sheet1.xml": sheet.replace("<c r=\"A2\"",
              "<c s=\"999\" r=\"A2\"", 1)}), "ok", rows=GOOD_TEXTS),
         Case("strict_namespace.docx", _docx(_tbl(HEAD, _tr("01/03/2024", "Strict visit", "SW1"))).replace(
@@ -275,8 +278,8 @@ def corpus() -> list[Case]:
         Case("utf16_csv.csv", "Date\tDetails\r\n01/03/2024\tVisit in UTF-16\r\n".encode("utf-16"), "ok",
              rows={2: ["Visit in UTF-16"]}),
         Case("nul_in_middle.csv", b"Date,Details\r\n01/03/2024,Vis\x00it\r\n", "error", "binary data"),
-        Case("header_only.csv", b"Date,Details,Worker\r\n", "error"),
-        Case("one_cell.csv", b"x", "error"),
+        Case("header_only.csv", b"Date,Details,Worker\r\n", "error", "has a header row but no data rows"),
+        Case("one_cell.csv", b"x", "error", "no header row with a date column"),
         # ---- quadratic sniffing
         Case("apostrophes.csv", _csv([["Date", "Details", "Worker"]] + [["01/03/2024", apostrophes, "SW1"]] * 3),
              "ok", rows={2: [apostrophes.strip()[:200]]}),
