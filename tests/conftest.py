@@ -103,10 +103,29 @@ def school_docx(tmp_path: Path) -> Path:
     return p
 
 
+# the worked examples take a second each to read; a Chronology is immutable, so the session shares them
 @pytest.fixture(scope="session")
-def samples() -> chron.Chronology:
-    """The three worked examples as one caseload of three children (immutable: shared by the session)."""
-    return chron.combine([chron.samples.load(n) for n in ("cassie", "carlos", "camille")])
+def cassie() -> chron.Chronology:
+    """The worked example of Cassie, as ``chron.samples.load("cassie")`` reads it (untagged)."""
+    return chron.samples.load("cassie")
+
+
+@pytest.fixture(scope="session")
+def carlos() -> chron.Chronology:
+    """The worked example of Carlos, as ``chron.samples.load("carlos")`` reads it (untagged)."""
+    return chron.samples.load("carlos")
+
+
+@pytest.fixture(scope="session")
+def camille() -> chron.Chronology:
+    """The worked example of Camille, as ``chron.samples.load("camille")`` reads it (untagged)."""
+    return chron.samples.load("camille")
+
+
+@pytest.fixture(scope="session")
+def samples(cassie: chron.Chronology, carlos: chron.Chronology, camille: chron.Chronology) -> chron.Chronology:
+    """The three worked examples as one caseload of three children."""
+    return chron.combine([cassie, carlos, camille])
 
 
 #: a writer of one file from its rows (the header row first), named in ``tmp_path``

@@ -15,8 +15,9 @@ from chronology.labels import LabelError, gold_from_labels, read_labels
 
 
 @pytest.fixture(scope="module")
-def cassie() -> chron.Chronology:
-    return chron.samples.load("cassie").tag()
+def cassie(cassie: chron.Chronology) -> chron.Chronology:
+    """The worked example of Cassie (tests/conftest.py), tagged."""
+    return cassie.tag()
 
 
 @pytest.fixture(scope="module")

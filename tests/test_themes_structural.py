@@ -13,8 +13,8 @@ from chronology.themes import load_taxonomy
 from chronology.themes.structural import run_rule, run_rules
 
 
-def test_run_rules_shares_selectors_and_gives_each_rule_alone():
-    ev = chron.samples.load("carlos").events
+def test_run_rules_shares_selectors_and_gives_each_rule_alone(carlos: chron.Chronology):
+    ev = carlos.events
     rules = list(load_taxonomy().rules.values())
     together = run_rules(ev, rules)
     for rule, got in zip(rules, together, strict=True):

@@ -208,8 +208,10 @@ def test_distinct_texts_are_matched_once_and_spread_back():
     assert free.positions(np.array([3, 5]))[1] is None
 
 
-def test_samples_tag_the_same_on_one_thread_and_two(monkeypatch: pytest.MonkeyPatch):
-    c = chron.samples.load("cassie")
+def test_samples_tag_the_same_on_one_thread_and_two(
+    cassie: chron.Chronology, monkeypatch: pytest.MonkeyPatch
+):
+    c = cassie
     threaded = tag(c.events)
     monkeypatch.setattr(text_mod.os, "cpu_count", lambda: 1)
     pd.testing.assert_frame_equal(tag(c.events), threaded)
