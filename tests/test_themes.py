@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import chronology as chron
-from chronology.errors import ChronologyError, OptionError
+from chronology.errors import ChronologyError, EventValidationError, OptionError
 from chronology.themes import (
     TAG_COLUMNS,
     TaxonomyError,
@@ -614,7 +614,7 @@ def test_tag_empty_and_missing_columns():
 
     assert tag(empty_events()).columns.tolist() == TAG_COLUMNS
     assert tag(empty_events()).empty
-    with pytest.raises(ChronologyError, match="no column 'event_id'"):
+    with pytest.raises(EventValidationError, match="the events table has no column 'event_id'"):
         tag(pd.DataFrame({"description": ["x"]}))
 
 
