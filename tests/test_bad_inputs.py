@@ -9,6 +9,7 @@ defect is fixed, and then the marker should go. Files too big to commit are in t
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -20,34 +21,34 @@ BAD = Path(__file__).parent / "data" / "bad"
 FILES = sorted(p for p in BAD.iterdir() if p.is_file())
 X_FILES = [p for p in FILES if p.name.startswith("x_")]
 
-#: file -> (error class, words the message must contain)
+#: file -> (error class, words the message must contain: never words of the file's own name)
 ERRORS: dict[str, tuple[type[ChronologyError], str]] = {
-    "empty.csv": (SourceReadError, "empty"),
-    "whitespace_only.csv": (SourceReadError, "empty"),
-    "header_only.csv": (SourceReadError, "no rows|no data"),
-    "no_date_column.csv": (ColumnMappingError, "date"),
-    "no_description_column.csv": (ColumnMappingError, "description"),
-    "binary_garbage.csv": (SourceReadError, "binary"),
-    "xlsx_renamed.csv": (SourceReadError, "zip"),
-    "encrypted.xlsx": (SourceReadError, "password|encrypted"),
-    "corrupt.xlsx": (SourceReadError, "corrupt"),
-    "old_format.xls": (SourceReadError, "unsupported"),
-    "report.pdf": (SourceReadError, "unsupported"),
-    "no_table.docx": (SourceReadError, "no table"),
-    "cover_table_only.docx": (SourceReadError, "no table with a header"),
-    "no_header.xlsx": (SourceReadError, "no sheet with a chronology"),
-    "only_title_rows.csv": (ColumnMappingError, "no header row"),
+    "empty.csv": (SourceReadError, "the file is empty; check the right file was sent"),
+    "whitespace_only.csv": (SourceReadError, "the file is empty; check the right file was sent"),
+    "header_only.csv": (SourceReadError, "has a header row but no data rows"),
+    "no_date_column.csv": (ColumnMappingError, "no header row with a date column was found"),
+    "no_description_column.csv": (ColumnMappingError, "no description column was recognised.*name it with columns="),
+    "binary_garbage.csv": (SourceReadError, "it contains binary data"),
+    "xlsx_renamed.csv": (SourceReadError, "it is a zip container"),
+    "encrypted.xlsx": (SourceReadError, "password-protected \\(encrypted\\); remove the password"),
+    "corrupt.xlsx": (SourceReadError, "is a damaged or unsupported zip container"),
+    "old_format.xls": (SourceReadError, "unsupported file type '.xls' \\(save .xls as .xlsx"),
+    "report.pdf": (SourceReadError, "unsupported file type '.pdf'; send the chronology as one of"),
+    "no_table.docx": (SourceReadError, "has no table; the chronology must be a Word table"),
+    "cover_table_only.docx": (SourceReadError, "has no table with a header row naming a date column"),
+    "no_header.xlsx": (SourceReadError, "has no sheet with a chronology table.*the sheets are: Cover"),
+    "only_title_rows.csv": (ColumnMappingError, "no header row with a date column was found"),
     # the x_* files
-    "x_bom_only.csv": (SourceReadError, "no rows|empty"),
+    "x_bom_only.csv": (SourceReadError, "the file has no rows; check the right file was sent"),
     "x_bom_blank_lines.csv": (ColumnMappingError, "no header row"),
     # issue 14: two columns headed Date with different dates: refused, naming both
     "x_duplicate_date_columns.csv": (ColumnMappingError, "could equally be the date.*'Date'.*'Date \\(2\\)'"),
-    "x_empty_document.docx": (SourceReadError, "no table"),
+    "x_empty_document.docx": (SourceReadError, "has no table; the chronology must be a Word table"),
     "x_header_only_table.docx": (SourceReadError, "no data rows"),
     "x_header_too_deep.csv": (ColumnMappingError, "no header row"),
     "x_html_table.csv": (ColumnMappingError, "no header row"),
     "x_json.csv": (ColumnMappingError, "no header row"),
-    "x_utf16le_no_bom.csv": (SourceReadError, "binary"),
+    "x_utf16le_no_bom.csv": (SourceReadError, "it contains binary data"),
     "x_zip_not_docx.docx": (SourceReadError, "not a readable Word"),
     "x_unclosed_quote.csv": (SourceReadError, "unclosed quote"),
     "x_utf16_truncated.csv": (SourceReadError, "UTF-16 but is damaged"),
@@ -133,9 +134,11 @@ def test_corpus_is_large_enough_and_every_file_is_listed_once() -> None:
 @pytest.mark.parametrize("name", sorted(ERRORS))
 def test_unreadable_files_raise_a_chronology_error_naming_the_file(name: str) -> None:
     cls, words = ERRORS[name]
-    with pytest.raises(cls, match=words) as info:
+    with pytest.raises(cls) as info:
         chron.read(BAD / name, agency="police", case_id="c")
+    assert type(info.value) is cls
     assert name in str(info.value)
+    assert re.search(words, str(info.value).replace(name, "")), "the words are in the message, not the file name"
     assert "; " in str(info.value), "the message says how to fix it"
 
 

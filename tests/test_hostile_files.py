@@ -202,13 +202,14 @@ def corpus() -> list[Case]:
         Case("entity_bomb.docx", _docx(_tbl(HEAD, _tr("01/03/2024", "&lol8;", "SW1")), lol), "error", "document type"),
         Case("empty_table.docx", _docx("<w:tbl></w:tbl>" + _tbl(HEAD, _tr("01/03/2024", "Visit", "SW1"))), "ok",
              rows={2: ["Visit", "SW1"]}),
-        Case("only_empty_table.docx", _docx("<w:tbl><w:tblPr/></w:tbl>"), "error", "table"),
+        Case("only_empty_table.docx", _docx("<w:tbl><w:tblPr/></w:tbl>"), "error", "has no table with a header row"),
         Case("row_without_cells.docx", _docx(_tbl(HEAD, "<w:tr></w:tr>", _tr("01/03/2024", "Visit", "SW1"))),
              "ok", rows={3: ["Visit", "SW1"]}),
         # root reads a file whatever its mode; anyone else is refused
-        Case("no_permission.csv", None, "ok" if os.geteuid() == 0 else "error", "permission", build=_no_permission,
+        Case("no_permission.csv", None, "ok" if os.geteuid() == 0 else "error",
+             "cannot be opened: permission denied", build=_no_permission,
              rows={2: ["Visit"]}),
-        Case("folder.csv", None, "error", "folder", build=_folder),
+        Case("folder.csv", None, "error", "is a folder, not a file", build=_folder),
         Case("zero.csv", b"", "error", "empty"),
         Case("zero.xlsx", b"", "error", "empty"),
         Case("zero.docx", b"", "error", "empty"),
@@ -216,7 +217,8 @@ def corpus() -> list[Case]:
         Case("xlsx_named.docx", good_x, "error", "Excel"),
         Case("csv_named.xlsx", _csv([["Date", "Details"], ["01/03/2024", "Visit"]]), "error", "text"),
         Case("xlsx_named.csv", good_x, "error", "zip"),
-        Case("pdf_named.docx", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\n", "error", "PDF"),
+        Case("pdf_named.docx", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\n", "error",
+             "is a PDF, not a spreadsheet or a Word document"),
         Case("encrypted.xlsx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504) + b"EncryptedPackage" * 8,
              "error", "password"),
         Case("encrypted.docx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(2000), "error", "password"),
@@ -266,7 +268,7 @@ def corpus() -> list[Case]:
              "ok", rows={2: ["Visit"]}),
         Case("stray_xfd_cell.xlsx", _stray_xfd(), "ok", rows={2: ["Home visit by the social worker"]}),
         Case("many_entries.docx", _rezip(good_d, {f"customXml/item{i}.bin": b"" for i in range(10_050)}), "error",
-             "entries"),
+             "holds 10,053 zip entries"),
         Case("zip_encrypted_part.docx", _zip_encrypted(good_d), "error", "is encrypted, password required"),
         Case("missing_shared_strings.xlsx", _drop_part(good_x, "xl/sharedStrings.xml"), "ok", rows=GOOD_TEXTS),
         Case("missing_sheet_part.xlsx", _drop_part(good_x, "xl/worksheets/sheet1.xml"),
@@ -309,7 +311,7 @@ def corpus() -> list[Case]:
              "row 2: has an unclosed quote"),
         Case("unbalanced_quotes_odd.csv",
              b'Date,Details,Worker\r\n01/03/2024,"Visit,SW1\r\n02/03/2024,Call,SW2\r\n03/03/2024,Meeting,SW3\r\n',
-             "error", "quote"),
+             "error", "row 2: has an unclosed quote"),
         # ---- Word text
         Case("sdt_rows_cells.docx", _docx(_tbl(
             HEAD, "<w:sdt><w:sdtPr/><w:sdtContent>" + _tr("01/03/2024", "Visit in a control", "SW1")
@@ -528,7 +530,7 @@ def problems(case: Case, res: dict[str, object]) -> list[str]:
             out.append(f"the error does not name the file: {msg}")
         if case.expect == "ok":
             out.append(f"expected a result, got: {msg}")
-        if case.says and case.says.lower() not in msg.lower():
+        if case.says and case.says.lower() not in msg.replace(case.name, "").lower():  # not the name's words
             out.append(f"the error does not say {case.says!r}: {msg}")
         return out
     if case.expect == "error":
