@@ -1,8 +1,10 @@
-"""Shared fixtures: tiny agency files written on the fly (synthetic, fictional)."""
+"""Shared fixtures: tiny agency files written on the fly (synthetic, fictional), writers of one-table
+workbooks and Word documents, and the three worked examples as one caseload."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import pandas as pd
@@ -99,3 +101,70 @@ def school_docx(tmp_path: Path) -> Path:
     p = tmp_path / "school.docx"
     d.save(p)
     return p
+
+
+# the worked examples take a second each to read; a Chronology is immutable, so the session shares them
+@pytest.fixture(scope="session")
+def cassie() -> chron.Chronology:
+    """The worked example of Cassie, as ``chron.samples.load("cassie")`` reads it (untagged)."""
+    return chron.samples.load("cassie")
+
+
+@pytest.fixture(scope="session")
+def carlos() -> chron.Chronology:
+    """The worked example of Carlos, as ``chron.samples.load("carlos")`` reads it (untagged)."""
+    return chron.samples.load("carlos")
+
+
+@pytest.fixture(scope="session")
+def camille() -> chron.Chronology:
+    """The worked example of Camille, as ``chron.samples.load("camille")`` reads it (untagged)."""
+    return chron.samples.load("camille")
+
+
+@pytest.fixture(scope="session")
+def samples(cassie: chron.Chronology, carlos: chron.Chronology, camille: chron.Chronology) -> chron.Chronology:
+    """The three worked examples as one caseload of three children."""
+    return chron.combine([cassie, carlos, camille])
+
+
+#: a writer of one file from its rows (the header row first), named in ``tmp_path``
+Writer = Callable[..., Path]
+
+
+@pytest.fixture
+def write_xlsx(tmp_path: Path) -> Writer:
+    """``write_xlsx(name, rows, sheet=None)``: a workbook of one sheet holding ``rows``, in ``tmp_path``."""
+    import openpyxl
+
+    def write(name: str, rows: Sequence[Sequence[object]], sheet: str | None = None) -> Path:
+        wb = openpyxl.Workbook()
+        ws = wb.active
+        assert ws is not None
+        if sheet is not None:
+            ws.title = sheet
+        for row in rows:
+            ws.append(list(row))
+        path = tmp_path / name
+        wb.save(path)
+        return path
+
+    return write
+
+
+@pytest.fixture
+def write_docx(tmp_path: Path) -> Writer:
+    """``write_docx(name, rows)``: a Word document of one table holding ``rows``, in ``tmp_path``."""
+    import docx
+
+    def write(name: str, rows: Sequence[Sequence[str]]) -> Path:
+        d = docx.Document()
+        table = d.add_table(rows=len(rows), cols=len(rows[0]))
+        for cells, values in zip(table.rows, rows, strict=True):
+            for cell, value in zip(cells.cells, values, strict=True):
+                cell.text = value
+        path = tmp_path / name
+        d.save(str(path))
+        return path
+
+    return write

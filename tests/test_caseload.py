@@ -76,12 +76,6 @@ def assert_same(got: dict[str, pd.DataFrame], want: dict[str, pd.DataFrame]) -> 
 
 
 @pytest.fixture(scope="module")
-def samples() -> chron.Chronology:
-    """The three worked examples as one caseload of three children."""
-    return chron.combine([chron.samples.load(n) for n in ("cassie", "carlos", "camille")])
-
-
-@pytest.fixture(scope="module")
 def samples_reference(samples: chron.Chronology) -> dict[str, pd.DataFrame]:
     return in_memory(samples)
 

@@ -21,8 +21,10 @@ PYTHON_SYNTAX = re.compile(r"\b(columns|date_formats|case_id|agency|sheet)=|read
 
 
 @pytest.mark.parametrize("suffix", [".csv", ".xlsx", ".docx"])
-def test_merge_writes_each_format(tmp_path: Path, capsys: pytest.CaptureFixture[str], suffix: str) -> None:
-    case = chron.samples.load("carlos")
+def test_merge_writes_each_format(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], suffix: str, carlos: chron.Chronology
+) -> None:
+    case = carlos
     out = tmp_path / f"carlos{suffix}"
     assert main(["merge", str(chron.samples.path("carlos")), "-o", str(out)]) == 0
     assert f"wrote {out}" in capsys.readouterr().out

@@ -155,7 +155,7 @@ class TestIntervals:
                     ("csc", "10/03/2025", "assessment", "C&F assessment completed")))
         r = c.intervals(ASSESS)
         assert r[["days", "working_days", "hours"]].values.tolist() == [[80, 53, 80 * 24]]
-        assert r.loc[0, "breached"] is True or bool(r.loc[0, "breached"]) is True
+        assert r["breached"].tolist() == [True]
         assert r.loc[0, "status"] == "breached"
         assert r.loc[0, "limit"] == "45 working days"
         # 45 working days after 20 Dec 2024: skipping 25, 26 Dec and 1 Jan

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import html.parser
 import socket
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -71,11 +72,8 @@ def test_the_guard_blocks_and_records(no_network: list[str]) -> None:
 
 
 @pytest.fixture
-def case_folder(tmp_path: Path) -> Path:
+def case_folder(tmp_path: Path, write_xlsx: Callable[..., Path], write_docx: Callable[..., Path]) -> Path:
     """A small case written on the fly: a police CSV, a health workbook, a school Word table."""
-    import docx
-    import openpyxl
-
     (tmp_path / "police.csv").write_text(
         "Date,Time,Details,Action taken,Child seen\n"
         "01/03/2024,14:30,Police called to home: shouting reported,Advice given,N\n"
@@ -84,21 +82,17 @@ def case_folder(tmp_path: Path) -> Path:
         "20/04/2024,09:00,Police called again; child not seen,Referral to MASH,N\n",
         encoding="utf-8",
     )
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = "Contacts"
-    ws.append(["Date", "Service", "Details", "Outcome"])
-    ws.append([dt.datetime(2024, 3, 2, 9, 0), "A&E", "Attended A&E with cut to arm", "Discharged"])
-    ws.append([dt.datetime(2024, 3, 20), "CAMHS", "Referral received from GP", "Waiting list"])
-    ws.append(["Jun 2024", "CAMHS", "Assessment appointment", "=HYPERLINK(\"http://example.invalid\",\"x\")"])
-    wb.save(tmp_path / "health.xlsx")
-    d = docx.Document()
-    t = d.add_table(rows=3, cols=3)
-    for j, v in enumerate(["Date", "Details", "Child seen (Y/N)"]):
-        t.cell(0, j).text = v
-    t.cell(1, 0).text, t.cell(1, 1).text, t.cell(1, 2).text = "w/c 04/03/2024", "Teacher noticed bruise; child said \"I don't want to go home\"", "Y"
-    t.cell(2, 0).text, t.cell(2, 1).text, t.cell(2, 2).text = "12/03/2024", "Attendance meeting with mother", "N"
-    d.save(tmp_path / "school.docx")
+    write_xlsx("health.xlsx", [
+        ["Date", "Service", "Details", "Outcome"],
+        [dt.datetime(2024, 3, 2, 9, 0), "A&E", "Attended A&E with cut to arm", "Discharged"],
+        [dt.datetime(2024, 3, 20), "CAMHS", "Referral received from GP", "Waiting list"],
+        ["Jun 2024", "CAMHS", "Assessment appointment", "=HYPERLINK(\"http://example.invalid\",\"x\")"],
+    ], sheet="Contacts")
+    write_docx("school.docx", [
+        ["Date", "Details", "Child seen (Y/N)"],
+        ["w/c 04/03/2024", "Teacher noticed bruise; child said \"I don't want to go home\"", "Y"],
+        ["12/03/2024", "Attendance meeting with mother", "N"],
+    ])
     (tmp_path / "case.toml").write_text(
         'case_id = "k"\ntitle = "Child K (fictional)"\n'
         '[[files]]\npath = "police.csv"\nagency = "police"\n'

@@ -1,10 +1,11 @@
-"""Normalisation: UK dates and precision, header mapping, vocabularies, and the row-accounting
-invariants (property tests)."""
+"""Normalisation: UK dates and precision, header mapping, vocabularies, the text a rejected row keeps
+(``rejects["row_text"]``), and the row-accounting invariants (property tests)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -13,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import chronology as chron
-from chronology.errors import ColumnMappingError, OptionError
+from chronology.errors import ColumnMappingError, OptionError, SourceReadError
 from chronology.normalise.dates import parse_dates, parse_times
 from chronology.normalise.headers import map_headers
 from chronology.normalise.vocab import child_seen, infer_event_type, map_event_type, resolve_agency
@@ -204,15 +205,26 @@ def _write(rows: list[tuple[str, str, str]]) -> bytes:
     return buf.getvalue().encode("utf-8")
 
 
+def _header_only(rows: list[tuple[str, str, str]]) -> bool:
+    """True when no cell of ``rows`` holds more than white space: the file is its header row alone."""
+    return not any(v.strip() for r in rows for v in r)
+
+
+def _refused_as_header_only(path: Path) -> None:
+    """Reading ``path`` (a header row and blank rows) is refused, naming the file and saying what to do."""
+    with pytest.raises(SourceReadError, match=rf"^{re.escape(path.name)}: has a header row but no data rows; check the right"):
+        chron.read(path, agency="police", case_id="k")
+
+
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(rows=_rows)
 def test_rows_read_equal_events_plus_rejects_plus_blank(tmp_path: Path, rows: list[tuple[str, str, str]]) -> None:
     p = tmp_path / "gen.csv"
     p.write_bytes(_write(rows))
-    try:
-        c = chron.read(p, agency="police", case_id="k")
-    except chron.ChronologyError:
-        return  # e.g. only blank rows: a named error is an accepted outcome
+    if _header_only(rows):
+        _refused_as_header_only(p)
+        return
+    c = chron.read(p, agency="police", case_id="k")
     prov = c.provenance.iloc[0]
     # trailing blank rows (like Excel's formatted-but-empty rows) are not counted as read
     nonblank = [i for i, r in enumerate(rows) if any(v.strip() for v in r)]
@@ -233,12 +245,13 @@ def test_shuffling_rows_changes_no_event_and_reading_twice_is_stable(
     a, b = tmp_path / "a.csv", tmp_path / "b.csv"
     a.write_bytes(_write(rows))
     b.write_bytes(_write(shuffled))
-    try:
-        ca = chron.read(a, agency="police", case_id="k")
-        ca2 = chron.read(a, agency="police", case_id="k")
-        cb = chron.read(b, agency="police", case_id="k")
-    except chron.ChronologyError:
+    if _header_only(rows):
+        _refused_as_header_only(a)
+        _refused_as_header_only(b)
         return
+    ca = chron.read(a, agency="police", case_id="k")
+    ca2 = chron.read(a, agency="police", case_id="k")
+    cb = chron.read(b, agency="police", case_id="k")
     pd.testing.assert_frame_equal(ca.events, ca2.events)
     cols = ["start", "precision", "uncertain", "event_type", "description", "child_seen"]
 
@@ -247,3 +260,48 @@ def test_shuffling_rows_changes_no_event_and_reading_twice_is_stable(
 
     assert key(ca) == key(cb)
     assert len(ca.rejects) == len(cb.rejects)
+
+
+# ------------------------------------------------------------------ a rejected row keeps all its text
+# ``rejects["row_text"]`` holds every non-blank cell of the row ("Heading: value | ..."), so nothing a file
+# said is lost when a row cannot become an event.
+_WORDS = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=["Cs", "Cc", "Zl", "Zp"]),
+                min_size=1, max_size=30).map(str.strip).filter(lambda s: s and s[0] not in "=+-@\"'")
+
+
+def test_a_rejected_row_keeps_every_cell(tmp_path: Path) -> None:
+    p = tmp_path / "police.csv"
+    p.write_text("Date,Details,Action,Officer\n31/02/2024,Home visit: child seen,Referral made,PC 12\n"
+                 "01/03/2024,Call to the house,,\n", encoding="utf-8")
+    c = chron.read(p, agency="police", case_id="x")
+    assert len(c.events) == 1
+    (text,) = c.rejects["row_text"].tolist()
+    assert text == "Date: 31/02/2024 | Details: Home visit: child seen | Action: Referral made | Officer: PC 12"
+
+
+def test_rows_above_the_header_keep_their_text(tmp_path: Path) -> None:
+    p = tmp_path / "csc.csv"
+    p.write_text("01/02/2024,Strategy discussion held,Police\nDate,Summary,Agency\n"
+                 "02/02/2024,Visit,Police\n03/02/2024,Call,Police\n", encoding="utf-8")
+    c = chron.read(p, agency="csc", case_id="x")
+    above = c.rejects[c.rejects["source_row"] == 1]
+    assert len(above) == 1
+    assert "Strategy discussion held" in above["row_text"].iloc[0]
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.tuples(st.booleans(), _WORDS, _WORDS), min_size=1, max_size=8))
+def test_no_text_of_a_rejected_row_is_lost(tmp_path: Path, rows: list[tuple[bool, str, str]]) -> None:
+    frame = pd.DataFrame({
+        "Date": ["01/03/2024" if ok else "31/02/2024" for ok, _, _ in rows],
+        "Details": [f"note {i}: {d}" for i, (_, d, _) in enumerate(rows)],
+        "Outcome": [o for _, _, o in rows],
+    })
+    path = tmp_path / "x.xlsx"
+    frame.to_excel(path, index=False)
+    c = chron.read(path, agency="police", case_id="x")
+    assert len(c.events) + len(c.rejects) == len(rows)
+    for _, r in c.rejects.iterrows():
+        source = frame.iloc[int(r["source_row"]) - 2]
+        for heading, value in source.items():
+            assert f"{heading}: {str(value).strip()}" in r["row_text"]

@@ -98,7 +98,9 @@ def test_notebook_sources_are_jupytext_py_files() -> None:
         pytest.skip("notebooks/ has no notebooks yet")
     for path in sources:
         text = path.read_text(encoding="utf-8")
-        assert "jupytext" in text.split("\n\n", 1)[0] or "# %%" in text, f"{path.name} is not a jupytext percent file"
+        header = text.split("\n\n", 1)[0]
+        assert "jupytext:" in header, f"{path.name} has no jupytext header"
+        assert "format_name: percent" in header, f"{path.name} is not a jupytext percent file"
         assert "# %%" in text, f"{path.name} has no '# %%' cells"
 
 

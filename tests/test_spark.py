@@ -76,11 +76,6 @@ def spark() -> Iterator[Any]:
 
 
 @pytest.fixture(scope="module")
-def samples() -> chron.Chronology:
-    return chron.combine([chron.samples.load(n) for n in ("cassie", "carlos", "camille")])
-
-
-@pytest.fixture(scope="module")
 def synthetic_caseload(tmp_path_factory: pytest.TempPathFactory) -> chron.Chronology:
     from chronology.synthetic import synthetic, write_synthetic
 

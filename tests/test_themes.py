@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import chronology as chron
-from chronology.errors import ChronologyError, OptionError
+from chronology.errors import ChronologyError, EventValidationError, OptionError
 from chronology.themes import (
     TAG_COLUMNS,
     TaxonomyError,
@@ -422,8 +422,8 @@ def test_no_agreed_discharge_plan_is_a_concern_not_a_strength():
     assert not [g for g in got if g[1] == "strength"]
 
 
-def test_camille_escalation_prompt_reads_against_the_data():
-    c = chron.samples.load("camille")
+def test_camille_escalation_prompt_reads_against_the_data(camille, carlos):
+    c = camille
     p = c.prompts()
     esc = p[(p["theme"] == "escalation") & p["prompt"].str.contains("recorded an escalation")]
     first = esc["prompt"].iloc[0]
@@ -432,8 +432,8 @@ def test_camille_escalation_prompt_reads_against_the_data():
     outcome = c.events[c.events["description"].str.startswith("Escalation outcome", na=False)]
     assert outcome["start"].dt.strftime("%d/%m/%Y").tolist() == ["05/04/2024"]
     # Carlos's escalation of 16 October was answered on 30 October: 10 working days, in time
-    carlos = chron.samples.load("carlos").prompts()
-    assert not carlos["prompt"].str.contains("no outcome recorded").any()
+    prompts = carlos.prompts()
+    assert not prompts["prompt"].str.contains("no outcome recorded").any()
 
 
 def test_appropriate_adult_not_family():
@@ -614,7 +614,7 @@ def test_tag_empty_and_missing_columns():
 
     assert tag(empty_events()).columns.tolist() == TAG_COLUMNS
     assert tag(empty_events()).empty
-    with pytest.raises(ChronologyError, match="no column 'event_id'"):
+    with pytest.raises(EventValidationError, match="the events table has no column 'event_id'"):
         tag(pd.DataFrame({"description": ["x"]}))
 
 

@@ -157,11 +157,11 @@ def test_evaluate_scores_rules_and_learned_separately_by_hand():
 
 
 def test_evaluate_refuses_bad_input():
-    from chronology.errors import ChronologyError
+    from chronology.errors import OptionError
     from chronology.themes import evaluate
 
-    with pytest.raises(ChronologyError, match="event_id"):
+    with pytest.raises(OptionError, match="tags has no 'event_id' column; tags needs the columns event_id and theme"):
         evaluate(pd.DataFrame({"theme": ["x"]}), pd.DataFrame({"event_id": ["a"], "theme": ["x"]}))
-    with pytest.raises(ChronologyError, match="by="):
+    with pytest.raises(OptionError, match=r"'agency': evaluate\(by=...\) names no column of the tags; use 'method'"):
         evaluate(pd.DataFrame({"event_id": ["a"], "theme": ["x"], "rule": ["r"]}),
                  pd.DataFrame({"event_id": ["a"], "theme": ["x"]}), by="agency")

@@ -2,7 +2,7 @@
 regenerate). Each is something an agency might really send: odd Unicode (right-to-left marks, zero-width
 spaces, smart quotes, non-breaking spaces in dates), unusual line endings and delimiters, Excel files with
 formulas, hidden sheets, merged header cells and error values, Word documents with nested tables and merged
-cells, very wide and very long files. tests/test_bad_inputs_more.py reads every one: each must give a
+cells, very wide and very long files. tests/test_bad_inputs.py reads every one: each must give a
 ChronologyError naming the file, or events and rejects that account for every row. Committed files stay
 small (< 200 KB); files with tens of thousands of rows are generated at test time instead.
 

@@ -4,6 +4,7 @@ our own code (an AssertionError, AttributeError, NameError or TypeError raised i
 from __future__ import annotations
 
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -15,21 +16,15 @@ from chronology.io import _table as table_mod
 from chronology.io import excel as excel_mod
 
 
-def _workbook(tmp_path: Path) -> Path:
-    openpyxl = pytest.importorskip("openpyxl")
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.append(["Date", "Details"])
-    ws.append(["01/03/2024", "Home visit, child seen alone"])
-    path = tmp_path / "police.xlsx"
-    wb.save(path)
-    return path
+@pytest.fixture
+def workbook(write_xlsx: Callable[..., Path]) -> Path:
+    """A one-event police workbook."""
+    return write_xlsx("police.xlsx", [["Date", "Details"], ["01/03/2024", "Home visit, child seen alone"]])
 
 
 def test_a_bug_in_our_reader_code_is_not_called_a_damaged_file(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    workbook: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    path = _workbook(tmp_path)
 
     def broken(*args: object, **kwargs: object) -> None:
         table_mod.make_table(None, 0, None)  # type: ignore[arg-type]  # a bug inside the package
@@ -37,7 +32,7 @@ def test_a_bug_in_our_reader_code_is_not_called_a_damaged_file(
     # make_table is called inside guarded() by the Excel reader
     monkeypatch.setattr(excel_mod, "make_table", broken)
     with pytest.raises(AttributeError, match="shape"):
-        chron.read(path, agency="police", case_id="k")
+        chron.read(workbook, agency="police", case_id="k")
 
 
 def test_a_library_error_on_a_broken_part_is_still_a_refusal(tmp_path: Path) -> None:
@@ -63,10 +58,9 @@ def test_is_own_bug_looks_at_where_the_error_was_raised(kind: type[Exception]) -
     assert not _guard.is_own_bug(KeyError("a library's lookup on a broken part"))
 
 
-def test_check_zip_passes_our_own_bug_through(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    path = _workbook(tmp_path)
+def test_check_zip_passes_our_own_bug_through(workbook: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
     # a wrong type from a helper makes the package's own comparison fail (a bug, not damage)
     monkeypatch.setattr(_guard, "_eocd_entries", lambda f: "many")
     with pytest.raises(TypeError, match="not supported"):
-        _guard.check_zip(path, "xlsx")
+        _guard.check_zip(workbook, "xlsx")
