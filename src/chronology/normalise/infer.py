@@ -41,6 +41,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -340,7 +341,7 @@ def infer_columns(
         assigned[j] = "date"
         by_role["date"] = j
         notes[j] = "the only date column: read as the event date"
-    _check_close(headings, fixed, prof, score, role_at, by_role, file, sheet)
+    _check_close(_Choice(headings, fixed, prof, score, role_at, by_role, file, sheet))
     mapping = {headings[j]: str(role) for j, role in sorted(assigned.items()) if role is not None}
     records = []
     for j, h in enumerate(headings):
@@ -456,95 +457,85 @@ def _assign(
     return assigned, by_role
 
 
-def _check_close(
-    headings: list[str],
-    fixed: Mapping[str, str | None],
-    prof: pd.DataFrame,
-    score: np.ndarray,
-    role_at: dict[str, int],
-    by_role: dict[str, int],
-    file: str | None,
-    sheet: str | None,
-) -> None:
+@dataclass(frozen=True)
+class _Choice:
+    """What the column choice was made from, for the checks that may refuse it."""
+
+    headings: list[str]
+    fixed: Mapping[str, str | None]
+    prof: pd.DataFrame
+    score: np.ndarray
+    role_at: dict[str, int]
+    by_role: dict[str, int]
+    file: str | None
+    sheet: str | None
+
+    def role_of(self, j: int) -> str | None:
+        """The role column ``j`` was given, if any."""
+        return next((r for r, k in self.by_role.items() if k == j), None)
+
+    def refuse(self, message: str, hint: str, fix: dict[str, Any]) -> ColumnMappingError:
+        """The refusal, naming the file and sheet."""
+        return ColumnMappingError(message, file=self.file, sheet=self.sheet, hint=hint, fix=fix)
+
+
+def _check_close(ch: _Choice) -> None:
     """Refuse when the description or the date could as well be another column."""
     for role, cols in (("description", ("description",)), ("date", ("date", "datetime"))):
-        chosen = next((by_role[c] for c in cols if c in by_role), None)
-        if chosen is None or headings[chosen] in fixed:
+        chosen = next((ch.by_role[c] for c in cols if c in ch.by_role), None)
+        if chosen is None or ch.headings[chosen] in ch.fixed:
             continue
-        _check_rivals(role, cols, chosen, headings, fixed, prof, score, role_at, by_role, file, sheet)
+        _check_rivals(ch, role, cols, chosen)
         if role == "description":
-            _check_free_text_rivals(headings, fixed, prof, score, role_at, by_role, chosen, file, sheet)
+            _check_free_text_rivals(ch, chosen)
         else:
-            _check_date_content(chosen, headings, fixed, prof, file, sheet)
+            _check_date_content(ch, chosen)
 
 
-def _check_rivals(
-    role: str,
-    cols: tuple[str, ...],
-    chosen: int,
-    headings: list[str],
-    fixed: Mapping[str, str | None],
-    prof: pd.DataFrame,
-    score: np.ndarray,
-    role_at: dict[str, int],
-    by_role: dict[str, int],
-    file: str | None,
-    sheet: str | None,
-) -> None:
+def _check_rivals(ch: _Choice, role: str, cols: tuple[str, ...], chosen: int) -> None:
     """Refuse when another column scores within :data:`_CLOSE` of the chosen one for ``role``."""
+    headings, score, role_at = ch.headings, ch.score, ch.role_at
     mine = max(score[chosen, role_at[c]] for c in cols)
     for j, h in enumerate(headings):
-        if j == chosen or h in fixed:
+        if j == chosen or h in ch.fixed:
             continue
         if role == "description" and _base(h) == _base(headings[chosen]):
             continue  # the same heading twice: the first is the column, the second kept
-        other_role = next((r for r, k in by_role.items() if k == j), None)
+        other_role = ch.role_of(j)
         theirs = max(score[j, role_at[c]] for c in cols)
         if other_role is not None and score[j, role_at[other_role]] >= theirs:
             continue  # the other column is clearly something else
         if theirs >= 0.4 and mine - theirs < _CLOSE:
             a, b = headings[chosen], h
-            raise ColumnMappingError(
+            raise ch.refuse(
                 f"two columns could equally be the {role}: {a!r} and {b!r}",
-                file=file,
-                sheet=sheet,
-                hint=f"{a!r} holds {_content_words(prof.iloc[chosen])}, {b!r} holds "
-                f"{_content_words(prof.iloc[j])}; say which one is the {role}",
+                hint=f"{a!r} holds {_content_words(ch.prof.iloc[chosen])}, {b!r} holds "
+                f"{_content_words(ch.prof.iloc[j])}; say which one is the {role}",
                 fix={"columns": {a: role}},
             )
 
 
-def _check_date_content(
-    chosen: int,
-    headings: list[str],
-    fixed: Mapping[str, str | None],
-    prof: pd.DataFrame,
-    file: str | None,
-    sheet: str | None,
-) -> None:
+def _check_date_content(ch: _Choice, chosen: int) -> None:
     """Refuse when heading and content disagree strongly: a date heading over free text, while
     another column holds dates."""
+    headings, prof = ch.headings, ch.prof
     p = prof.iloc[chosen]
     if not (p["n"] >= 3 and p["date"] < 0.2 and p["free"] >= 0.5):
         return
     alt = [
         j for j in range(len(headings))
-        if j != chosen and prof.iloc[j]["date"] >= 0.8 and headings[j] not in fixed
+        if j != chosen and prof.iloc[j]["date"] >= 0.8 and headings[j] not in ch.fixed
     ]
     if alt:
-        raise ColumnMappingError(
+        raise ch.refuse(
             f"the date column {headings[chosen]!r} holds "
             f"{_content_words(p)}, while {headings[alt[0]]!r} holds dates",
-            file=file,
-            sheet=sheet,
             hint="check the headings are over the right columns",
             fix={"columns": {headings[alt[0]]: "date", headings[chosen]: "ignore"}},
         )
 
 
-def _rivals_description(
-    heading: str, chosen_heading: str, role: str | None, pj: pd.Series, pc: pd.Series, hc: float
-) -> bool:
+def _rivals_description(heading: str, role: str | None, pj: pd.Series, pc: pd.Series, hc: float) -> bool:
     """Whether a free-text column no heading explains rivals the description chosen on its heading
     (``hc``: the chosen heading's description prior)."""
     if role is not None and heading_scores(_base(heading)).get(role, 0.0) >= 0.7:
@@ -556,34 +547,22 @@ def _rivals_description(
     return bool(weak or longer)
 
 
-def _check_free_text_rivals(
-    headings: list[str],
-    fixed: Mapping[str, str | None],
-    prof: pd.DataFrame,
-    score: np.ndarray,
-    role_at: dict[str, int],
-    by_role: dict[str, int],
-    chosen: int,
-    file: str | None,
-    sheet: str | None,
-) -> None:
+def _check_free_text_rivals(ch: _Choice, chosen: int) -> None:
     """Refuse when the description was chosen on a weak heading over another free-text column that
     no heading explains, or when another such column tells clearly more: the heading and the
     content disagree, and guessing would risk a silent misread."""
+    headings = ch.headings
     hc = heading_scores(_base(headings[chosen])).get("description", 0.0)
-    pc = prof.iloc[chosen]
+    pc = ch.prof.iloc[chosen]
     for j, h in enumerate(headings):
-        if j == chosen or h in fixed or _base(h) == _base(headings[chosen]):
+        if j == chosen or h in ch.fixed or _base(h) == _base(headings[chosen]):
             continue
-        role = next((r for r, k in by_role.items() if k == j), None)
-        pj = prof.iloc[j]
-        if _rivals_description(h, headings[chosen], role, pj, pc, hc):
+        pj = ch.prof.iloc[j]
+        if _rivals_description(h, ch.role_of(j), pj, pc, hc):
             a, b = (headings[j], headings[chosen]) if pj["words"] > pc["words"] else (headings[chosen], headings[j])
-            raise ColumnMappingError(
+            raise ch.refuse(
                 f"two columns could be the description: {headings[chosen]!r} (by its heading) and "
                 f"{h!r} (free text that no heading explains)",
-                file=file,
-                sheet=sheet,
                 hint=f"{headings[chosen]!r} holds {_content_words(pc)}, {h!r} holds "
                 f"{_content_words(pj)}; say which one says what happened ({b!r} is the other "
                 "choice)",
