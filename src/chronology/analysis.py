@@ -39,7 +39,7 @@ import pandas as pd
 from .errors import OptionError
 from .schema import empty_provenance, empty_rejects
 
-__all__ = ["TABLES", "TAGGED_TABLES", "Tables", "compute_tables", "requests_of"]
+__all__ = ["TABLES", "TAGGED_TABLES", "Tables", "compute_tables", "requests_of", "table_key"]
 
 #: The tables that can be asked for, and what each is (the function that computes it).
 TABLES: dict[str, str] = {
