@@ -431,7 +431,7 @@ def regex_section(res: dict[str, Any]) -> list[str]:
     out = ["## pandas' regex fallback on non-ASCII text", "",
            f"`Series.str.contains(pattern, case=False)` on {rx['rows']:,} descriptions (pandas `str` dtype), "
            "all ASCII versus the same column with one curly apostrophe in one value (median of 3):", "",
-           "| pattern | all ASCII (s) | one non-ASCII value (s) | slower | `normalise.vocab.contains` (s) |",
+           "| pattern | all ASCII (s) | one non-ASCII value (s) | slower | `textmatch.contains` (s) |",
            "|---|---|---|---|---|"]
     for r in rx["results"]:
         shown = r["pattern"].replace("|", "\\|")  # a bar would end the table cell

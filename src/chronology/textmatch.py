@@ -41,7 +41,6 @@ Examples
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Callable, Sequence
 from functools import cache
@@ -59,7 +58,7 @@ Engine = Literal["auto", "hyperscan", "re2", "arrow"]
 ENGINES: tuple[str, ...] = ("hyperscan", "re2", "arrow")
 
 
-@functools.cache
+@cache
 def available_engines() -> tuple[str, ...]:
     """The engines installed here, fastest first; ``"arrow"`` is always among them.
 
@@ -282,8 +281,6 @@ def ascii_rows(values: pd.Series | pa.Array) -> np.ndarray:
     >>> ascii_rows(pd.Series(["Child’s views", "Call", None], dtype="str")).tolist()
     [False, True, True]
     """
-    import pyarrow as pa
-    import pyarrow.compute as pc
 
     arr = values if isinstance(values, pa.Array) else arrow_text(values)
     return pc.fill_null(pc.string_is_ascii(arr), True).to_numpy(zero_copy_only=False)
@@ -365,7 +362,6 @@ class Text:
     """
 
     def __init__(self, values: pd.Series | pa.Array) -> None:
-        import pyarrow as pa
 
         self.arr = values if isinstance(values, pa.Array) else arrow_text(values)
         self.ascii = ascii_rows(self.arr)
@@ -379,7 +375,6 @@ class Text:
     def stood_in(self, kind: str) -> tuple[pa.Array, np.ndarray]:
         """The non-ASCII rows with stand-ins (``kind`` ``"all"`` or ``"punctuation"``), and which
         of them are now pure ASCII (both aligned with :attr:`other`)."""
-        import pyarrow.compute as pc
 
         if kind not in self._stood:
             other = self.arr.take(self.other)
@@ -422,8 +417,6 @@ def contains(
     >>> contains(s, r"\\bcall(?:ed)?\\b").tolist()
     [True, True, False]
     """
-    import pyarrow as pa
-    import pyarrow.compute as pc
 
     text = values if isinstance(values, Text) else Text(values)
     pos = np.arange(len(text)) if rows is None else np.asarray(rows, dtype="int64")

@@ -124,7 +124,7 @@ def _row_score(
     return known + share + 0.5 * date_below + 0.5 * has_date if ok else None
 
 
-def header_scores(
+def _header_scores(
     grid: Sequence[Sequence[Any]], columns: Mapping[str, Any] | None
 ) -> tuple[list[tuple[int, float]], np.ndarray, np.ndarray, np.ndarray]:
     """Candidate header rows ``(index, score)`` among the first rows, and the cell kinds
@@ -159,7 +159,7 @@ def find_header(
     >>> find_header([["Date", "Details"], ["01/03/2024", "Call"], ["Date", "Details", "Action"]])
     0
     """
-    cands, filled, is_date, label = header_scores(grid, columns)
+    cands, filled, is_date, label = _header_scores(grid, columns)
     if not cands:
         return None
     best, score = cands[0]

@@ -50,9 +50,9 @@ def _parse_when(
     date_col: str | None,
     time_col: str | None,
     date_formats: Sequence[str] | None,
-) -> tuple[pd.DataFrame, str | None]:
-    """Parse a date (+ time) pair of columns; returns the parsed frame (with a ``note`` per row) and
-    the column to blame.
+) -> pd.DataFrame:
+    """Parse a date (+ time) pair of columns; returns the parsed frame (with a ``note`` and the
+    column to blame, ``blame``, per row).
 
     Day-first or month-first is decided row by row where a row is unambiguous
     (:func:`~.dates.resolve_month_first`); only the dates that could be either, in a column that
@@ -79,7 +79,7 @@ def _parse_when(
             msg = "time '" + shown + "' not readable (write HH:MM): kept at day precision"
             parsed.loc[bad_time, "note"] = _join_notes(parsed.loc[bad_time, "note"], msg)
     # a whole column of 00:00 times means "time not recorded": already day precision
-    return parsed, date_col
+    return parsed
 
 
 def _join_notes(a: pd.Series, b: pd.Series) -> pd.Series:
@@ -181,7 +181,7 @@ def _recorded(
     added (a recording date never rejects its row)."""
     if rec_col is None:
         return None, note
-    rp, _ = _parse_when(cells, rec_col, None, date_formats)
+    rp = _parse_when(cells, rec_col, None, date_formats)
     unread = rp["start"].isna() & rp["reason"].ne("empty")
     if unread.any():
         shown = cells.loc[unread, rec_col].astype("str").str.strip()
@@ -201,7 +201,7 @@ def _end(
     end = pd.Series(pd.NaT, index=cells.index, dtype="datetime64[us]")
     if end_col is None:
         return end
-    ew, _ = _parse_when(cells, end_col, _first(mapping, "end_time"), date_formats)
+    ew = _parse_when(cells, end_col, _first(mapping, "end_time"), date_formats)
     present = ew["reason"].ne("empty") | ew["start"].notna()
     bad = problems.reason.isna() & present & ew["reason"].notna()
     problems.flag(bad, "end: " + ew.loc[bad, "reason"].astype(str), ew.loc[bad, "hint"], ew.loc[bad, "blame"])
@@ -438,7 +438,7 @@ def _parse_rows(
     the problems, the column notes and the agency and case id lineage for provenance."""
     cells = table.cells
     date_col, desc_col = _required_columns(table, mapping)
-    when, _ = _parse_when(cells, date_col, _first(mapping, "time"), date_formats)
+    when = _parse_when(cells, date_col, _first(mapping, "time"), date_formats)
     problems = _Problems(when["reason"].copy(), when["hint"].copy(), when["blame"].copy())
     col_notes = _month_first_notes(table, when, date_col)
     recorded, note = _recorded(cells, _first(mapping, "recorded"), when["note"].astype("object").copy(), date_formats)

@@ -18,25 +18,19 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from functools import cache
-from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from ..errors import OptionError
 from ..resources import agency_codes, event_type_codes, load_toml, vocab
-from ..textmatch import Text, ascii_rows, contains
+from ..textmatch import Text, contains
 from .headers import normalise_heading
 
-if TYPE_CHECKING:
-    pass
-
 __all__ = [
-    "Text",
-    "ascii_rows",
+    "agency_of",
     "child_seen",
     "clean_text",
-    "contains",
     "infer_event_type",
     "map_agency",
     "map_event_type",
