@@ -38,11 +38,15 @@ class _Text(HTMLParser):
         super().__init__()
         self.text: list[str] = []
         self.scripts: list[str] = []
+        self.json: list[bool] = []  # whether each script is a JSON block (an embedded figure)
         self._in: str | None = None
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in ("script", "style"):
             self._in = tag
+            if tag == "script":
+                self.scripts.append("")  # one entry per script, filled by handle_data
+                self.json.append(dict(attrs).get("type") == "application/json")
 
     def handle_endtag(self, tag: str) -> None:
         if tag == self._in:
@@ -50,7 +54,7 @@ class _Text(HTMLParser):
 
     def handle_data(self, data: str) -> None:
         if self._in == "script":
-            self.scripts.append(data)
+            self.scripts[-1] += data
         elif self._in is None and data.strip():
             self.text.append(data.strip())
 
@@ -59,11 +63,11 @@ def _html(path: Path) -> dict[str, Any]:
     parser = _Text()
     parser.feed(path.read_text(encoding="utf-8"))
     figures = []
-    for script in parser.scripts:
-        if "Plotly.newPlot" not in script:
-            continue
-        body = _UUID.sub("<id>", script)
-        figures.append(hashlib.sha256(body.encode()).hexdigest())
+    for script, is_json in zip(parser.scripts, parser.json, strict=True):
+        if is_json:  # a figure embedded as JSON: compared as data, its uuids left out
+            figures.append(json.loads(_UUID.sub("<id>", script)))
+        elif "Plotly.newPlot" in script:
+            figures.append(hashlib.sha256(_UUID.sub("<id>", script).encode()).hexdigest())
     return {"text": parser.text, "figures": figures}
 
 
