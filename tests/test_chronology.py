@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 import pandas as pd
@@ -137,3 +138,42 @@ def test_metric_results_are_memoised_per_object_and_copied(small: chron.Chronolo
     assert small.tables({"gaps": {"min_days": 1}})["gaps"].equals(g2)  # the same result, not recomputed
     derived = small.filter(agency="csc")
     assert derived._memo == {}
+
+
+def test_a_table_asked_through_a_verb_and_through_tables_is_computed_once(
+    small: chron.Chronology, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import chronology.metrics as metrics
+
+    calls: list[dict[str, object]] = []
+    real = metrics.gaps
+
+    @functools.wraps(real)  # keeps gaps' signature, from which the memo key is made
+    def counted(events: pd.DataFrame, **options: object) -> pd.DataFrame:
+        calls.append(options)
+        return real(events, **options)
+
+    monkeypatch.setattr(metrics, "gaps", counted)
+    first = small.gaps(min_days=1)
+    again = small.tables({"gaps": {"min_days": 1}})["gaps"]  # its defaults left out: the same key
+    assert len(calls) == 1
+    pd.testing.assert_frame_equal(first, again)
+    small.gaps(min_days=2)
+    assert len(calls) == 2  # other options, another result
+
+
+def test_a_large_chronology_recomputes_results_but_shares_its_sorted_frame(
+    small: chron.Chronology, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import chronology.chronology as facade
+    import chronology.metrics._common as common
+
+    monkeypatch.setattr(facade, "_MEMO_MAX_EVENTS", 0)  # every chronology counts as large
+    prepared: list[int] = []
+    real = common._prepare
+    monkeypatch.setattr(common, "_prepare", lambda ev: prepared.append(len(ev)) or real(ev))
+    small.gaps(min_days=1)
+    small.breaches()
+    small.tables(["gaps", "breaches"])
+    assert list(small._memo) == [("prepared",)]  # no results kept
+    assert prepared == [len(small)]  # but the events were sorted once for all of them

@@ -300,3 +300,16 @@ def test_timeline_and_summaries_follow_the_labels(cassie: chron.Chronology) -> N
 
     assert any(n.startswith("Escalation") for n in theme_names(cassie))
     assert not any(n.startswith("Escalation") for n in theme_names(reviewed))
+
+
+def test_tables_from_a_plain_frame_apply_the_labels_given(cassie: chron.Chronology) -> None:
+    from chronology.analysis import compute_tables
+
+    tag = cassie.tags.iloc[0]
+    row = {"Event id": [tag["event_id"]], "Theme": [tag["theme"]], "Polarity": [tag["polarity"]], "Rule": ["r"]}
+    reviewed = cassie.with_labels(read_labels(pd.DataFrame({**row, "Accept": ["no"]})))
+    t = compute_tables(reviewed.events, ["themes"], labels=reviewed.labels)  # no tags given: it tags
+    pairs = set(zip(t.tags["event_id"], t.tags["theme"], t.tags["polarity"], strict=True))
+    assert (tag["event_id"], tag["theme"], tag["polarity"]) not in pairs
+    assert len(t.tags) == len(reviewed.tags)
+    pd.testing.assert_frame_equal(t["themes"], reviewed.themes())

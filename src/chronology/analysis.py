@@ -183,6 +183,7 @@ def compute_tables(
     labels: pd.DataFrame | None = None,
     title: str | None = None,
     store: MutableMapping[Any, Any] | None = None,
+    keep_results: bool = True,
 ) -> Tables:
     """Compute the requested analysis tables of ``events`` once, as a :class:`Tables`.
 
@@ -198,8 +199,9 @@ def compute_tables(
         The theme tags, or a function that returns them (called only when a tagged table is asked
         for); ``None`` tags ``events`` with :func:`chronology.themes.tag` when one is needed.
     store
-        A memo (a Chronology's): results already in it are reused, new ones kept, and the metrics
-        share one sorted working frame of ``events``.
+        A memo (a Chronology's): the metrics share one sorted working frame of ``events`` kept in
+        it, and results already in it are reused and new ones kept (unless ``keep_results=False``:
+        a large caseload recomputes rather than hold big results).
 
     Examples
     --------
@@ -210,13 +212,18 @@ def compute_tables(
     True
     """
     wanted = requests_of(requests)
-    if callable(tags) and any(o["table"] in TAGGED_TABLES for o in wanted.values()):
-        tags = tags()
-    elif tags is None and any(o["table"] in TAGGED_TABLES for o in wanted.values()):
-        from .themes import tag
+    if any(o["table"] in TAGGED_TABLES for o in wanted.values()):
+        if callable(tags):
+            tags = tags()
+        elif tags is None:
+            from .themes import tag
 
-        tags = tag(events, labels=labels)
-    if callable(tags):
+            tags = tag(events, labels=labels)
+            if labels is not None and len(labels):
+                from .labels import apply_labels
+
+                tags = apply_labels(tags, labels, events)  # the reviewer's decisions win
+    elif callable(tags):
         tags = None
     results: dict[str, pd.DataFrame] = {}
     if store is None:
@@ -227,7 +234,7 @@ def compute_tables(
         sharing = sharing_prepare(events, store)
     with sharing:
         for name, opts in wanted.items():
-            results[name] = _one(events, opts, tags, store)
+            results[name] = _one(events, opts, tags, store if keep_results else None)
     return Tables(
         events=events,
         rejects=empty_rejects() if rejects is None else rejects,
@@ -249,7 +256,7 @@ def _one(
     options = {k: v for k, v in opts.items() if k != "table"}
     table = opts["table"]
     key = table_key(table, options) if store is not None and table not in TAGGED_TABLES else None
-    if key is not None and store is not None and key in store:
+    if key is not None and store is not None and key in store:  # (key is None without a store)
         cached: pd.DataFrame = store[key]
         return cached.copy()
     if table in TAGGED_TABLES:

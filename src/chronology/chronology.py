@@ -40,7 +40,8 @@ PathLike = str | os.PathLike[str]
 #: read_case reads two files at once when its files hold more than this (see read_case)
 _PARALLEL_ABOVE_BYTES = 4 * 1024 * 1024
 
-#: largest chronology whose metric results are memoised (see Chronology._memoised)
+#: largest chronology whose metric results are memoised (see Chronology.tables); a larger one
+#: still shares its sorted working frame between metrics, but recomputes their results
 _MEMO_MAX_EVENTS = 200_000
 
 
@@ -94,21 +95,6 @@ class Chronology:
     _memo: dict[tuple[Any, ...], pd.DataFrame] = field(
         default_factory=dict, init=False, repr=False, compare=False
     )
-
-    def _memoised(self, key: tuple[Any, ...], compute: Callable[[], pd.DataFrame]) -> pd.DataFrame:
-        """``compute()`` once per key for this object; each caller gets its own copy.
-
-        Only for chronologies of up to ``_MEMO_MAX_EVENTS`` events (a case or a small caseload, where
-        a notebook calls the same metric for a table and again for a figure); a large caseload
-        recomputes rather than hold big results in memory.
-        """
-        if len(self.events) > _MEMO_MAX_EVENTS:
-            with self._sharing():
-                return compute()
-        if key not in self._memo:
-            with self._sharing():
-                self._memo[key] = compute()
-        return self._memo[key].copy()
 
     def _sharing(self) -> AbstractContextManager[None]:
         """A block in which the metrics compute their sorted working frame of these events once
@@ -291,8 +277,8 @@ class Chronology:
         if by == "crisis":
             from .metrics import voice_in_crisis
 
-            if rules is None:
-                return self._memoised(("voice_in_crisis",), lambda: voice_in_crisis(self.events))
+            if rules is None:  # the default crisis kinds: computed once per object (shared with tables())
+                return self.tables(["voice_in_crisis"])["voice_in_crisis"]
             with self._sharing():
                 return voice_in_crisis(self.events, rules)
         if by is not None:
@@ -361,10 +347,10 @@ class Chronology:
         tags: pd.DataFrame | Callable[[], pd.DataFrame] | None = self.tags
         if tags is None:
             tags = self._tags() if tagged else self._tags
-        store = self._memo if len(self.events) <= _MEMO_MAX_EVENTS else None
         return compute_tables(
             self.events, requests, rejects=self.rejects, provenance=self.provenance, tags=tags,
-            labels=self.labels, title=self.title, store=store,
+            labels=self.labels, title=self.title, store=self._memo,
+            keep_results=len(self.events) <= _MEMO_MAX_EVENTS,
         )
 
     # ------------------------------------------------------------------ themes
