@@ -151,8 +151,14 @@ def report(repo: Path) -> dict[str, list[str]]:
                     private.append(f"{mod} imports from private module {target}")
             elif isinstance(node, ast.Import):
                 for a in node.names:
-                    if a.name.startswith("chronology"):
-                        edges[_package(mod)].add(_package(a.name))
+                    if not a.name.startswith("chronology"):
+                        continue
+                    edges[_package(mod)].add(_package(a.name))
+                    if a.name == "chronology.chronology" and mod not in ABOVE_FACADE:
+                        up.append(f"{mod} imports chronology.chronology")
+                    if any(part.startswith("_") and not part.startswith("__") for part in a.name.split(".")) \
+                            and _package(a.name) != _package(mod):
+                        private.append(f"{mod} imports private module {a.name}")
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 lines = (node.end_lineno or node.lineno) - node.lineno + 1
                 cc = max(_complexity(node), radon.get(node.lineno, 0))

@@ -38,7 +38,6 @@ __all__ = [
     "Section",
     "View",
     "agency_labels",
-    "analysis_tables",
     "codes_in_text",
     "config",
     "date_format_words",
@@ -297,34 +296,6 @@ def summary_table(c: Chronology) -> pd.DataFrame:
     table = table.rename_axis("Agency").reset_index()
     table["Child seen"] = table["Child seen"].astype("int64")
     return table
-
-
-def analysis_tables(
-    c: Chronology,
-    names: Sequence[str],
-    *,
-    intervals: Interval | Sequence[Interval] | None = None,
-    timescales: Sequence[Interval] | PathLike | None = None,
-    expectations: Expect | Sequence[Expect] | None = None,
-    min_gap_days: float | None = None,
-) -> dict[str, pd.DataFrame]:
-    """The analysis tables named in ``names``, each computed by its Chronology method.
-
-    ``Gaps`` is ``c.gaps(min_days=min_gap_days)`` (default from ``report.toml``); ``Intervals``
-    is ``c.intervals(intervals)``; ``Breaches`` ``c.breaches(timescales)``; ``Missing follow-ups``
-    ``c.missing(expectations)``; ``Voice`` ``c.voice()``; ``Silences`` ``c.silences()``;
-    ``Themes`` :func:`themes_table`; ``Rejects`` and ``Provenance`` the Chronology's own; the
-    other tables of :class:`Analyses` as it computes them.
-    """
-    a = Analyses(c, intervals=intervals, timescales=timescales, expectations=expectations,
-                 min_gap_days=min_gap_days)
-    out: dict[str, pd.DataFrame] = {}
-    for name in names:
-        if name == "Themes":
-            out[name] = themes_table(c)
-        elif name in _SOURCES or name in _SAME_SOURCE:
-            out[name] = a.frame(name)
-    return out
 
 
 # ---------------------------------------------------------------------- what a reader sees
