@@ -9,12 +9,13 @@ from __future__ import annotations
 import dataclasses
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
+from ..analysis import TAGGED_TABLES
 from ..resources import load_toml
 from ..schema import TZ
 
@@ -395,13 +396,14 @@ def section_heading(sec: Section, c: Chronology, *, gap_days: float) -> str:
 
 
 class Analyses:
-    """The analysis results one report shows, each computed once, on demand, by its Chronology
-    method, and their reader views.
+    """The analysis results one report shows, each computed once, on demand, through the
+    chronology's ``tables()`` (:mod:`chronology.analysis`), and their reader views.
 
-    ``frame(name)`` is the result behind a :data:`VIEW_NAMES` table (``"Gaps"`` is
-    ``c.gaps(min_days=min_gap_days)``, ``"Breaches"`` and ``"Timescales met"`` both
-    ``c.breaches(timescales)``, ``"Top themes"`` and ``"Prompts"`` those of the tagged chronology...)
-    or of ``"Intervals"`` (``c.intervals(intervals)``); ``view(name)`` is its :func:`reader_view`.
+    ``frame(name)`` is the result behind a :data:`VIEW_NAMES` table (``"Gaps"`` is the ``gaps``
+    table with ``min_days=min_gap_days``, ``"Breaches"`` and ``"Timescales met"`` both the
+    ``breaches`` table of ``timescales``, ``"Top themes"`` and ``"Prompts"`` those of the tagged
+    chronology...) or of ``"Intervals"`` (the ``intervals`` table of ``intervals``);
+    ``view(name)`` is its :func:`reader_view`.
 
     Examples
     --------
@@ -431,10 +433,16 @@ class Analyses:
         return self._tagged
 
     def frame(self, name: str) -> pd.DataFrame:
-        """The analysis result behind the table ``name``."""
+        """The analysis result behind the table ``name``: the chronology's own rejects and
+        provenance, or the analysis table it asks ``tables()`` for (:data:`_REQUESTS`)."""
         source = _SAME_SOURCE.get(name, name)
         if source not in self._frames:
-            self._frames[source] = _SOURCES[source](self)
+            if source in ("Rejects", "Provenance"):
+                self._frames[source] = getattr(self.c, source.lower())
+            else:
+                table, options = _REQUESTS[source](self)
+                chron = self.tagged() if table in TAGGED_TABLES else self.c
+                self._frames[source] = chron.tables({table: options})[table]
         return self._frames[source]
 
     def view(self, name: str, frame: pd.DataFrame | None = None) -> View:
@@ -443,25 +451,23 @@ class Analyses:
         return reader_view(shown, name, several_cases=self.several_cases)
 
 
-def _intervals(a: Analyses) -> pd.DataFrame:
-    """``c.intervals`` of the report's interval rules (which it must have)."""
+def _intervals(a: Analyses) -> tuple[str, dict[str, Any]]:
+    """The report's interval rules (which it must have)."""
     assert a.intervals is not None
-    return a.c.intervals(a.intervals)
+    return "intervals", {"rules": a.intervals}
 
 
-#: how each table's result is computed
-_SOURCES: dict[str, Any] = {
-    "Gaps": lambda a: a.c.gaps(min_days=a.min_gap_days),
+#: the analysis table (of :data:`chronology.analysis.TABLES`) and options behind each table shown
+_REQUESTS: dict[str, Callable[[Analyses], tuple[str, dict[str, Any]]]] = {
+    "Gaps": lambda a: ("gaps", {"min_days": a.min_gap_days}),
     "Intervals": _intervals,
-    "Breaches": lambda a: a.c.breaches(a.timescales),
-    "Missing follow-ups": lambda a: a.c.missing(a.expectations),
-    "Voice": lambda a: a.c.voice(),
-    "Silences": lambda a: a.c.silences(),
-    "Duplicates": lambda a: a.c.duplicates(),
-    "Top themes": lambda a: a.tagged().top_themes(),
-    "Prompts": lambda a: a.tagged().prompts(),
-    "Rejects": lambda a: a.c.rejects,
-    "Provenance": lambda a: a.c.provenance,
+    "Breaches": lambda a: ("breaches", {"rules": a.timescales}),
+    "Missing follow-ups": lambda a: ("missing", {"expectations": a.expectations}),
+    "Voice": lambda a: ("voice", {}),
+    "Silences": lambda a: ("silences", {}),
+    "Duplicates": lambda a: ("duplicates", {}),
+    "Top themes": lambda a: ("top_themes", {}),
+    "Prompts": lambda a: ("prompts", {}),
 }
 #: tables that show another's result (the timescales met are the breaches' other rows)
 _SAME_SOURCE = {"Timescales met": "Breaches"}
