@@ -13,7 +13,7 @@ peers read them with those: explicit formats tried in order (``AGENCIES``), ``00
   that matches the description, after the police "Incident type" column);
 * **gaps**: every gap per case, an approximate date covering its whole week or month, with
   calendar days, working days (England and Wales bank holidays from ``holidays``), hours and the
-  events either side with their descriptions;
+  ids of the events either side (as ``gaps()`` returns them: the text is joined for display);
 * **breaches**: every statutory timescale of ``timescales.toml`` (the package's rule objects, the
   same matching: event type, agency, regex on description or action, exclusions, "any of" ends,
   recurring rules, first N starts, the same start told by two agencies within 24 hours counted
@@ -25,7 +25,6 @@ They do not tag themes or draw a timeline: those stages are compared with nothin
 
 from __future__ import annotations
 
-import re
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -223,8 +222,6 @@ def pandas_gaps(ev: Any) -> Any:
         "start": start, "end": end, **{c: m[c] for c in m},
         "before_event_id": ev["event_id"].iloc[before_i].to_numpy(),
         "after_event_id": ev["event_id"].iloc[after_i].to_numpy(),
-        "before_description": ev["description"].iloc[before_i].to_numpy(),
-        "after_description": ev["description"].iloc[after_i].to_numpy(),
     })
 
 
@@ -474,12 +471,10 @@ def polars_gaps(ev: Any) -> Any:
     d = d.with_columns(setter=pl.when(pl.col("last_day") == pl.col("run")).then(pl.col("i")).otherwise(None).forward_fill().over("case_id"))
     d = d.with_columns(prev=pl.col("run").shift().over("case_id"), before=pl.col("setter").shift().over("case_id"))
     g = d.filter(pl.col("prev").is_not_null() & (pl.col("start") > pl.col("prev")))
-    ids = d.select(pl.col("i").alias("before"), pl.col("event_id").alias("before_event_id"),
-                   pl.col("description").alias("before_description"))
+    ids = d.select(pl.col("i").alias("before"), pl.col("event_id").alias("before_event_id"))
     g = g.join(ids, on="before", how="left")
     return g.select(pl.col("case_id"), pl.col("prev").alias("gap_start"), pl.col("start").alias("gap_end"),
-                    "before_event_id", pl.col("event_id").alias("after_event_id"), "before_description",
-                    pl.col("description").alias("after_description")).with_columns(
+                    "before_event_id", pl.col("event_id").alias("after_event_id")).with_columns(
         _pl_measures("gap_start", "gap_end", hols)).rename({"gap_start": "start", "gap_end": "end"})
 
 
@@ -591,10 +586,6 @@ def polars_breaches(ev: Any, rule_list: list[Any] | None = None) -> Any:
 
 
 # ============================================================================================= check
-def _norm_text(x: Any) -> Any:
-    return re.sub(r"\s+", " ", x) if isinstance(x, str) else None
-
-
 def check(ours: Any, name: str, events: Any, rejects: Any, gaps: Any, breaches: Any) -> dict[str, Any]:
     """Compare a peer's events, rejects, gaps and breaches (pandas frames) with ours (a Chronology):
     on event ids, start instants, precision, uncertain and event type; on the rejected rows; on
@@ -631,10 +622,9 @@ def check(ours: Any, name: str, events: Any, rejects: Any, gaps: Any, breaches: 
     gcols = ["before_event_id", "after_event_id", "days", "working_days"]
     compare("gaps",
             pd.DataFrame({**{c: g[c].astype(str) for c in gcols}, "start": us(g["start"]), "end": us(g["end"]),
-                          "hours": g["hours"].round(6), "before_description": g["before_description"].map(_norm_text)}),
+                          "hours": g["hours"].round(6)}),
             pd.DataFrame({**{c: gaps[c].astype(str) for c in gcols}, "start": us(gaps["start"]), "end": us(gaps["end"]),
-                          "hours": gaps["hours"].astype(float).round(6),
-                          "before_description": gaps["before_description"].map(_norm_text)}), gcols)
+                          "hours": gaps["hours"].astype(float).round(6)}), gcols)
     b = ours.breaches()
     bcols = ["rule", "start_event_id", "end_event_id", "days", "working_days", "status", "breached"]
     # counts compare as numbers (an engine may hold them as floats when some are missing)

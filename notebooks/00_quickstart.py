@@ -174,7 +174,7 @@ c.timeline()
 # week- or month-precise date is flagged `approximate`.
 
 # %%
-gaps = c.gaps(min_days=14)
+gaps = c.gaps(min_days=14, describe=True)  # describe: the text of the events either side
 gaps[["start", "end", "days", "approximate", "before_description", "after_description"]]
 
 # %%

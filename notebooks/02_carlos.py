@@ -342,7 +342,7 @@ assert seen_alone == 4
 # The longest stretch with nothing recorded by any agency:
 
 # %%
-gaps = c.gaps(min_days=7).sort_values("hours", ascending=False)
+gaps = c.gaps(min_days=7, describe=True).sort_values("hours", ascending=False)
 gaps[["start", "end", "days", "hours", "before_description", "after_description"]]
 
 # %%

@@ -72,7 +72,24 @@ class TestGaps:
         assert g["end"].tolist() == [ts("2025-01-06"), ts("2024-12-23")]
         assert g["hours"].tolist() == [14 * 24, 2 * 24 + 14]
         assert not g["approximate"].any()
-        assert g["before_description"].tolist() == ["Social worker phoned mother", "Police called to home"]
+        assert "before_description" not in g  # named by id; describe=True joins the text
+        d = c.gaps(describe=True)
+        assert d["before_description"].tolist() == ["Social worker phoned mother", "Police called to home"]
+        assert d["after_description"].tolist() == ["Home visit", "Social worker phoned mother"]
+        pd.testing.assert_frame_equal(d.drop(columns=["before_description", "after_description"]), g)
+        assert list(d.columns[-2:]) == ["before_description", "after_description"]
+
+    def test_describe_joins_text_by_id(self):
+        from chronology.metrics import describe
+
+        c = make(ev(("police", "20/12/2024 10:00", "police_callout", "Police called to home"),
+                    ("csc", "06/01/2025", "home_visit", "Home visit")))
+        table = pd.DataFrame({"x_event_id": pd.Series(["e2", None, "nope"], dtype="str")})
+        out = describe(table, c.events, column="description")
+        assert out["x_description"].tolist()[0] == "Home visit"
+        assert out["x_description"].isna().tolist() == [False, True, True]
+        assert list(table.columns) == ["x_event_id"]  # input unchanged
+        assert describe(table.iloc[:0], c.events)["x_description"].empty
 
     def test_min_days_and_working_days_option(self):
         c = make(ev(("police", "20/12/2024 10:00", "police_callout", "Police called"),

@@ -238,10 +238,20 @@ class Chronology:
         by: Literal["agency"] | None = None,
         exact_only: bool = False,
         working_days: bool = False,
+        describe: bool = False,
     ) -> pd.DataFrame:
-        """Periods with no recorded event; see :func:`chronology.metrics.gaps`."""
+        """Periods with no recorded event; see :func:`chronology.metrics.gaps`.
+
+        ``describe=True`` adds the descriptions of the events either side (joined by id from
+        :attr:`events`; the table itself names them by id).
+        """
         options = {"min_days": min_days, "by": by, "exact_only": exact_only, "working_days": working_days}
-        return self.tables({"gaps": options})["gaps"]
+        out = self.tables({"gaps": options})["gaps"]
+        if not describe:
+            return out
+        from .metrics import describe as _describe
+
+        return _describe(out, self.events, prefixes=("before", "after"))
 
     def intervals(self, rules: Interval | Sequence[Interval]) -> pd.DataFrame:
         """Elapsed time between events against limits; see :func:`chronology.metrics.intervals`."""

@@ -296,7 +296,7 @@ def cmd_metrics(args: argparse.Namespace) -> int:
     several = len(c.case_ids) > 1
     console.print(_markup_safe(repr(c)))
     days = f"{args.min_gap_days:g}"
-    _print_view(console, c.gaps(min_days=args.min_gap_days), "Gaps", f"Gaps of {days} days or more",
+    _print_view(console, c.gaps(min_days=args.min_gap_days, describe=True), "Gaps", f"Gaps of {days} days or more",
                 ["From", "To", "Days", "Working days", "Within agency", "Last event before", "Next event after"],
                 several_cases=several, max_rows=args.max_rows, cut=60, empty=f"No gap of {days} days or more.")
     b = c.breaches()

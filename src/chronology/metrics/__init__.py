@@ -18,7 +18,7 @@ Conventions shared by all of them:
 
 from __future__ import annotations
 
-from ._common import sharing_prepare
+from ._common import describe, sharing_prepare
 from .crisis import crisis_periods, voice_in_crisis
 from .duplicates import duplicates, merge_duplicates
 from .gaps import gaps
@@ -32,6 +32,7 @@ __all__ = [
     "crisis_periods",
     "default_expectations",
     "default_timescales",
+    "describe",
     "duplicates",
     "gaps",
     "intervals",

@@ -202,6 +202,46 @@ def fetch(events: pd.DataFrame, rows: Any, col: str) -> pd.Series:
     return pd.Series(events[col].array.take(r, allow_fill=True), name=col)
 
 
+def describe(
+    table: pd.DataFrame, events: pd.DataFrame, *, prefixes: Sequence[str] | None = None,
+    column: str = "description",
+) -> pd.DataFrame:
+    """``table`` with the text of the events it names by id: for each ``{prefix}_event_id``
+    column, a ``{prefix}_{column}`` column taken from ``events`` (missing where the id is missing
+    or not in ``events``). Neither input is modified.
+
+    Results such as :func:`chronology.metrics.gaps` name their events by id rather than carrying
+    copies of their text; this joins the text for display.
+
+    Parameters
+    ----------
+    table
+        A result frame with ``..._event_id`` columns.
+    events
+        The canonical events frame the ids come from (``Chronology.events``).
+    prefixes
+        Which id columns (``["before", "after"]``); by default every ``..._event_id`` column.
+    column
+        The events' column to join (``"description"``, ``"action"``...).
+
+    Examples
+    --------
+    >>> from chronology.metrics import describe, gaps
+    >>> from chronology.metrics._testing import events_frame
+    >>> ev = events_frame([("x", "police", "2024-12-20", "Police visit"), ("x", "csc", "2025-01-06", "Home visit")])
+    >>> describe(gaps(ev), ev)[["days", "before_description", "after_description"]].values.tolist()
+    [[17, 'Police visit', 'Home visit']]
+    """
+    if prefixes is None:
+        prefixes = [c.removesuffix("_event_id") for c in table.columns if str(c).endswith("_event_id")]
+    out = table.copy(deep=False)
+    ids = pd.Index(events["event_id"])
+    for p in prefixes:
+        rows = ids.get_indexer(table[f"{p}_event_id"].astype("str"))
+        out[f"{p}_{column}"] = fetch(events, rows, column).set_axis(table.index)
+    return out
+
+
 def mask_of(
     matcher: Any, events: pd.DataFrame, ev: pd.DataFrame, cache: dict[Any, Any] | None = None
 ) -> np.ndarray:

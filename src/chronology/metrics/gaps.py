@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import OptionError
-from ._common import AGENCY, DT, empty_frame, fetch, map_threads, measures, prepare
+from ._common import AGENCY, DT, describe, empty_frame, map_threads, measures, prepare
 
 __all__ = ["gaps"]
 
@@ -25,8 +25,6 @@ GAP_COLUMNS: dict[str, Any] = {
     "after_event_id": "str",
     "before_agency": AGENCY,
     "after_agency": AGENCY,
-    "before_description": "str",
-    "after_description": "str",
 }
 
 
@@ -37,6 +35,7 @@ def gaps(
     by: Literal["agency"] | None = None,
     exact_only: bool = False,
     working_days: bool = False,
+    describe: bool = False,
 ) -> pd.DataFrame:
     """Periods with no recorded event, per case (or per case and agency), longest first.
 
@@ -62,6 +61,10 @@ def gaps(
         Ignore approximate events (coarser than a day, or marked uncertain) before measuring.
     working_days
         Apply ``min_days`` to, and sort by, working days instead of calendar days.
+    describe
+        Add ``before_description`` and ``after_description``, the text of the events either side
+        (:func:`chronology.metrics.describe`). Off by default: a gap names its events by id, so a
+        caseload's gaps do not hold a second and third copy of every description.
 
     Returns
     -------
@@ -71,8 +74,8 @@ def gaps(
         (weekdays that are not England and Wales bank holidays, after ``start`` up to ``end``;
         never more than ``days``), ``hours`` (exact elapsed time), ``approximate`` (either side is
         an approximate event), ``before_event_id``, ``after_event_id``, ``before_agency``,
-        ``after_agency``, ``before_description``, ``after_description``. Gaps of zero length are
-        not listed; ``days`` is never negative. Sorted by case, longest first (days, or working
+        ``after_agency`` (and with ``describe=True``, ``before_description``,
+        ``after_description``). Gaps of zero length are not listed; ``days`` is never negative. Sorted by case, longest first (days, or working
         days, then hours), then by date.
 
     Examples
@@ -82,7 +85,7 @@ def gaps(
     >>> ev = events_frame([("x", "police", "2024-12-20 10:00", "Police visit"),
     ...                    ("x", "csc", "2024-12-23", "Social worker called"),
     ...                    ("x", "csc", "2025-01-06", "Home visit")])
-    >>> gaps(ev)[["days", "working_days", "before_description"]].values.tolist()
+    >>> gaps(ev, describe=True)[["days", "working_days", "before_description"]].values.tolist()
     [[14, 7, 'Social worker called'], [3, 1, 'Police visit']]
     >>> gaps(ev, min_days=7, by="agency")[["agency", "days"]].astype(str).values.tolist()
     [['csc', '14']]
@@ -90,11 +93,18 @@ def gaps(
     min_days = _check_options(by, min_days)
     ev, keys = _working_frame(events, by=by, exact_only=exact_only)
     if ev.empty:
-        return empty_frame(GAP_COLUMNS)
-    after_pos, before_pos, start, end = _gap_pairs(ev, keys)
-    m = measures(start, end)
-    order = _kept_in_order(ev, after_pos, m, min_days=min_days, working_days=working_days)
-    return _gap_frame(events, ev, by, after_pos[order], before_pos[order], start, end, m, order)
+        out = empty_frame(GAP_COLUMNS)
+    else:
+        after_pos, before_pos, start, end = _gap_pairs(ev, keys)
+        m = measures(start, end)
+        order = _kept_in_order(ev, after_pos, m, min_days=min_days, working_days=working_days)
+        out = _gap_frame(ev, by, after_pos[order], before_pos[order], start, end, m, order)
+    return describe_gaps(out, events) if describe else out
+
+
+def describe_gaps(table: pd.DataFrame, events: pd.DataFrame) -> pd.DataFrame:
+    """``table`` (a :func:`gaps` result) with ``before_description`` and ``after_description``."""
+    return describe(table, events, prefixes=("before", "after"))
 
 
 def _check_options(by: Any, min_days: Any) -> float:
@@ -156,7 +166,6 @@ def _kept_in_order(
 
 
 def _gap_frame(
-    events: pd.DataFrame,
     ev: pd.DataFrame,
     by: Literal["agency"] | None,
     after: np.ndarray,
@@ -173,16 +182,10 @@ def _gap_frame(
         return pd.Series(ev[col].array.take(rows))
 
     after_agency = at("agency", after)
-    rows = ev["row"].to_numpy()
-    # the text columns are the costly part at scale (random reads of long text): gathered on two
-    # threads (Arrow's take releases the GIL)
-    jobs: list[tuple[str, np.ndarray]] = [
-        ("description", rows[before]), ("description", rows[after]), ("case_id", after),
-        ("event_id", before), ("event_id", after),
-    ]
-    before_text, after_text, case_ids, before_ids, after_ids = map_threads(
-        lambda job: fetch(events, job[1], job[0]) if job[0] == "description" else at(*job), jobs
-    )
+    # the ids are the costly part at scale (random reads of text): gathered on two threads
+    # (Arrow's take releases the GIL)
+    jobs: list[tuple[str, np.ndarray]] = [("case_id", after), ("event_id", before), ("event_id", after)]
+    case_ids, before_ids, after_ids = map_threads(lambda job: at(*job), jobs)
     out = pd.DataFrame(
         {
             "case_id": case_ids,
@@ -197,8 +200,6 @@ def _gap_frame(
             "after_event_id": after_ids,
             "before_agency": at("agency", before),
             "after_agency": after_agency,
-            "before_description": before_text,
-            "after_description": after_text,
         }
     )
     return out.astype(GAP_COLUMNS)

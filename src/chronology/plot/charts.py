@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, Literal, cast
 import numpy as np
 import pandas as pd
 
+from ..metrics import describe
 from ..rules import Interval
 from . import _common as cm
 from . import style
@@ -110,7 +111,9 @@ def _gaps_of(c: Chronology | pd.DataFrame, min_days: float, by: str | None) -> t
     """The gaps to draw (computed for a Chronology or an events frame, else ``c`` itself) and the
     default title's start."""
     if _is_chronology(c) or (isinstance(c, pd.DataFrame) and "event_type" in c):
-        return cm.tables_of(c, {"gaps": {"min_days": min_days, "by": by}})["gaps"], cm.title_of(c, "Gaps")
+        g = cm.tables_of(c, {"gaps": {"min_days": min_days, "by": by}})["gaps"]
+        # a gap names its events by id: their text is joined for the hover
+        return describe(g, cm.events_of(c), prefixes=("before", "after")), cm.title_of(c, "Gaps")
     return cast(pd.DataFrame, c), "Gaps"
 
 

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from ..analysis import TAGGED_TABLES
+from ..metrics import describe
 from ..resources import load_toml
 from ..schema import TZ
 
@@ -442,7 +443,9 @@ class Analyses:
             else:
                 table, options = _REQUESTS[source](self)
                 chron = self.tagged() if table in TAGGED_TABLES else self.c
-                self._frames[source] = chron.tables({table: options})[table]
+                frame = chron.tables({table: options})[table]
+                # a gap names its events by id: their text is joined here, for display
+                self._frames[source] = describe(frame, self.c.events) if table == "gaps" else frame
         return self._frames[source]
 
     def view(self, name: str, frame: pd.DataFrame | None = None) -> View:
