@@ -184,8 +184,10 @@ def _column(events: pd.DataFrame, col: str) -> Any:
 
 def _distinct(events: pd.DataFrame, col: str) -> tuple[Any, np.ndarray] | None:
     """(distinct values, index of each row's value or -1 where missing) when a sample shows that
-    ``col`` repeats its values (an ``action`` column of "NFA", "Advice given"...), else ``None``
-    (free text: encoding it would cost more than it saves)."""
+    ``col`` repeats its values, on average at least twice (an ``action`` column of "NFA", "Advice
+    given"...), else ``None``: for free text, encoding it would cost more than it saves (the
+    dictionary and its hash table are two more copies of the distinct text, to search at best half
+    of it fewer times)."""
 
     def compute() -> tuple[Any, np.ndarray] | None:
         import pyarrow as pa
@@ -197,7 +199,7 @@ def _distinct(events: pd.DataFrame, col: str) -> tuple[Any, np.ndarray] | None:
             return None
         k = min(n, 20000)
         sample = arr.take(pa.array(np.linspace(0, n - 1, k).astype("int64")))
-        if pc.count_distinct(sample, mode="all").as_py() > 0.8 * k:
+        if pc.count_distinct(sample, mode="all").as_py() > _DISTINCT_SHARE * k:
             return None
         enc = pc.dictionary_encode(arr)
         return enc.dictionary, pc.fill_null(enc.indices, -1).to_numpy(zero_copy_only=False)
@@ -206,6 +208,8 @@ def _distinct(events: pd.DataFrame, col: str) -> tuple[Any, np.ndarray] | None:
 
 
 _DISTINCT_FROM = 5000
+#: encode a column when its sample's distinct values are at most this share of the sample
+_DISTINCT_SHARE = 0.5
 #: ``\b`` then a literal of at least 5 letters or spaces (RE2 finds a literal start much faster)
 _LITERAL_START = re.compile(r"\\b[A-Za-z][A-Za-z ]{4}")
 
