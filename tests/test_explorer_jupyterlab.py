@@ -195,6 +195,20 @@ def test_explorer_in_jupyterlab_at_1400px(lab: tuple[str, Path], tmp_path: Path)
             # notes written on the plot (span lengths, breaches, gaps): none over another
             notes = page.locator(".jp-OutputArea .js-plotly-plot .annotation-text").evaluate_all(_BOXES)
             assert not _overlaps(notes), _overlaps(notes)[:5]
+            # the review panel, below the table: its controls whole and in view, none over another
+            # or over the table's box
+            panel = page.locator(".jp-OutputArea .widget-vbox", has_text="Review themes").last
+            panel.scroll_into_view_if_needed()
+            panel.screenshot(path=str(shots / "explorer-review.png"))
+            controls = panel.locator(".widget-dropdown, .widget-text, button")
+            assert controls.count() >= 12
+            for i in range(controls.count()):
+                cut = controls.nth(i).evaluate(_CLIPPED)
+                assert cut < 1, f"review control {i} ({controls.nth(i).text_content()!r}) is cut by {cut:.0f} px"
+            assert not _overlaps(controls.evaluate_all(_BOXES))
+            top = panel.evaluate("p => p.getBoundingClientRect().top")
+            below = table.evaluate("t => t.closest('.widget-html').getBoundingClientRect().bottom")
+            assert top >= below - 1, f"the review panel (top {top:.0f}) overlaps the table (bottom {below:.0f})"
             # nothing in the output scrolls the notebook sideways
             wide = page.evaluate("""() => { const o = document.querySelector('.jp-OutputArea-output');
               return [o.scrollWidth, o.clientWidth]; }""")

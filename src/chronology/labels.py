@@ -18,6 +18,11 @@ The round trip:
 4. :func:`gold_from_labels` turns the decisions into a gold set (``event_id, theme, polarity``) for
    scoring the tagger.
 
+In JupyterLab the same decisions are made in the "Review themes" panel of
+:func:`chronology.explore` (:mod:`chronology.plot.review`): each is a :func:`label_row`, merged
+with the others (:func:`merge_labels`) and applied through ``with_labels``; "Save decisions" writes
+them with :func:`write_labels`, a CSV :func:`read_labels` reads back to an equal table.
+
 How a row is read (``Accept`` is case-insensitive; ``y``, ``true``, ``1`` and ``n``, ``false``,
 ``0`` are also understood):
 
@@ -51,8 +56,10 @@ __all__ = [
     "apply_labels",
     "empty_labels",
     "gold_from_labels",
+    "label_row",
     "merge_labels",
     "read_labels",
+    "write_labels",
 ]
 
 
@@ -115,6 +122,128 @@ def empty_labels() -> pd.DataFrame:
     out["decided_at"] = pd.Series(dtype=_DT)
     out["source_row"] = pd.Series(dtype="int64")
     return out
+
+
+def label_row(
+    event_id: str,
+    theme: str,
+    polarity: str | None,
+    decision: str,
+    reviewer: str,
+    *,
+    note: str | None = None,
+    decided_at: Any = None,
+    source: str = "explorer",
+    source_row: int = 1,
+) -> pd.DataFrame:
+    """One decision as a labels table (the columns and dtypes of :func:`empty_labels`), e.g. one
+    made in the explorer; add it to others with :func:`merge_labels`.
+
+    Parameters
+    ----------
+    event_id, theme
+        The event and the theme's id.
+    polarity
+        ``concern`` or ``strength``; ``None``: any polarity (not for ``add``).
+    decision
+        ``accept``, ``reject`` or ``add``.
+    reviewer
+        Who decided (surrounding spaces removed); must not be empty.
+    note
+        Optional; blank is missing.
+    decided_at
+        When (naive times are London's); by default now, to the second.
+    source, source_row
+        Where the decision was made: by default ``"explorer"`` and its number there.
+
+    Raises
+    ------
+    LabelError
+        An empty reviewer, an unknown decision or polarity, or an added tag without a polarity.
+
+    Examples
+    --------
+    >>> row = label_row("x:1", "child_voice", "concern", "reject", " J. Reid ", decided_at="2026-12-04 10:30")
+    >>> row[["event_id", "decision", "reviewer", "decided_at", "source"]].values.tolist()
+    [['x:1', 'reject', 'J. Reid', Timestamp('2026-12-04 10:30:00+0000', tz='Europe/London'), 'explorer']]
+    >>> label_row("x:1", "child_voice", "concern", "reject", "  ")
+    Traceback (most recent call last):
+    ...
+    chronology.labels.LabelError: explorer, row 1, column 'reviewer': '': no reviewer; write who decides (a name or role), so that the decision keeps who made it
+    """
+    where: dict[str, Any] = {"file": source, "row": source_row}
+    who = str(reviewer or "").strip()
+    if not who:
+        raise LabelError("no reviewer", column="reviewer", value=who, **where,
+                         hint="write who decides (a name or role), so that the decision keeps who made it")
+    if decision not in ("accept", "reject", "add"):
+        raise LabelError("not a decision", column="decision", value=decision, **where,
+                         hint="use accept, reject or add")
+    if polarity is not None and polarity not in _POLARITIES:
+        raise LabelError("not a polarity", column="polarity", value=polarity, **where,
+                         hint="use concern or strength")
+    if polarity is None and decision == "add":
+        raise LabelError("an added tag needs a polarity", column="polarity", value=None, **where,
+                         hint="use concern or strength")
+    when = pd.Timestamp.now(tz="Europe/London").floor("s") if decided_at is None else pd.Timestamp(decided_at)
+    when = when.tz_localize("Europe/London") if when.tzinfo is None else when.tz_convert("Europe/London")
+    text = (note or "").strip()
+    out = empty_labels()
+    out.loc[0] = [event_id, theme, polarity, decision, who, when, text or None, source, None, source_row]
+    return out.astype(empty_labels().dtypes.to_dict())
+
+
+def write_labels(
+    labels: pd.DataFrame,
+    path: str | os.PathLike[str],
+    *,
+    chronology: ReviewedLike | None = None,
+    taxonomy: Any = None,
+) -> pd.DataFrame:
+    """Write decisions to a ``.csv`` that :func:`read_labels` reads back, and return them as it
+    reads them (``source`` the file's name, ``source_sheet`` missing, ``source_row`` the CSV row).
+
+    The file has the columns ``event_id, theme, polarity, decision, reviewer, decided_at, note``
+    (times in ISO form with their offset), UTF-8. ``labels`` is not modified; the file is
+    replaced.
+
+    Parameters
+    ----------
+    labels
+        A labels table (:func:`read_labels`, :func:`label_row`, ``c.labels``).
+    path
+        The ``.csv`` file to write.
+    chronology, taxonomy
+        Passed to :func:`read_labels` when the file is read back (themes of another taxonomy).
+
+    Raises
+    ------
+    LabelError
+        ``path`` is not a ``.csv``, or the labels lack a column.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> row = label_row("x:1", "child_voice", "concern", "accept", "J. Reid", decided_at="2026-12-04 10:30")
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "decisions.csv"
+    >>> back = write_labels(row, path)
+    >>> back.equals(read_labels(path)), back[["source", "source_row"]].values.tolist()
+    (True, [['decisions.csv', 2]])
+    """
+    path = Path(path)
+    if path.suffix.lower() != ".csv":
+        raise LabelError("decisions are written to a .csv file", file=path.name,
+                         hint="give a file name ending in .csv")
+    missing = [c for c in LABEL_COLUMNS[:7] if c not in labels]
+    if missing:
+        raise LabelError("the labels have no such column", column=missing[0], file=path.name,
+                         hint="write a labels table from read_labels(), label_row() or c.labels")
+    out = labels[LABEL_COLUMNS[:7]].copy()
+    when = pd.to_datetime(out["decided_at"])
+    out["decided_at"] = when.dt.strftime("%Y-%m-%dT%H:%M:%S.%f%z") if isinstance(
+        when.dtype, pd.DatetimeTZDtype) else when.dt.strftime("%Y-%m-%dT%H:%M:%S.%f")
+    out.to_csv(path, index=False, encoding="utf-8")
+    return read_labels(path, chronology=chronology, taxonomy=taxonomy)
 
 
 # ---------------------------------------------------------------------- reading

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 from collections.abc import Iterable
 from functools import cache
 from typing import TYPE_CHECKING, Any
@@ -25,6 +26,7 @@ import pandas as pd
 from ..errors import MissingDependencyError
 from . import _common as cm
 from . import style
+from .review import DECISIONS_FILE, ReviewPanel
 
 if TYPE_CHECKING:
     from ._common import ChronologyLike as Chronology
@@ -139,12 +141,22 @@ WIDTH = 940
 
 
 def explore(c: Chronology, *, color: str = "event_type", gaps: bool = True, breaches: bool = False,
-            in_place: bool = False, width: int = WIDTH) -> Any:
-    """An ipywidgets dashboard to explore a chronology in JupyterLab.
+            in_place: bool = False, width: int = WIDTH, labels: Any = None,
+            labels_file: str | os.PathLike[str] | None = None) -> Any:
+    """An ipywidgets dashboard to explore a chronology in JupyterLab, and to review its theme tags.
 
     Agency and theme multi-select filters, a date range, a text search box, the timeline (redrawn as
-    the filters change) and the filtered events table beside it. Selecting no theme means "any
-    theme". The chronology is not modified.
+    the filters change), the filtered events table below it, and a "Review themes" panel below
+    that. Selecting no theme means "any theme". The chronology is not modified.
+
+    In the review panel (:class:`chronology.plot.review.ReviewPanel`) the reviewer accepts or
+    rejects a tag of one of the events shown, or adds a theme to it, with their name (else the
+    panel refuses, saying why) and an optional note; each decision is stamped with the time and
+    kept in ``labels`` (a newer one on the same tag replaces the older). ``chronology`` is
+    ``c.with_labels(labels)``: the timeline, the theme filter's counts and every output
+    (``ui.chronology.to_excel(...)``, ``themes.evaluate``, the learned layer) follow the decisions
+    as they follow the Excel Themes sheet. "Save decisions" writes a CSV that
+    :func:`chronology.read_labels` reads back; decisions on ``c`` (``c.labels``) show as decided.
 
     Parameters
     ----------
@@ -164,6 +176,12 @@ def explore(c: Chronology, *, color: str = "event_type", gaps: bool = True, brea
         the plotly.js JupyterLab already has, so a saved notebook stays small. ``True``: a plotly
         ``FigureWidget`` updated in place (needs anywidget); each one saves a 5 MB copy of plotly.js
         in the notebook.
+    labels
+        Earlier decisions to start from, with those on ``c``: a labels table, or a file for
+        :func:`chronology.read_labels` (the CSV saved here, or a reviewed workbook).
+    labels_file
+        The file "Save decisions" writes (default: ``labels`` when it is a ``.csv`` path, else
+        ``theme-decisions.csv`` in the notebook's folder).
 
     Returns
     -------
@@ -171,13 +189,20 @@ def explore(c: Chronology, *, color: str = "event_type", gaps: bool = True, brea
         With attributes ``agencies``, ``themes``, ``start``, ``end``, ``search``, ``color`` (the
         controls), ``figure`` (the plotly figure shown: a ``Figure``, or the ``FigureWidget`` with
         ``in_place=True``), ``plot`` (the widget showing it), ``table`` (HTML), ``count`` (HTML),
-        ``hint`` (HTML: why nothing matches when From is after To), ``selected`` (the filtered
-        Chronology) and ``refresh()``.
+        ``hint`` (HTML: why nothing matches when From is after To), ``review`` (the review panel,
+        whose controls are ``review.event``, ``review.tag``, ``review.accept``, ``review.reject``,
+        ``review.theme``, ``review.polarity``, ``review.add``, ``review.reviewer``, ``review.note``,
+        ``review.file``, ``review.save``, ``review.load``, ``review.message``), ``labels`` (the
+        decisions so far: a DataFrame as :func:`chronology.read_labels` gives), ``chronology``
+        (the chronology with the decisions applied), ``selected`` (the filtered Chronology) and
+        ``refresh()``.
 
     Raises
     ------
     MissingDependencyError
         ipywidgets is not installed.
+    chronology.labels.LabelError
+        ``labels`` cannot be read, or names events that are not in ``c``.
 
     Examples
     --------
@@ -185,9 +210,15 @@ def explore(c: Chronology, *, color: str = "event_type", gaps: bool = True, brea
     >>> ui = chron.explore(chron.samples.load("cassie"))       # doctest: +SKIP
     >>> ui.agencies.value = ("police",)                          # doctest: +SKIP
     >>> len(ui.selected.events)                                  # doctest: +SKIP
+    >>> ui.review.reviewer.value = "J. Reid"; ui.review.reject.click()   # doctest: +SKIP
+    >>> ui.chronology.to_excel("cassie-reviewed.xlsx")           # doctest: +SKIP
     """
     _widgets()
-    return _explorer_class()(c, color=color, gaps=gaps, breaches=breaches, in_place=in_place, width=width)
+    if labels_file is None:
+        is_csv = isinstance(labels, str | os.PathLike) and str(labels).lower().endswith(".csv")
+        labels_file = labels if is_csv else DECISIONS_FILE
+    return _explorer_class()(c, color=color, gaps=gaps, breaches=breaches, in_place=in_place, width=width,
+                             labels=labels, labels_file=labels_file)
 
 
 @cache
@@ -209,13 +240,14 @@ class _ExplorerParts:
         def hold_trait_notifications(self) -> Any: ...
 
     def __init__(self, c: Chronology, *, color: str, gaps: bool, breaches: bool, in_place: bool,
-                 width: int) -> None:
+                 width: int, labels: Any = None, labels_file: str | os.PathLike[str] = DECISIONS_FILE) -> None:
         w = _widgets()
-        self.chronology = c
         self._width = width
         self._gaps, self._breaches = gaps, breaches
+        self._muted = False
         ev = c.events
-        self._tags = self._load_tags(c)
+        self.review = ReviewPanel(c, labels=labels, on_change=self._labels_changed, file=labels_file)
+        self._tags = self.review.tags
         self.agencies = self._agency_select(ev)
         theme_opts = self._theme_options()
         self.themes = w.SelectMultiple(
@@ -235,8 +267,8 @@ class _ExplorerParts:
         # below the timeline, the notebook's full width; long tables scroll inside their box
         # (width auto: stretched to the row, margins included; 100% would overflow by the margin)
         self.table = w.HTML(layout=w.Layout(width="auto", max_height="480px", overflow="auto"))
-        self.selected = c
-        fig = self._timeline(c)
+        self.selected = self.chronology  # with the decisions given or on c
+        fig = self._timeline(self.selected)
         self.figure, self._output = self._figure_widget(fig, in_place)
         self.plot = self.figure if self._output is None else self._output
         # the widget base (VBox) follows this class in Explorer's bases
@@ -244,7 +276,18 @@ class _ExplorerParts:
         for ctl in (self.agencies, self.themes, self.start, self.end, self.search, self.color):
             ctl.observe(self._changed, names="value")
         self.reset.on_click(self._reset)
-        self._fill(c)
+        self._fill(self.selected)
+
+    @property
+    def chronology(self) -> Chronology:
+        """The chronology explored, with the reviewer's decisions applied (``c.with_labels(labels)``;
+        ``c`` itself while there are none)."""
+        return self.review.chronology
+
+    @property
+    def labels(self) -> pd.DataFrame:
+        """The reviewer's decisions so far (a copy), as :func:`chronology.read_labels` gives them."""
+        return self.review.labels
 
     # ------------------------------------------------------------------ controls
     @staticmethod
@@ -289,18 +332,23 @@ class _ExplorerParts:
         ], layout=w.Layout(flex_flow="row wrap"))
         return [
             controls, w.HBox([self.search, self.count, self.hint], layout=w.Layout(flex_flow="row wrap")),
-            plot_box, self.table,
+            plot_box, self.table, self.review.box,
         ]
 
     # ------------------------------------------------------------------ plumbing
-    @staticmethod
-    def _load_tags(c: Chronology) -> pd.DataFrame | None:
-        if c.tags is not None:
-            return c.tags
+    def _labels_changed(self) -> None:
+        """After a review decision: the tags, the theme filter's counts, the timeline and table."""
+        self._tags = self.review.tags
+        opts = self._theme_options()
+        keep = tuple(t for t in self.themes.value if t in {v for _, v in opts})
+        self._muted = True
         try:
-            return c.tag().tags
-        except Exception:  # tagger unavailable or failing: the theme filter is disabled
-            return None
+            self.themes.options = opts
+            self.themes.value = keep
+            self.themes.disabled = not opts
+        finally:
+            self._muted = False
+        self.refresh()
 
     @staticmethod
     def _date_bounds(ev: pd.DataFrame) -> tuple[dt.date | None, dt.date | None]:
@@ -332,7 +380,8 @@ class _ExplorerParts:
         return fig, out
 
     def _changed(self, change: Any = None) -> None:
-        self.refresh()
+        if not self._muted:
+            self.refresh()
 
     def _reset(self, _button: Any = None) -> None:
         ev = self.chronology.events
@@ -373,6 +422,7 @@ class _ExplorerParts:
         self.count.value = f"<b>{n}</b> of {total} events shown"
         self.hint.value = date_hint(self.start.value, self.end.value)
         self.table.value = events_table_html(sub.events, TABLE_ROWS)
+        self.review.show(sub.events)
 
 
 def date_hint(start: dt.date | None, end: dt.date | None) -> str:
