@@ -121,3 +121,20 @@ def test_a_pattern_matching_almost_everywhere_leaves_hyperscan() -> None:
     if "hyperscan" in ENGINES:
         with pytest.raises(ValueError, match="too many matches"):
             match_many(texts, pats, engine="hyperscan")
+
+
+@pytest.mark.parametrize("share", [0.9, 0.2])
+def test_contains_on_some_rows_equals_pandas_whether_it_copies_or_scans(monkeypatch, share: float) -> None:
+    # above _SCAN_ALL_FROM texts, rows that are most of the column are matched by scanning the whole
+    # column (no copy of their text) and fewer by a copy of theirs: the answers are pandas' either way
+    import chronology.textmatch as tm
+
+    monkeypatch.setattr(tm, "_SCAN_ALL_FROM", 0)
+    rng = np.random.default_rng(3)
+    words = np.array(["Police called", "call back", "Child’s views", "visit 12 May", "recalled", "café visit", "NFA"])
+    values = pd.Series(words[rng.integers(0, len(words), 400)], dtype="str").mask(rng.random(400) < 0.05)
+    rows = np.sort(rng.choice(400, int(400 * share), replace=False))
+    for pattern in (r"\bcall(?:ed)?\b", "visit", r"\d{2}", "views"):
+        want = values.iloc[rows].str.contains(pattern, case=False, regex=True).fillna(False).tolist()
+        assert tm.contains(values, pattern, rows=rows).tolist() == want, pattern
+        assert tm.contains(tm.Text(values), pattern, rows=rows).tolist() == want, pattern

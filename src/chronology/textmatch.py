@@ -442,6 +442,19 @@ def contains(
         return plain()
 
 
+def _re2_at(arr: pa.Array, pos: np.ndarray, re2: Callable[[pa.Array], np.ndarray]) -> np.ndarray:
+    """``re2`` of the texts at ``pos``: on a copy of those texts when they are few, else on the
+    whole array, read at ``pos`` (a copy of most of a long text column costs more memory than a
+    scan of the rest costs time)."""
+    if 2 * len(pos) > len(arr) >= _SCAN_ALL_FROM:
+        return re2(arr)[pos]
+    return re2(arr.take(pos))
+
+
+#: below this many texts, :func:`_re2_at` always copies (the copy is small)
+_SCAN_ALL_FROM = 100_000
+
+
 def _contains(
     text: Text, pattern: str, case: bool, pos: np.ndarray, everything: bool, engine: str,
     re2: Callable[[pa.Array], np.ndarray],
@@ -449,9 +462,9 @@ def _contains(
     out = np.zeros(len(pos), dtype=bool)
     is_ascii = text.ascii[pos]
     if engine == "re2" or is_ascii.all():
-        return re2(text.arr if everything else text.arr.take(pos))
+        return re2(text.arr) if everything else _re2_at(text.arr, pos, re2)
     if is_ascii.any():
-        out[is_ascii] = re2(text.arr.take(pos[is_ascii]))
+        out[is_ascii] = _re2_at(text.arr, pos[is_ascii], re2)
     rest = np.flatnonzero(~is_ascii)  # indices into pos
     kind = _stand_in_safe(pattern)
     if kind:
