@@ -251,7 +251,7 @@ class Chronology:
             return out
         from .metrics import describe as _describe
 
-        return _describe(out, self.events, prefixes=("before", "after"))
+        return _describe(out, self.events)
 
     def intervals(self, rules: Interval | Sequence[Interval]) -> pd.DataFrame:
         """Elapsed time between events against limits; see :func:`chronology.metrics.intervals`."""

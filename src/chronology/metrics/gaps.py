@@ -8,7 +8,8 @@ import numpy as np
 import pandas as pd
 
 from ..errors import OptionError
-from ._common import AGENCY, DT, describe, empty_frame, map_threads, measures, prepare
+from ._common import AGENCY, DT, empty_frame, map_threads, measures, prepare
+from ._common import describe as describe_
 
 __all__ = ["gaps"]
 
@@ -99,12 +100,7 @@ def gaps(
         m = measures(start, end)
         order = _kept_in_order(ev, after_pos, m, min_days=min_days, working_days=working_days)
         out = _gap_frame(ev, by, after_pos[order], before_pos[order], start, end, m, order)
-    return describe_gaps(out, events) if describe else out
-
-
-def describe_gaps(table: pd.DataFrame, events: pd.DataFrame) -> pd.DataFrame:
-    """``table`` (a :func:`gaps` result) with ``before_description`` and ``after_description``."""
-    return describe(table, events, prefixes=("before", "after"))
+    return describe_(out, events) if describe else out
 
 
 def _check_options(by: Any, min_days: Any) -> float:

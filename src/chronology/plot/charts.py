@@ -113,7 +113,7 @@ def _gaps_of(c: Chronology | pd.DataFrame, min_days: float, by: str | None) -> t
     if _is_chronology(c) or (isinstance(c, pd.DataFrame) and "event_type" in c):
         g = cm.tables_of(c, {"gaps": {"min_days": min_days, "by": by}})["gaps"]
         # a gap names its events by id: their text is joined for the hover
-        return describe(g, cm.events_of(c), prefixes=("before", "after")), cm.title_of(c, "Gaps")
+        return describe(g, cm.events_of(c)), cm.title_of(c, "Gaps")
     return cast(pd.DataFrame, c), "Gaps"
 
 
